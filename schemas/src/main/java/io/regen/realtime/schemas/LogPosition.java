@@ -4,8 +4,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A position in {@code jobs.events.v1}: the partition and offset of one event. Its string form is the
- * cursor a WebSocket client receives with each event and sends back to resume, and the minimum
+ * A position in {@code jobs.events.v1}: the partition and offset of one event. Its string form is
+ * the cursor a WebSocket client receives with each event and sends back to resume, and the minimum
  * position a state query may wait for. Clients treat it as opaque; the format is {@code
  * v1.<partition>.<offset>}.
  */

@@ -5,17 +5,17 @@ package io.regen.realtime.gateway.delivery;
  * manually assigned to the partitions holding connected users, with in-memory fan-out.
  *
  * <p>Contract: after {@link Subscription#start()}, a session receives every event of its user with
- * an offset after its starting point, in offset order, exactly once per connection, as {@code event}
- * frames carrying a cursor — first the catch-up from the cursor (read from the topic), then live,
- * with no gap and no duplicate at the hand-over. A session whose buffer fills is caught up from the
- * topic; one that stays behind past the configured limit is closed with 4009. Methods are
+ * an offset after its starting point, in offset order, exactly once per connection, as {@code
+ * event} frames carrying a cursor — first the catch-up from the cursor (read from the topic), then
+ * live, with no gap and no duplicate at the hand-over. A session whose buffer fills is caught up
+ * from the topic; one that stays behind past the configured limit is closed with 4009. Methods are
  * thread-safe.
  */
 public interface EventDelivery {
 
   /**
-   * Prepares delivery to {@code session}. Nothing is sent before {@link Subscription#start()}, so the
-   * caller can send its welcome frame first.
+   * Prepares delivery to {@code session}. Nothing is sent before {@link Subscription#start()}, so
+   * the caller can send its welcome frame first.
    *
    * @param cursor the last cursor the client saw, or null to start live from now
    */
@@ -27,8 +27,8 @@ public interface EventDelivery {
   /** The outcome of subscribing. */
   interface Subscription {
     /**
-     * True when the cursor was honoured; false when it was absent, unknown, another user's, or older
-     * than the topic's retention (the client must refetch state over REST).
+     * True when the cursor was honoured; false when it was absent, unknown, another user's, or
+     * older than the topic's retention (the client must refetch state over REST).
      */
     boolean resumed();
 

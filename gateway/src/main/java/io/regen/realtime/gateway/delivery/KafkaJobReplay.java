@@ -1,0 +1,293 @@
+package io.regen.realtime.gateway.delivery;
+
+import io.regen.realtime.auth.AuthenticatedUser;
+import io.regen.realtime.events.JobEvent;
+import io.regen.realtime.gateway.delivery.EventFrameEncoder.UnknownPayloadException;
+import io.regen.realtime.schemas.EventTypes;
+import io.regen.realtime.schemas.LogPosition;
+import io.regen.realtime.schemas.Topic;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays a job's events from the topic. The job's first position comes from a {@link JobLocator};
+ * a reader from a small pool (one consumer per pool thread, reused) seeks there — never to the
+ * partition's start — and reads the owner's records, keeping the job's events with {@code seq >=
+ * fromSeq} in increasing seq order (a duplicate seq is sent once), until the job's last known
+ * offset, its terminal event, or the end of the partition as it was when the replay began.
+ */
+public final class KafkaJobReplay implements JobReplay, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KafkaJobReplay.class);
+
+  private final Topic<String, JobEvent> topic;
+  private final KafkaClients clients;
+  private final Deserializer<JobEvent> valueDeserializer;
+  private final JobLocator locator;
+  private final DeliveryProperties props;
+  private final DeliveryMetrics metrics;
+  private final ReplayListener listener;
+  private final EventFrameEncoder encoder = new EventFrameEncoder();
+  private final ExecutorService pool;
+  private final ThreadLocal<KafkaConsumer<String, byte[]>> readers = new ThreadLocal<>();
+  private final List<KafkaConsumer<String, byte[]>> allReaders =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+  public KafkaJobReplay(
+      Topic<String, JobEvent> topic,
+      KafkaClients clients,
+      Deserializer<JobEvent> valueDeserializer,
+      JobLocator locator,
+      DeliveryProperties props,
+      DeliveryMetrics metrics,
+      ReplayListener listener) {
+    this.topic = Objects.requireNonNull(topic, "topic");
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.valueDeserializer = Objects.requireNonNull(valueDeserializer, "valueDeserializer");
+    this.locator = Objects.requireNonNull(locator, "locator");
+    this.props = Objects.requireNonNull(props, "props");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.listener = listener == null ? ReplayListener.NONE : listener;
+    AtomicInteger n = new AtomicInteger();
+    // Bounded: a few readers, a short queue; beyond that a replay is refused, not queued forever.
+    this.pool =
+        new ThreadPoolExecutor(
+            props.replayReaders(),
+            props.replayReaders(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(props.replayReaders() * 16),
+            r -> {
+              Thread t = new Thread(r, "replay-reader-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public CompletableFuture<Long> replay(
+      ClientSession session, AuthenticatedUser user, String replayId, String jobId, long fromSeq) {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    try {
+      pool.execute(
+          () -> {
+            try {
+              JobLocation location = authorize(user, jobId, session.accessToken());
+              metrics.replay();
+              long count =
+                  read(
+                      jobId,
+                      location,
+                      fromSeq,
+                      (event, position) ->
+                          offer(session, encoder.replayFrame(event, position, replayId)));
+              if (!offerWithin(session, encoder.replayEndFrame(replayId, jobId, count))) {
+                throw new IllegalStateException("session closed or stalled before replay_end");
+              }
+              result.complete(count);
+            } catch (Throwable e) {
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new IllegalStateException("too many replays in progress"));
+    }
+    return result;
+  }
+
+  /**
+   * Locates a job and checks that {@code user} may read it (owner or analyst).
+   *
+   * @throws JobAccessException not found or forbidden
+   */
+  public JobLocation authorize(AuthenticatedUser user, String jobId, String bearerToken) {
+    if (jobId == null || jobId.isBlank()) {
+      throw new JobAccessException("not_found", "no job id");
+    }
+    JobLocation location =
+        locator
+            .locate(jobId, bearerToken)
+            .orElseThrow(() -> new JobAccessException("not_found", "unknown job " + jobId));
+    if (!user.mayRead(location.userId())) {
+      throw new JobAccessException("forbidden", "job " + jobId + " belongs to another user");
+    }
+    return location;
+  }
+
+  /** Sink of one replayed event; false stops the read. */
+  @FunctionalInterface
+  public interface EventSink {
+    boolean accept(JobEvent event, LogPosition position);
+  }
+
+  /**
+   * Reads the job's events with {@code seq >= fromSeq} from {@code location} into the sink, on the
+   * calling thread; returns how many the sink accepted.
+   */
+  public long read(String jobId, JobLocation location, long fromSeq, EventSink sink) {
+    KafkaConsumer<String, byte[]> consumer = reader();
+    TopicPartition tp = new TopicPartition(topic.name(), location.partition());
+    consumer.assign(List.of(tp));
+    long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+    long stopAfter =
+        location.lastOffset() >= 0 ? Math.min(location.lastOffset(), end - 1) : end - 1;
+    consumer.seek(tp, location.firstOffset());
+    long firstRead = -1;
+    long scanned = 0;
+    long sent = 0;
+    long lastSeq = fromSeq - 1;
+    boolean done = location.firstOffset() > stopAfter;
+    int emptyPolls = 0;
+    try {
+      while (!done) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (records.isEmpty()) {
+          if (consumer.position(tp) > stopAfter || ++emptyPolls > 50) {
+            break;
+          }
+          continue;
+        }
+        emptyPolls = 0;
+        for (ConsumerRecord<String, byte[]> r : records) {
+          if (firstRead < 0) {
+            firstRead = r.offset();
+          }
+          if (r.offset() > stopAfter) {
+            done = true;
+            break;
+          }
+          scanned++;
+          if (!location.userId().equals(r.key())) {
+            continue;
+          }
+          JobEvent event = decode(r);
+          if (event == null || !jobId.equals(event.getJobId())) {
+            continue;
+          }
+          if (event.getSeq() > lastSeq) {
+            lastSeq = event.getSeq();
+            try {
+              if (!sink.accept(event, new LogPosition(r.partition(), r.offset()))) {
+                throw new IllegalStateException("replay stopped: the client went away or stalled");
+              }
+            } catch (UnknownPayloadException e) {
+              metrics.unknownPayloadSkipped();
+              continue;
+            }
+            sent++;
+            if (sent >= props.replayMaxEvents()) {
+              done = true;
+              break;
+            }
+          }
+          if (EventTypes.isTerminal(event.getPayload()) || r.offset() >= stopAfter) {
+            done = true;
+            break;
+          }
+        }
+        if (consumer.position(tp) > stopAfter) {
+          done = true;
+        }
+      }
+    } finally {
+      consumer.assign(List.of());
+      listener.onReplayRead(jobId, location, firstRead, scanned, sent);
+    }
+    return sent;
+  }
+
+  private JobEvent decode(ConsumerRecord<String, byte[]> r) {
+    try {
+      return valueDeserializer.deserialize(r.topic(), r.headers(), r.value());
+    } catch (RuntimeException e) {
+      metrics.undecodable();
+      log.debug("Replay skips undecodable record {}-{}@{}", r.topic(), r.partition(), r.offset());
+      return null;
+    }
+  }
+
+  private KafkaConsumer<String, byte[]> reader() {
+    KafkaConsumer<String, byte[]> c = readers.get();
+    if (c == null) {
+      c = clients.consumer("gateway-replay-" + Thread.currentThread().getName(), "earliest");
+      readers.set(c);
+      allReaders.add(c);
+    }
+    return c;
+  }
+
+  private boolean offer(ClientSession session, String frame) {
+    return offerWithin(session, frame);
+  }
+
+  /** Offers a frame, waiting while the client's buffer is full, up to the stall timeout. */
+  private boolean offerWithin(ClientSession session, String frame) {
+    long deadline = System.nanoTime() + props.replayStallTimeout().toNanos();
+    long parkNanos = TimeUnit.MILLISECONDS.toNanos(1);
+    while (!session.offer(frame)) {
+      if (!session.isOpen() || System.nanoTime() > deadline) {
+        return false;
+      }
+      LockSupport.parkNanos(parkNanos);
+      parkNanos = Math.min(parkNanos * 2, TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    metrics.framesSent(1);
+    return true;
+  }
+
+  /** Runs {@code work} on the replay pool (bounded), for callers that stream elsewhere. */
+  public <T> CompletableFuture<T> onReaderPool(java.util.function.Supplier<T> work) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    try {
+      pool.execute(
+          () -> {
+            try {
+              f.complete(work.get());
+            } catch (Throwable e) {
+              f.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(new IllegalStateException("too many replays in progress"));
+    }
+    return f;
+  }
+
+  EventFrameEncoder encoder() {
+    return encoder;
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (allReaders) {
+      for (KafkaConsumer<String, byte[]> c : allReaders) {
+        try {
+          c.close(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+          log.debug("closing a replay reader", e);
+        }
+      }
+    }
+  }
+}

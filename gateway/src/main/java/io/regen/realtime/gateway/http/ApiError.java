@@ -1,0 +1,4 @@
+package io.regen.realtime.gateway.http;
+
+/** The JSON body of every REST error: {@code {"error":"<code>","message":"<human text>"}}. */
+public record ApiError(String error, String message) {}

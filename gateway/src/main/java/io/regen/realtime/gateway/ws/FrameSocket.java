@@ -1,0 +1,23 @@
+package io.regen.realtime.gateway.ws;
+
+import java.util.function.Consumer;
+
+/**
+ * The non-blocking socket operations a session needs; implemented over Jetty's native WebSocket
+ * session ({@link JettyFrameSocket}) and by test doubles.
+ */
+public interface FrameSocket {
+  /**
+   * Starts writing one text frame; exactly one of the callbacks runs when it is written or failed
+   * (possibly on the calling thread).
+   */
+  void sendText(String text, Runnable onSuccess, Consumer<Throwable> onFailure);
+
+  /** Sends a WebSocket ping frame. */
+  void sendPing();
+
+  /** Starts the closing handshake. */
+  void close(int code, String reason);
+
+  boolean isOpen();
+}

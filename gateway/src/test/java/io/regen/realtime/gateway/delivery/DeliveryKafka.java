@@ -1,0 +1,147 @@
+package io.regen.realtime.gateway.delivery;
+
+import io.regen.realtime.events.JobCompleted;
+import io.regen.realtime.events.JobEvent;
+import io.regen.realtime.events.JobProgress;
+import io.regen.realtime.events.JobStarted;
+import io.regen.realtime.schemas.Topic;
+import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
+import io.regen.realtime.schemas.serde.RegistrySerdes;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/** A real in-process KRaft broker for delivery ITs, with a producer of job events. */
+final class DeliveryKafka implements AutoCloseable {
+  static final int PARTITIONS = 12;
+
+  final EmbeddedKafkaKraftBroker broker;
+  final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+  final RegistrySerdes serdes = new RegistrySerdes(registry);
+  private final KafkaProducer<String, JobEvent> producer;
+
+  DeliveryKafka() {
+    broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
+    broker.afterPropertiesSet();
+    // EmbeddedKafka leaks this JVM-wide property; a later Spring test would use a dead broker.
+    System.clearProperty(EmbeddedKafkaKraftBroker.BROKER_LIST_PROPERTY);
+    System.clearProperty("spring.kafka.bootstrap-servers");
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    // A topic created a moment ago can answer NOT_LEADER once; the idempotent producer then
+    // sometimes wedges on OUT_OF_ORDER_SEQUENCE_NUMBER. One request in flight keeps order without
+    // it.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    producer =
+        new KafkaProducer<>(
+            p,
+            new StringSerializer(),
+            serdes.valueSerializer(io.regen.realtime.schemas.Topics.JOB_EVENTS));
+  }
+
+  String bootstrap() {
+    return broker.getBrokersAsString();
+  }
+
+  /** A fresh topic of 12 partitions, typed like the events topic. */
+  Topic<String, JobEvent> newTopic(Map<String, String> configs) {
+    String name = "events-it-" + UUID.randomUUID();
+    NewTopic t = new NewTopic(name, PARTITIONS, (short) 1).configs(configs);
+    broker.addTopics(t);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(
+            () ->
+                producer.partitionsFor(name).size() == PARTITIONS
+                    && producer.partitionsFor(name).stream().allMatch(i -> i.leader() != null));
+    return new Topic<>(name, Serdes.String(), JobEvent.class);
+  }
+
+  Topic<String, JobEvent> newTopic() {
+    return newTopic(Map.of());
+  }
+
+  Deserializer<JobEvent> deserializer() {
+    return serdes.valueDeserializer(io.regen.realtime.schemas.Topics.JOB_EVENTS);
+  }
+
+  KafkaClients clients() {
+    return new KafkaClients(bootstrap(), Map.of(), DeliveryProperties.defaults().fetchMaxWait());
+  }
+
+  static JobEvent event(String userId, String jobId, long seq) {
+    Object payload =
+        seq == 0
+            ? new JobStarted("model", "in")
+            : new JobProgress((int) Math.min(100, seq), "step " + seq);
+    return JobEvent.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setJobId(jobId)
+        .setUserId(userId)
+        .setSeq(seq)
+        .setOccurredAt(Instant.now())
+        .setProducer("test-worker")
+        .setPayload(payload)
+        .build();
+  }
+
+  static JobEvent completed(String userId, String jobId, long seq) {
+    JobEvent e = event(userId, jobId, seq);
+    e.setPayload(new JobCompleted("done", 5L));
+    return e;
+  }
+
+  Future<RecordMetadata> sendAsync(Topic<String, JobEvent> topic, JobEvent e) {
+    return producer.send(new ProducerRecord<>(topic.name(), e.getUserId(), e));
+  }
+
+  RecordMetadata send(Topic<String, JobEvent> topic, JobEvent e) {
+    try {
+      return sendAsync(topic, e).get();
+    } catch (InterruptedException | ExecutionException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  /** Publishes events seq from..to-1 of a job and waits for all acks. */
+  void publish(Topic<String, JobEvent> topic, String userId, String jobId, long from, long to) {
+    List<Future<RecordMetadata>> acks = new java.util.ArrayList<>();
+    for (long seq = from; seq < to; seq++) {
+      acks.add(sendAsync(topic, event(userId, jobId, seq)));
+    }
+    producer.flush();
+    for (Future<RecordMetadata> f : acks) {
+      try {
+        f.get();
+      } catch (InterruptedException | ExecutionException ex) {
+        throw new IllegalStateException(ex);
+      }
+    }
+  }
+
+  KafkaProducer<String, JobEvent> producer() {
+    return producer;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    broker.destroy();
+  }
+}

@@ -1,0 +1,33 @@
+package io.regen.realtime.gateway.testapp;
+
+import io.regen.realtime.schemas.Topics;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * One in-process KRaft broker per test JVM for the gateway's protocol ITs, with single-partition
+ * platform topics (so "no second record" can be asserted by reading up to a later marker). The
+ * system properties the broker leaks are cleared so no other context talks to it by accident.
+ */
+public final class EmbeddedBroker {
+  private static EmbeddedKafkaKraftBroker broker;
+
+  private EmbeddedBroker() {}
+
+  public static synchronized String bootstrapServers() {
+    if (broker == null) {
+      EmbeddedKafkaKraftBroker b =
+          new EmbeddedKafkaKraftBroker(
+              1,
+              1,
+              Topics.JOB_EVENTS.name(),
+              Topics.JOB_REQUESTS.name(),
+              Topics.GATEWAY_SESSIONS.name());
+      b.afterPropertiesSet();
+      System.clearProperty("spring.kafka.bootstrap-servers");
+      System.clearProperty("spring.embedded.kafka.brokers");
+      Runtime.getRuntime().addShutdownHook(new Thread(b::destroy));
+      broker = b;
+    }
+    return broker.getBrokersAsString();
+  }
+}

@@ -1,0 +1,363 @@
+package io.regen.realtime.query;
+
+import io.regen.realtime.query.QueryUnavailableException.Reason;
+import io.regen.realtime.query.internal.CountsReply;
+import io.regen.realtime.query.internal.JobStateReply;
+import io.regen.realtime.query.internal.LocalStoreReader;
+import io.regen.realtime.query.internal.RangeReply;
+import io.regen.realtime.query.internal.RemoteStoreClient;
+import io.regen.realtime.query.internal.StoreLocator;
+import io.regen.realtime.schemas.LogPosition;
+import io.regen.realtime.streams.StoreDef;
+import io.regen.realtime.streams.StoreKeys;
+import io.regen.realtime.streams.Stores;
+import io.regen.realtime.streams.state.JobState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Answers queries over the processors' stores across all instances: single keys are read where
+ * their partition lives (here, or forwarded to the owner), ranges fan out to every instance and are
+ * merged. Every answer is complete and correct, or a {@link QueryUnavailableException}:
+ *
+ * <ul>
+ *   <li>Streams not RUNNING here, owner unknown or unreachable, partition restoring: unavailable;
+ *   <li>a fan-out is accepted only when every partition of the store answered (from whichever
+ *       instance holds it actively right now); a missing partition makes the whole answer
+ *       unavailable, never a partial one;
+ *   <li>standby replicas answer only when the caller allowed stale reads, and say so;
+ *   <li>read-your-writes: a job read with a minimum position waits (bounded) until the job's
+ *       partition has applied it, else unavailable (POSITION_NOT_REACHED).
+ * </ul>
+ *
+ * Thread-safe; blocking (call from request threads).
+ */
+public final class QueryService {
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  private final Supplier<KafkaStreams.State> state;
+  private final StoreLocator locator;
+  private final LocalStoreReader local;
+  private final RemoteStoreClient remote;
+  private final Duration positionWait;
+
+  public QueryService(
+      Supplier<KafkaStreams.State> state,
+      StoreLocator locator,
+      LocalStoreReader local,
+      RemoteStoreClient remote,
+      Duration positionWait) {
+    this.state = Objects.requireNonNull(state, "state");
+    this.locator = Objects.requireNonNull(locator, "locator");
+    this.local = Objects.requireNonNull(local, "local");
+    this.remote = Objects.requireNonNull(remote, "remote");
+    this.positionWait = Objects.requireNonNull(positionWait, "positionWait");
+  }
+
+  // ---- one job ----
+
+  /**
+   * A job's state, from the instance that owns it.
+   *
+   * @param authorization the caller's Authorization header, passed on to a remote owner
+   * @return empty when the owner says the job does not exist
+   * @throws QueryUnavailableException when no correct answer can be given now
+   */
+  public Optional<JobStateRead> jobState(String jobId, ReadOptions options, String authorization) {
+    requireRunning();
+    KeyQueryMetadata owner = locator.locate(Stores.JOB_STATE, jobId);
+    int partition = owner.partition();
+    try {
+      return read(owner.activeHost(), jobId, partition, false, options, authorization);
+    } catch (QueryUnavailableException activeFailed) {
+      if (!options.allowStale() || activeFailed.reason() == Reason.POSITION_NOT_REACHED) {
+        throw activeFailed;
+      }
+      for (HostInfo standby : owner.standbyHosts()) {
+        try {
+          return read(standby, jobId, partition, true, options, authorization);
+        } catch (QueryUnavailableException standbyFailed) {
+          activeFailed.addSuppressed(standbyFailed);
+        }
+      }
+      throw activeFailed;
+    }
+  }
+
+  /**
+   * Reads a job from this instance's copy of its partition (the owner's side of a forwarded read;
+   * never forwards again).
+   *
+   * @param stale true to accept a standby replica
+   */
+  public Optional<JobStateRead> localJobState(
+      String jobId, int partition, boolean stale, LogPosition minPosition) {
+    requireRunning();
+    boolean activeOnly = !stale;
+    long deadline = System.nanoTime() + positionWait.toNanos();
+    while (true) {
+      // The watermark is read before the state: once it shows the position applied, the state
+      // read after it reflects that event (the processor writes the state, then the watermark).
+      boolean watermarkReached =
+          minPosition != null && watermarkReached(minPosition, partition, activeOnly);
+      Optional<JobState> found = local.get(Stores.JOB_STATE, jobId, partition, activeOnly);
+      if (minPosition == null || watermarkReached || ownPositionReached(found, minPosition)) {
+        if (found.isEmpty()) {
+          return Optional.empty();
+        }
+        long lag = 0;
+        boolean fromStandby = false;
+        if (stale) {
+          lag = Math.max(0, local.lag(Stores.JOB_STATE, partition));
+          fromStandby = true;
+        }
+        return Optional.of(new JobStateRead(found.get(), fromStandby, lag));
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new QueryUnavailableException(
+            Reason.POSITION_NOT_REACHED,
+            "The job's state has not reached position "
+                + minPosition
+                + " within "
+                + positionWait.toMillis()
+                + " ms; retry");
+      }
+      LockSupport.parkNanos(POLL_NANOS);
+    }
+  }
+
+  /** The job's own last applied event is at or after {@code min} (same input partition). */
+  private static boolean ownPositionReached(Optional<JobState> job, LogPosition min) {
+    if (job.isEmpty() || job.get().getLastPosition() == null) {
+      return false;
+    }
+    var last = job.get().getLastPosition();
+    return last.getPartition() == min.partition() && last.getOffset() >= min.offset();
+  }
+
+  /**
+   * The task holding the job has applied input partition {@code min.partition} up to {@code
+   * min.offset}: events of one input partition reach a task in offset order, so every event of the
+   * job up to {@code min} is in its state.
+   */
+  private boolean watermarkReached(LogPosition min, int partition, boolean activeOnly) {
+    Optional<Long> watermark =
+        local.get(Stores.EVENTS_WATERMARK, min.partition(), partition, activeOnly);
+    return watermark.isPresent() && watermark.get() >= min.offset();
+  }
+
+  private Optional<JobStateRead> read(
+      HostInfo host,
+      String jobId,
+      int partition,
+      boolean stale,
+      ReadOptions options,
+      String authorization) {
+    if (host.equals(locator.self())) {
+      return localJobState(jobId, partition, stale, options.minPosition());
+    }
+    JobStateReply reply =
+        remote.jobState(host, jobId, partition, stale, options.minPosition(), authorization);
+    if (!reply.found()) {
+      return Optional.empty();
+    }
+    JobState decoded = decode(Stores.JOB_STATE, reply.value());
+    return Optional.of(new JobStateRead(decoded, reply.stale(), reply.lag()));
+  }
+
+  // ---- fan-out ----
+
+  /**
+   * Scans {@code [from, to]} in every partition of the store across all instances, at most {@code
+   * limitPerPartition} entries per partition (in key order), and returns all entries sorted by key
+   * (entries of different partitions with the same key, i.e. partials, are all kept).
+   *
+   * @throws QueryUnavailableException when any partition did not answer
+   */
+  public <V> List<KeyValue<String, V>> fanOutRange(
+      StoreDef<String, V> store, String from, String to, int limitPerPartition, String auth) {
+    requireRunning();
+    Set<Integer> expected = locator.partitions(store);
+    Set<HostInfo> hosts = locator.activeHosts(store);
+    Map<HostInfo, CompletableFuture<RangeReply>> calls = new HashMap<>();
+    for (HostInfo host : hosts) {
+      if (!host.equals(locator.self())) {
+        calls.put(host, remote.range(host, store, from, to, limitPerPartition, auth));
+      }
+    }
+    Map<Integer, List<KeyValue<String, V>>> byPartition = new TreeMap<>();
+    List<String> failures = new ArrayList<>();
+    if (hosts.contains(locator.self())) {
+      try {
+        RangeReply mine = localRange(store, from, to, limitPerPartition);
+        collect(store, mine, byPartition);
+      } catch (QueryUnavailableException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    for (var call : calls.entrySet()) {
+      try {
+        collect(store, call.getValue().join(), byPartition);
+      } catch (CompletionException | QueryUnavailableException e) {
+        Throwable cause =
+            e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        failures.add(cause.getMessage());
+      }
+    }
+    requireComplete(store, expected, byPartition.keySet(), failures);
+    List<KeyValue<String, V>> all = new ArrayList<>();
+    byPartition.values().forEach(all::addAll);
+    all.sort((a, b) -> a.key.compareTo(b.key));
+    return all;
+  }
+
+  /** This instance's share of a fan-out: its active partitions, values in the store's serde. */
+  public <V> RangeReply localRange(
+      StoreDef<String, V> store, String from, String to, int limitPerPartition) {
+    requireRunning();
+    List<RangeReply.Entry> entries = new ArrayList<>();
+    Map<Integer, Integer> counts = new HashMap<>();
+    Base64.Encoder base64 = Base64.getEncoder();
+    Set<Integer> scanned =
+        local.scanActive(
+            store,
+            from,
+            to,
+            (partition, key, value) -> {
+              int n = counts.merge(partition, 1, Integer::sum);
+              if (n > limitPerPartition) {
+                return false;
+              }
+              byte[] bytes = store.valueSerde().serializer().serialize(store.name(), value);
+              entries.add(new RangeReply.Entry(partition, key, base64.encodeToString(bytes)));
+              return n < limitPerPartition;
+            });
+    return new RangeReply(List.copyOf(scanned), entries);
+  }
+
+  /**
+   * Distinct users active on UTC days {@code fromDay..toDay} (yyyy-MM-dd), exact: a user's keys of
+   * {@link Stores#DAU_USERS} all live in one partition, so per-partition distinct counts add up.
+   */
+  public long distinctUsers(String fromDay, String toDay, String auth) {
+    requireRunning();
+    Set<Integer> expected = locator.partitions(Stores.DAU_USERS);
+    Set<HostInfo> hosts = locator.activeHosts(Stores.DAU_USERS);
+    Map<HostInfo, CompletableFuture<CountsReply>> calls = new HashMap<>();
+    for (HostInfo host : hosts) {
+      if (!host.equals(locator.self())) {
+        calls.put(host, remote.distinctUsers(host, fromDay, toDay, auth));
+      }
+    }
+    Map<Integer, Long> counts = new TreeMap<>();
+    List<String> failures = new ArrayList<>();
+    if (hosts.contains(locator.self())) {
+      try {
+        localDistinctUsers(fromDay, toDay).counts().forEach(counts::putIfAbsent);
+      } catch (QueryUnavailableException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    for (var call : calls.entrySet()) {
+      try {
+        call.getValue().join().counts().forEach(counts::putIfAbsent);
+      } catch (CompletionException | QueryUnavailableException e) {
+        Throwable cause =
+            e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        failures.add(cause.getMessage());
+      }
+    }
+    requireComplete(Stores.DAU_USERS, expected, counts.keySet(), failures);
+    long total = 0;
+    for (int partition : expected) {
+      total += counts.get(partition);
+    }
+    return total;
+  }
+
+  /** This instance's distinct users per active partition over a day range. */
+  public CountsReply localDistinctUsers(String fromDay, String toDay) {
+    requireRunning();
+    Map<Integer, Set<String>> users = new HashMap<>();
+    Set<Integer> scanned =
+        local.scanActive(
+            Stores.DAU_USERS,
+            StoreKeys.rangeFrom(fromDay),
+            StoreKeys.rangeTo(toDay),
+            (partition, key, value) -> {
+              users.computeIfAbsent(partition, p -> new HashSet<>()).add(StoreKeys.dauUserId(key));
+              return true;
+            });
+    Map<Integer, Long> counts = new HashMap<>();
+    for (int partition : scanned) {
+      counts.put(partition, (long) users.getOrDefault(partition, Set.of()).size());
+    }
+    return new CountsReply(counts);
+  }
+
+  private static <V> void collect(
+      StoreDef<String, V> store, RangeReply reply, Map<Integer, List<KeyValue<String, V>>> into) {
+    Map<Integer, List<KeyValue<String, V>>> mine = new HashMap<>();
+    for (int partition : reply.partitions()) {
+      mine.put(partition, new ArrayList<>());
+    }
+    for (RangeReply.Entry entry : reply.entries()) {
+      List<KeyValue<String, V>> list = mine.get(entry.partition());
+      if (list != null) {
+        list.add(KeyValue.pair(entry.key(), decode(store, entry.value())));
+      }
+    }
+    // A partition answered twice (an ownership move during the fan-out) counts once.
+    mine.forEach(into::putIfAbsent);
+  }
+
+  private static void requireComplete(
+      StoreDef<?, ?> store, Set<Integer> expected, Set<Integer> answered, List<String> failures) {
+    if (!answered.containsAll(expected)) {
+      Set<Integer> missing = new TreeSet<>(expected);
+      missing.removeAll(answered);
+      throw new QueryUnavailableException(
+          Reason.INCOMPLETE_FANOUT,
+          "Partitions "
+              + missing
+              + " of "
+              + store
+              + " did not answer"
+              + (failures.isEmpty() ? "" : ": " + String.join("; ", failures)));
+    }
+  }
+
+  private static <V> V decode(StoreDef<?, V> store, String base64) {
+    return store
+        .valueSerde()
+        .deserializer()
+        .deserialize(store.name(), Base64.getDecoder().decode(base64));
+  }
+
+  private void requireRunning() {
+    KafkaStreams.State current = state.get();
+    if (current != KafkaStreams.State.RUNNING) {
+      throw new QueryUnavailableException(
+          Reason.NOT_RUNNING, "Kafka Streams is " + (current == null ? "not started" : current));
+    }
+  }
+}

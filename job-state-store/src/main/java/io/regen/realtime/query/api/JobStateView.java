@@ -1,0 +1,98 @@
+package io.regen.realtime.query.api;
+
+import io.regen.realtime.streams.state.JobState;
+import io.regen.realtime.streams.state.ResearchStepState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code GET /api/job/{jobId}/state}: the JobState with its Avro field names (timestamps as
+ * ISO-8601 UTC strings), plus {@code position}, the last event of the job the state reflects, and,
+ * for a read from a standby replica the client allowed, {@code stale: true} and the replica's
+ * {@code lag} in changelog records.
+ */
+public record JobStateView(
+    String jobId,
+    String userId,
+    String jobType,
+    String status,
+    int progressPercent,
+    String progressMessage,
+    long lastSeq,
+    Map<String, Long> eventCounts,
+    long anomalies,
+    long duplicates,
+    String model,
+    String responseSoFar,
+    boolean responseTruncated,
+    List<ResearchStepView> researchSteps,
+    boolean researchStepsTruncated,
+    String resultSummary,
+    ErrorView error,
+    String cancelReason,
+    String requestedAt,
+    String startedAt,
+    String updatedAt,
+    String completedAt,
+    Long durationMs,
+    PositionView firstPosition,
+    PositionView lastPosition,
+    PositionView position,
+    boolean stale,
+    long lag) {
+
+  /** One research step. */
+  public record ResearchStepView(int step, String title, String url, String summary) {}
+
+  /** Why a job failed. */
+  public record ErrorView(String code, String message, boolean retryable) {}
+
+  public static JobStateView of(JobState s, boolean stale, long lag) {
+    List<ResearchStepView> steps =
+        s.getResearchSteps().stream()
+            .map(
+                (ResearchStepState r) ->
+                    new ResearchStepView(r.getStep(), r.getTitle(), r.getUrl(), r.getSummary()))
+            .toList();
+    ErrorView error =
+        s.getError() == null
+            ? null
+            : new ErrorView(
+                s.getError().getCode(), s.getError().getMessage(), s.getError().getRetryable());
+    return new JobStateView(
+        s.getJobId(),
+        s.getUserId(),
+        s.getJobType(),
+        s.getStatus().name(),
+        s.getProgressPercent(),
+        s.getProgressMessage(),
+        s.getLastSeq(),
+        new TreeMap<>(s.getEventCounts()),
+        s.getAnomalies(),
+        s.getDuplicates(),
+        s.getModel(),
+        s.getResponseSoFar(),
+        s.getResponseTruncated(),
+        steps,
+        s.getResearchStepsTruncated(),
+        s.getResultSummary(),
+        error,
+        s.getCancelReason(),
+        iso(s.getRequestedAt()),
+        iso(s.getStartedAt()),
+        iso(s.getUpdatedAt()),
+        iso(s.getCompletedAt()),
+        s.getDurationMs(),
+        PositionView.of(s.getFirstPosition()),
+        PositionView.of(s.getLastPosition()),
+        PositionView.of(s.getLastPosition()),
+        stale,
+        lag);
+  }
+
+  static String iso(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

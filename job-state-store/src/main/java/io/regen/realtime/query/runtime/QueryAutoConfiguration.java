@@ -1,0 +1,177 @@
+package io.regen.realtime.query.runtime;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.regen.realtime.auth.JwtSettings;
+import io.regen.realtime.auth.JwtVerifier;
+import io.regen.realtime.query.AnalyticsService;
+import io.regen.realtime.query.QueryService;
+import io.regen.realtime.query.internal.HttpRemoteStoreClient;
+import io.regen.realtime.query.internal.IqV2LocalStoreReader;
+import io.regen.realtime.query.internal.KafkaStoreLocator;
+import io.regen.realtime.query.internal.LocalStoreReader;
+import io.regen.realtime.query.web.AnalyticsController;
+import io.regen.realtime.query.web.BearerAuthenticator;
+import io.regen.realtime.query.web.InternalQueryController;
+import io.regen.realtime.query.web.JobQueryController;
+import io.regen.realtime.query.web.QueryExceptionHandler;
+import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
+import io.regen.realtime.schemas.registry.SchemaRegistryClient;
+import io.regen.realtime.schemas.serde.RegistrySerdes;
+import io.regen.realtime.streams.RegenTopology;
+import io.regen.realtime.streams.StreamsSettings;
+import io.regen.realtime.streams.TopologySettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * The streams role: runs Kafka Streams over the processors' topology in this application and serves
+ * the query API ({@code /api/job/**}, {@code /api/users/**}, {@code /api/analytics/**}, the
+ * instance-to-instance {@code /internal/query/**}) on the application's HTTP port, plus health
+ * ({@code streams}) and metrics. Enabled by {@code regen.streams.enabled=true}; needs {@code
+ * regen.kafka.bootstrap-servers}, {@code regen.schema-registry.url} (unless a {@link
+ * SchemaRegistryClient} bean exists) and {@code regen.jwt.*} (unless a {@link JwtVerifier} bean
+ * exists).
+ */
+@AutoConfiguration
+@ConditionalOnProperty(name = "regen.streams.enabled", havingValue = "true")
+@EnableConfigurationProperties(StreamsProperties.class)
+public class QueryAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  SchemaRegistryClient schemaRegistryClient(Environment env) {
+    String url = env.getProperty("regen.schema-registry.url");
+    if (url == null || url.isBlank()) {
+      throw new IllegalStateException("regen.schema-registry.url must be set for the streams role");
+    }
+    return new HttpSchemaRegistryClient(url);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  JwtVerifier jwtVerifier(Environment env) {
+    String publicKey = env.getProperty("regen.jwt.public-key");
+    return new JwtVerifier(
+        new JwtSettings(
+            env.getProperty("regen.jwt.secret"),
+            publicKey == null || publicKey.isBlank() ? null : Path.of(publicKey),
+            env.getProperty("regen.jwt.issuer"),
+            env.getProperty("regen.jwt.audience"),
+            null));
+  }
+
+  @Bean
+  StreamsRuntime regenStreamsRuntime(
+      StreamsProperties properties, SchemaRegistryClient registry, Environment env) {
+    String bootstrap = env.getProperty("regen.kafka.bootstrap-servers");
+    if (bootstrap == null || bootstrap.isBlank()) {
+      throw new IllegalStateException(
+          "regen.kafka.bootstrap-servers must be set for the streams role");
+    }
+    String instanceId = properties.instanceId();
+    if (instanceId == null || instanceId.isBlank()) {
+      instanceId = env.getProperty("regen.node-id", hostName());
+    }
+    StreamsSettings settings =
+        properties.toSettings(bootstrap, instanceId, properties.applicationServer());
+    TopologySettings topology =
+        TopologySettings.defaults(new RegistrySerdes(registry)).withGrace(properties.grace());
+    return new StreamsRuntime(RegenTopology.build(topology), settings, Duration.ofSeconds(30));
+  }
+
+  @Bean
+  StreamsStarter regenStreamsStarter(
+      StreamsRuntime runtime, StreamsProperties properties, Environment env) {
+    return new StreamsStarter(
+        runtime, properties, env.getProperty("server.port", Integer.class, 8082));
+  }
+
+  @Bean
+  LocalStoreReader regenLocalStoreReader(StreamsRuntime runtime) {
+    return new IqV2LocalStoreReader(runtime::streams);
+  }
+
+  @Bean
+  QueryService regenQueryService(
+      StreamsRuntime runtime, LocalStoreReader local, StreamsProperties properties) {
+    KafkaStoreLocator locator =
+        new KafkaStoreLocator(
+            runtime::streams, runtime::self, runtime.applicationId(), runtime.topology());
+    HttpRemoteStoreClient remote =
+        new HttpRemoteStoreClient(
+            properties.connectTimeout(), properties.queryTimeout(), properties.minPositionWait());
+    return new QueryService(runtime::state, locator, local, remote, properties.minPositionWait());
+  }
+
+  @Bean
+  AnalyticsService regenAnalyticsService(QueryService queries) {
+    return new AnalyticsService(queries);
+  }
+
+  @Bean
+  BearerAuthenticator regenBearerAuthenticator(JwtVerifier verifier) {
+    return new BearerAuthenticator(verifier);
+  }
+
+  @Bean
+  JobQueryController regenJobQueryController(
+      QueryService queries, BearerAuthenticator auth, StreamsProperties properties) {
+    return new JobQueryController(queries, auth, properties.maxPageSize());
+  }
+
+  @Bean
+  AnalyticsController regenAnalyticsController(
+      AnalyticsService analytics, BearerAuthenticator auth, StreamsProperties properties) {
+    return new AnalyticsController(analytics, auth, properties.maxRangeDays(), Clock.systemUTC());
+  }
+
+  @Bean
+  InternalQueryController regenInternalQueryController(
+      QueryService queries, BearerAuthenticator auth) {
+    return new InternalQueryController(queries, auth);
+  }
+
+  @Bean
+  QueryExceptionHandler regenQueryExceptionHandler() {
+    return new QueryExceptionHandler();
+  }
+
+  @Bean(name = "streamsHealthIndicator")
+  StreamsHealthIndicator streamsHealthIndicator(StreamsRuntime runtime) {
+    return new StreamsHealthIndicator(runtime);
+  }
+
+  @Bean
+  QueryMetrics regenQueryMetrics(
+      ObjectProvider<MeterRegistry> registry,
+      StreamsRuntime runtime,
+      LocalStoreReader local,
+      StreamsProperties properties) {
+    MeterRegistry meters =
+        registry.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new);
+    return new QueryMetrics(
+        meters,
+        runtime,
+        local,
+        Clock.systemUTC(),
+        Math.max(1, properties.metricsRefresh().toSeconds()));
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "streams";
+    }
+  }
+}

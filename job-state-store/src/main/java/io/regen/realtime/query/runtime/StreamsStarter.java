@@ -1,0 +1,39 @@
+package io.regen.realtime.query.runtime;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Starts Kafka Streams once the HTTP port is known, because that port is the {@code
+ * application.server} the other instances forward queries to. Without a web server (or with an
+ * explicit {@code regen.streams.application-server}), starts when the application is ready.
+ */
+public final class StreamsStarter implements ApplicationListener<ApplicationEvent> {
+  private final StreamsRuntime runtime;
+  private final StreamsProperties properties;
+  private final int fallbackPort;
+
+  public StreamsStarter(StreamsRuntime runtime, StreamsProperties properties, int fallbackPort) {
+    this.runtime = runtime;
+    this.properties = properties;
+    this.fallbackPort = fallbackPort;
+  }
+
+  @Override
+  public void onApplicationEvent(ApplicationEvent event) {
+    if (event instanceof WebServerInitializedEvent web
+        && web.getApplicationContext().getServerNamespace() == null) {
+      runtime.start(server(web.getWebServer().getPort()));
+    } else if (event instanceof ApplicationReadyEvent) {
+      runtime.start(server(fallbackPort));
+    }
+  }
+
+  private String server(int port) {
+    return properties.applicationServer() != null
+        ? properties.applicationServer()
+        : properties.advertisedHost() + ":" + port;
+  }
+}

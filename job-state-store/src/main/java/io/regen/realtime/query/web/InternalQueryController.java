@@ -1,0 +1,112 @@
+package io.regen.realtime.query.web;
+
+import io.regen.realtime.auth.AuthenticatedUser;
+import io.regen.realtime.query.JobStateRead;
+import io.regen.realtime.query.QueryService;
+import io.regen.realtime.query.internal.CountsReply;
+import io.regen.realtime.query.internal.HttpRemoteStoreClient;
+import io.regen.realtime.query.internal.JobStateReply;
+import io.regen.realtime.query.internal.QueryStores;
+import io.regen.realtime.query.internal.RangeReply;
+import io.regen.realtime.streams.JobsByUserKey;
+import io.regen.realtime.streams.StoreDef;
+import io.regen.realtime.streams.StoreKeys;
+import io.regen.realtime.streams.Stores;
+import java.util.Base64;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The instance-to-instance endpoints: read only this instance's partitions, never forward. The
+ * caller's token is verified here too and the same access rules apply (a job to its owner or an
+ * analyst, a user's listing to that user or an analyst, aggregates to analysts), so these paths
+ * grant nothing the public API does not.
+ */
+@RestController
+public class InternalQueryController {
+  private final QueryService queries;
+  private final BearerAuthenticator auth;
+
+  public InternalQueryController(QueryService queries, BearerAuthenticator auth) {
+    this.queries = queries;
+    this.auth = auth;
+  }
+
+  @GetMapping(HttpRemoteStoreClient.JOB_PATH)
+  public JobStateReply job(
+      @RequestParam String jobId,
+      @RequestParam int partition,
+      @RequestParam(defaultValue = "false") boolean stale,
+      @RequestParam(required = false) String minPosition,
+      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+    AuthenticatedUser user = auth.authenticate(authorization);
+    Optional<JobStateRead> read =
+        queries.localJobState(
+            jobId, partition, stale, QueryParams.position("minPosition", minPosition));
+    if (read.isEmpty()) {
+      return new JobStateReply(false, null, false, 0);
+    }
+    if (!user.mayRead(read.get().state().getUserId())) {
+      throw ApiException.forbidden("The job belongs to another user");
+    }
+    byte[] bytes =
+        Stores.JOB_STATE
+            .valueSerde()
+            .serializer()
+            .serialize(Stores.JOB_STATE.name(), read.get().state());
+    return new JobStateReply(
+        true, Base64.getEncoder().encodeToString(bytes), read.get().stale(), read.get().lag());
+  }
+
+  @GetMapping(HttpRemoteStoreClient.RANGE_PATH)
+  public RangeReply range(
+      @RequestParam String store,
+      @RequestParam String from,
+      @RequestParam String to,
+      @RequestParam int limit,
+      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+    AuthenticatedUser user = auth.authenticate(authorization);
+    StoreDef<String, Object> def =
+        QueryStores.stringKeyed(store)
+            .orElseThrow(() -> ApiException.badRequest("No range-queryable store " + store));
+    if (limit < 1) {
+      throw ApiException.badRequest("limit must be >= 1");
+    }
+    if (def.name().equals(Stores.JOBS_BY_USER.name())) {
+      String owner = ownerOfRange(from, to);
+      if (!user.mayRead(owner)) {
+        throw ApiException.forbidden("Only analysts may list another user's jobs");
+      }
+    } else {
+      BearerAuthenticator.requireAnalyst(user);
+    }
+    return queries.localRange(def, from, to, limit);
+  }
+
+  @GetMapping(HttpRemoteStoreClient.DISTINCT_USERS_PATH)
+  public CountsReply distinctUsers(
+      @RequestParam String from,
+      @RequestParam String to,
+      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+    BearerAuthenticator.requireAnalyst(auth.authenticate(authorization));
+    return queries.localDistinctUsers(from, to);
+  }
+
+  /** The user whose jobs a jobs-by-user range covers; 400 when it spans more than one user. */
+  private static String ownerOfRange(String from, String to) {
+    int sep = from.indexOf(StoreKeys.SEP);
+    if (sep < 0) {
+      throw ApiException.badRequest("A jobs-by-user range must stay within one user");
+    }
+    String owner = StoreKeys.unescape(from.substring(0, sep));
+    String prefix = JobsByUserKey.prefix(owner);
+    if (!from.startsWith(prefix) || !to.startsWith(prefix)) {
+      throw ApiException.badRequest("A jobs-by-user range must stay within one user");
+    }
+    return owner;
+  }
+}

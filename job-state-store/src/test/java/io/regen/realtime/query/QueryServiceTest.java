@@ -1,0 +1,360 @@
+package io.regen.realtime.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.regen.realtime.query.QueryUnavailableException.Reason;
+import io.regen.realtime.query.internal.CountsReply;
+import io.regen.realtime.query.internal.JobStateReply;
+import io.regen.realtime.query.internal.LocalStoreReader;
+import io.regen.realtime.query.internal.RangeReply;
+import io.regen.realtime.query.internal.RemoteStoreClient;
+import io.regen.realtime.query.internal.StoreLocator;
+import io.regen.realtime.schemas.LogPosition;
+import io.regen.realtime.streams.StoreDef;
+import io.regen.realtime.streams.Stores;
+import io.regen.realtime.streams.state.JobState;
+import io.regen.realtime.streams.state.JobStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.Test;
+
+/** Owner routing, standby fallback, fan-out completeness and read-your-writes, with fakes. */
+class QueryServiceTest {
+  static final HostInfo SELF = new HostInfo("localhost", 1001);
+  static final HostInfo OTHER = new HostInfo("localhost", 1002);
+
+  final FakeLocator locator = new FakeLocator();
+  final FakeLocal local = new FakeLocal();
+  final FakeRemote remote = new FakeRemote();
+  KafkaStreams.State state = KafkaStreams.State.RUNNING;
+  final QueryService service =
+      new QueryService(() -> state, locator, local, remote, Duration.ofMillis(100));
+
+  @Test
+  void readsLocallyWhenThisInstanceOwnsTheKey() {
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(OTHER), 2);
+    local.put(2, "j1", job("j1", 2, 10), true);
+    Optional<JobStateRead> read = service.jobState("j1", ReadOptions.DEFAULT, "Bearer t");
+    assertThat(read).isPresent();
+    assertThat(read.get().stale()).isFalse();
+    assertThat(remote.calls).isEmpty();
+  }
+
+  @Test
+  void forwardsToTheOwnerAndDecodesItsAnswer() {
+    locator.owner = new KeyQueryMetadata(OTHER, Set.of(), 1);
+    remote.jobs.put(OTHER, new JobStateReply(true, encode(job("j2", 1, 5)), false, 0));
+    JobStateRead read = service.jobState("j2", ReadOptions.DEFAULT, "Bearer t").orElseThrow();
+    assertThat(read.state().getJobId()).isEqualTo("j2");
+    assertThat(remote.calls).containsExactly("job:" + OTHER + ":j2:1:false:Bearer t");
+  }
+
+  @Test
+  void ownerSaysNotFound() {
+    locator.owner = new KeyQueryMetadata(OTHER, Set.of(), 1);
+    remote.jobs.put(OTHER, new JobStateReply(false, null, false, 0));
+    assertThat(service.jobState("j3", ReadOptions.DEFAULT, null)).isEmpty();
+  }
+
+  @Test
+  void unreachableOwnerIsUnavailableUnlessStaleReadsAreAllowed() {
+    locator.owner = new KeyQueryMetadata(OTHER, Set.of(SELF), 0);
+    local.put(0, "j4", job("j4", 0, 7), false); // a standby copy here
+    local.lag = 3;
+    assertThatThrownBy(() -> service.jobState("j4", ReadOptions.DEFAULT, null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.OWNER_UNREACHABLE);
+
+    JobStateRead stale = service.jobState("j4", new ReadOptions(true, null), null).orElseThrow();
+    assertThat(stale.stale()).isTrue();
+    assertThat(stale.lag()).isEqualTo(3);
+  }
+
+  @Test
+  void standbyOnlyCopyIsNotServedAsActive() {
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 0);
+    local.put(0, "j5", job("j5", 0, 1), false); // only a standby copy: active read must fail
+    assertThatThrownBy(() -> service.jobState("j5", ReadOptions.DEFAULT, null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.STORE_NOT_READY);
+  }
+
+  @Test
+  void notRunningIsUnavailable() {
+    state = KafkaStreams.State.REBALANCING;
+    assertThatThrownBy(() -> service.jobState("j", ReadOptions.DEFAULT, null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.NOT_RUNNING);
+    assertThatThrownBy(() -> service.fanOutRange(Stores.DAU_DAILY, "a", "z", 10, null))
+        .isInstanceOf(QueryUnavailableException.class);
+  }
+
+  @Test
+  void unknownOwnerIsUnavailable() {
+    locator.owner = null;
+    assertThatThrownBy(() -> service.jobState("j", ReadOptions.DEFAULT, null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.OWNER_UNKNOWN);
+  }
+
+  @Test
+  void readYourWritesWaitsThenGivesUp() {
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 0);
+    local.put(0, "j6", job("j6", 4, 100), true);
+    // the job's own last position satisfies an older cursor at once
+    assertThat(service.jobState("j6", new ReadOptions(false, new LogPosition(4, 90)), null))
+        .isPresent();
+    // a watermark of the job's task at or past the cursor satisfies it too
+    local.watermarks.put(0, Map.of(4, 500L));
+    assertThat(service.jobState("j6", new ReadOptions(false, new LogPosition(4, 400)), null))
+        .isPresent();
+    // neither: wait (bounded), then 503 POSITION_NOT_REACHED — also with allowStale
+    long t0 = System.nanoTime();
+    assertThatThrownBy(
+            () -> service.jobState("j6", new ReadOptions(true, new LogPosition(4, 900)), null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.POSITION_NOT_REACHED);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void fanOutMergesEveryPartitionSortedByKey() {
+    locator.partitions = Set.of(0, 1, 2);
+    locator.hosts = Set.of(SELF, OTHER);
+    local.range.put(0, List.of(KeyValue.pair("2026-01-02", 2L)));
+    local.range.put(1, List.of(KeyValue.pair("2026-01-01", 1L)));
+    remote.ranges.put(
+        OTHER,
+        CompletableFuture.completedFuture(
+            new RangeReply(
+                List.of(2),
+                List.of(new RangeReply.Entry(2, "2026-01-01", b64(Stores.DAU_DAILY, 5L))))));
+    List<KeyValue<String, Long>> all = service.fanOutRange(Stores.DAU_DAILY, "a", "z", 10, null);
+    assertThat(all)
+        .extracting(kv -> kv.key + "=" + kv.value)
+        .containsExactly("2026-01-01=1", "2026-01-01=5", "2026-01-02=2");
+  }
+
+  @Test
+  void fanOutWithAMissingPartitionIsUnavailableNotPartial() {
+    locator.partitions = Set.of(0, 1, 2);
+    locator.hosts = Set.of(SELF, OTHER);
+    local.range.put(0, List.of(KeyValue.pair("k", 1L)));
+    local.range.put(1, List.of());
+    remote.ranges.put(
+        OTHER,
+        CompletableFuture.failedFuture(
+            new QueryUnavailableException(Reason.OWNER_UNREACHABLE, "connection refused")));
+    assertThatThrownBy(() -> service.fanOutRange(Stores.DAU_DAILY, "a", "z", 10, null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .hasMessageContaining("[2]")
+        .hasMessageContaining("connection refused")
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.INCOMPLETE_FANOUT);
+  }
+
+  @Test
+  void fanOutSucceedsWhenAnotherInstanceAlreadyTookOverTheDeadOnesPartitions() {
+    locator.partitions = Set.of(0, 1);
+    locator.hosts = Set.of(SELF, OTHER);
+    local.range.put(0, List.of(KeyValue.pair("k0", 1L)));
+    local.range.put(1, List.of(KeyValue.pair("k1", 2L)));
+    remote.ranges.put(
+        OTHER,
+        CompletableFuture.failedFuture(
+            new QueryUnavailableException(Reason.OWNER_UNREACHABLE, "gone")));
+    assertThat(service.fanOutRange(Stores.DAU_DAILY, "a", "z", 10, null)).hasSize(2);
+  }
+
+  @Test
+  void localRangeHonoursTheLimitPerPartition() {
+    local.range.put(
+        0, List.of(KeyValue.pair("a", 1L), KeyValue.pair("b", 2L), KeyValue.pair("c", 3L)));
+    RangeReply reply = service.localRange(Stores.DAU_DAILY, "a", "z", 2);
+    assertThat(reply.partitions()).containsExactly(0);
+    assertThat(reply.entries()).extracting(RangeReply.Entry::key).containsExactly("a", "b");
+  }
+
+  @Test
+  void distinctUsersAddsPartitionsAndRequiresAllOfThem() {
+    locator.partitions = Set.of(0, 1);
+    locator.hosts = Set.of(SELF, OTHER);
+    remote.counts.put(OTHER, CompletableFuture.completedFuture(new CountsReply(Map.of(1, 4L))));
+    local.dauUsers.put(
+        0, List.of(KeyValue.pair("2026-01-01|u1", 1L), KeyValue.pair("2026-01-02|u1", 1L)));
+    assertThat(service.distinctUsers("2026-01-01", "2026-01-02", null)).isEqualTo(5);
+    remote.counts.put(OTHER, CompletableFuture.completedFuture(new CountsReply(Map.of())));
+    assertThatThrownBy(() -> service.distinctUsers("2026-01-01", "2026-01-02", null))
+        .isInstanceOf(QueryUnavailableException.class);
+  }
+
+  // ---- fakes ----
+
+  static JobState job(String jobId, int inputPartition, long lastOffset) {
+    return JobState.newBuilder()
+        .setJobId(jobId)
+        .setUserId("u")
+        .setStatus(JobStatus.RUNNING)
+        .setLastPosition(
+            new io.regen.realtime.streams.state.LogPosition(inputPartition, lastOffset))
+        .build();
+  }
+
+  static String encode(JobState state) {
+    return Base64.getEncoder()
+        .encodeToString(Stores.JOB_STATE.valueSerde().serializer().serialize("t", state));
+  }
+
+  static <V> String b64(StoreDef<String, V> store, V value) {
+    return Base64.getEncoder()
+        .encodeToString(store.valueSerde().serializer().serialize("t", value));
+  }
+
+  static final class FakeLocator implements StoreLocator {
+    KeyQueryMetadata owner;
+    Set<Integer> partitions = Set.of();
+    Set<HostInfo> hosts = Set.of();
+
+    @Override
+    public HostInfo self() {
+      return SELF;
+    }
+
+    @Override
+    public <K> KeyQueryMetadata locate(StoreDef<K, ?> store, K key) {
+      if (owner == null) {
+        throw new QueryUnavailableException(Reason.OWNER_UNKNOWN, "no assignment");
+      }
+      return owner;
+    }
+
+    @Override
+    public Set<HostInfo> activeHosts(StoreDef<?, ?> store) {
+      return hosts;
+    }
+
+    @Override
+    public Set<Integer> partitions(StoreDef<?, ?> store) {
+      return partitions;
+    }
+  }
+
+  static final class FakeLocal implements LocalStoreReader {
+    final Map<Integer, Map<String, JobState>> active = new HashMap<>();
+    final Map<Integer, Map<String, JobState>> standby = new HashMap<>();
+    final Map<Integer, Map<Integer, Long>> watermarks = new HashMap<>();
+    final Map<Integer, List<KeyValue<String, Long>>> range = new HashMap<>();
+    final Map<Integer, List<KeyValue<String, Long>>> dauUsers = new HashMap<>();
+    long lag;
+
+    void put(int partition, String jobId, JobState state, boolean isActive) {
+      (isActive ? active : standby)
+          .computeIfAbsent(partition, p -> new HashMap<>())
+          .put(jobId, state);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> Optional<V> get(StoreDef<K, V> store, K key, int partition, boolean activeOnly) {
+      if (store == Stores.EVENTS_WATERMARK) {
+        return Optional.ofNullable((V) watermarks.getOrDefault(partition, Map.of()).get(key));
+      }
+      if (active.containsKey(partition)) {
+        return Optional.ofNullable((V) active.get(partition).get(key));
+      }
+      if (!activeOnly && standby.containsKey(partition)) {
+        return Optional.ofNullable((V) standby.get(partition).get(key));
+      }
+      throw new QueryUnavailableException(Reason.STORE_NOT_READY, "partition not here");
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <V> Set<Integer> scanActive(
+        StoreDef<String, V> store, String from, String to, EntrySink<V> sink) {
+      Map<Integer, List<KeyValue<String, Long>>> source =
+          store == Stores.DAU_USERS ? dauUsers : range;
+      Set<Integer> scanned = new TreeSet<>();
+      source.forEach(
+          (partition, entries) -> {
+            for (KeyValue<String, Long> kv : new ArrayList<>(entries)) {
+              if (!sink.accept(partition, kv.key, (V) kv.value)) {
+                break;
+              }
+            }
+            scanned.add(partition);
+          });
+      return scanned;
+    }
+
+    @Override
+    public long lag(StoreDef<?, ?> store, int partition) {
+      return lag;
+    }
+  }
+
+  static final class FakeRemote implements RemoteStoreClient {
+    final Map<HostInfo, JobStateReply> jobs = new HashMap<>();
+    final Map<HostInfo, CompletableFuture<RangeReply>> ranges = new HashMap<>();
+    final Map<HostInfo, CompletableFuture<CountsReply>> counts = new HashMap<>();
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public JobStateReply jobState(
+        HostInfo host,
+        String jobId,
+        int partition,
+        boolean stale,
+        LogPosition minPosition,
+        String authorization) {
+      calls.add("job:" + host + ":" + jobId + ":" + partition + ":" + stale + ":" + authorization);
+      JobStateReply reply = jobs.get(host);
+      if (reply == null) {
+        throw new QueryUnavailableException(Reason.OWNER_UNREACHABLE, host + " refused");
+      }
+      return reply;
+    }
+
+    @Override
+    public CompletableFuture<RangeReply> range(
+        HostInfo host,
+        StoreDef<String, ?> store,
+        String from,
+        String to,
+        int limitPerPartition,
+        String authorization) {
+      return ranges.getOrDefault(
+          host,
+          CompletableFuture.failedFuture(
+              new QueryUnavailableException(Reason.OWNER_UNREACHABLE, "down")));
+    }
+
+    @Override
+    public CompletableFuture<CountsReply> distinctUsers(
+        HostInfo host, String fromDay, String toDay, String authorization) {
+      return counts.getOrDefault(
+          host,
+          CompletableFuture.failedFuture(
+              new QueryUnavailableException(Reason.OWNER_UNREACHABLE, "down")));
+    }
+  }
+}

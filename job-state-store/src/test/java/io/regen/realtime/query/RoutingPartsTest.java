@@ -1,0 +1,81 @@
+package io.regen.realtime.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.regen.realtime.query.QueryUnavailableException.Reason;
+import io.regen.realtime.query.internal.HttpRemoteStoreClient;
+import io.regen.realtime.query.internal.KafkaStoreLocatorAccess;
+import io.regen.realtime.query.web.QueryExceptionHandler;
+import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
+import io.regen.realtime.schemas.serde.RegistrySerdes;
+import io.regen.realtime.streams.RegenTopology;
+import io.regen.realtime.streams.Stores;
+import io.regen.realtime.streams.TopologySettings;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.ResponseEntity;
+
+/** The pieces around the routing: store → source topics, remote failures, error mapping. */
+class RoutingPartsTest {
+
+  @Test
+  void everyStoreOfTheTopologyHasItsSourceTopics() {
+    var topology =
+        RegenTopology.build(
+                TopologySettings.defaults(new RegistrySerdes(new InMemorySchemaRegistryClient())))
+            .describe();
+    Map<String, Set<String>> byStore = KafkaStoreLocatorAccess.sourceTopicsByStore(topology);
+    for (var store : Stores.all()) {
+      assertThat(byStore).as(store.name()).containsKey(store.name());
+      assertThat(byStore.get(store.name())).as(store.name()).isNotEmpty();
+    }
+    // job state is updated after the repartition by jobId, not from jobs.events.v1 directly
+    assertThat(byStore.get(Stores.JOB_STATE.name()))
+        .allMatch(topic -> topic.endsWith("-repartition"));
+  }
+
+  @Test
+  void anUnreachableInstanceIsUnavailableNotAnError() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    var client =
+        new HttpRemoteStoreClient(
+            Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofMillis(100));
+    HostInfo dead = new HostInfo("localhost", port);
+    assertThatThrownBy(() -> client.jobState(dead, "j", 0, false, null, "Bearer x"))
+        .isInstanceOf(QueryUnavailableException.class)
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.OWNER_UNREACHABLE);
+    assertThatThrownBy(() -> client.range(dead, Stores.DAU_DAILY, "a", "b", 1, null).join())
+        .hasCauseInstanceOf(QueryUnavailableException.class);
+  }
+
+  @Test
+  void unavailableIs503WithRetryAfterAndReason() {
+    ResponseEntity<?> r =
+        new QueryExceptionHandler()
+            .unavailable(new QueryUnavailableException(Reason.OWNER_UNREACHABLE, "down"));
+    assertThat(r.getStatusCode().value()).isEqualTo(503);
+    assertThat(r.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+    assertThat(r.getBody().toString()).contains("owner_unreachable");
+  }
+
+  @Test
+  void kafkaStreamsExceptionsAre503() {
+    ResponseEntity<?> r =
+        new QueryExceptionHandler()
+            .streams(
+                new org.apache.kafka.streams.errors.InvalidStateStoreException(
+                    "thread is STARTING"));
+    assertThat(r.getStatusCode().value()).isEqualTo(503);
+    assertThat(r.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+  }
+}

@@ -1,0 +1,168 @@
+package io.regen.realtime.query;
+
+import io.regen.realtime.events.JobCompleted;
+import io.regen.realtime.events.JobEvent;
+import io.regen.realtime.events.JobFailed;
+import io.regen.realtime.events.JobProgress;
+import io.regen.realtime.events.JobRequest;
+import io.regen.realtime.events.JobRequestAction;
+import io.regen.realtime.events.JobStarted;
+import io.regen.realtime.events.ModelChunk;
+import io.regen.realtime.events.SessionEvent;
+import io.regen.realtime.events.SessionKind;
+import io.regen.realtime.schemas.LogPosition;
+import io.regen.realtime.schemas.Topic;
+import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
+import io.regen.realtime.schemas.serde.RegistrySerdes;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * Real in-process KRaft brokers for the query ITs, the platform's topics, a shared in-memory schema
+ * registry and producers of job events, requests and sessions.
+ */
+final class TestKafka implements AutoCloseable {
+  final EmbeddedKafkaKraftBroker broker;
+  final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+  final RegistrySerdes serdes = new RegistrySerdes(registry);
+  private final KafkaProducer<String, byte[]> producer;
+  private final int brokers;
+
+  TestKafka(int brokers, int partitions) {
+    this.brokers = brokers;
+    broker = new EmbeddedKafkaKraftBroker(brokers, partitions);
+    broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+    broker.brokerProperty("log.cleaner.dedupe.buffer.size", "16777216");
+    broker.brokerProperty("transaction.state.log.replication.factor", Integer.toString(brokers));
+    broker.brokerProperty("transaction.state.log.min.isr", "1");
+    broker.brokerProperty("offsets.topic.replication.factor", Integer.toString(brokers));
+    if (brokers > 1) {
+      // Without it a multi-broker shutdown hangs minutes in controlled shutdown (stack-notes).
+      broker.brokerProperty("controlled.shutdown.enable", "false");
+    }
+    broker.afterPropertiesSet();
+    clearLeakedProperties();
+    for (Topic<String, ?> topic : Topics.all()) {
+      broker.addTopics(new NewTopic(topic.name(), partitions, (short) 1));
+    }
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  String bootstrap() {
+    return broker.getBrokersAsString();
+  }
+
+  /** Sends one event and returns where it landed. */
+  LogPosition event(String userId, String jobId, long seq, Instant at, Object payload) {
+    JobEvent event =
+        JobEvent.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setJobId(jobId)
+            .setUserId(userId)
+            .setSeq(seq)
+            .setOccurredAt(at)
+            .setProducer("worker-it")
+            .setPayload(payload)
+            .build();
+    RecordMetadata md = send(Topics.JOB_EVENTS, userId, event);
+    return new LogPosition(md.partition(), md.offset());
+  }
+
+  void request(String userId, String jobId, String jobType, Instant at) {
+    JobRequest request =
+        JobRequest.newBuilder()
+            .setJobId(jobId)
+            .setUserId(userId)
+            .setJobType(jobType)
+            .setInput(Map.of())
+            .setRequestedAt(at)
+            .setAction(JobRequestAction.START)
+            .build();
+    send(Topics.JOB_REQUESTS, jobId, request);
+  }
+
+  void session(String userId, SessionKind kind, Instant at, Long durationMs) {
+    SessionEvent session =
+        SessionEvent.newBuilder()
+            .setSessionId(UUID.randomUUID().toString())
+            .setUserId(userId)
+            .setNode("node-it")
+            .setKind(kind)
+            .setAt(at)
+            .setDurationMs(durationMs)
+            .build();
+    send(Topics.GATEWAY_SESSIONS, userId, session);
+  }
+
+  private <V extends org.apache.avro.specific.SpecificRecord> RecordMetadata send(
+      Topic<String, V> topic, String key, V value) {
+    Serializer<V> serializer = serdes.valueSerializer(topic);
+    byte[] bytes = serializer.serialize(topic.name(), value);
+    try {
+      return producer.send(new ProducerRecord<>(topic.name(), key, bytes)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  static JobStarted started(String jobType) {
+    return new JobStarted(jobType, "");
+  }
+
+  static JobProgress progress(int percent) {
+    return new JobProgress(percent, "at " + percent);
+  }
+
+  static ModelChunk chunk(String model, int index, String text) {
+    return new ModelChunk(model, index, text, false);
+  }
+
+  static JobCompleted completed(long durationMs) {
+    return new JobCompleted("done", durationMs);
+  }
+
+  static JobFailed failed() {
+    return new JobFailed("E_MODEL", "model exploded", true);
+  }
+
+  int brokers() {
+    return brokers;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    try {
+      broker.destroy();
+    } catch (RuntimeException e) {
+      // A multi-broker KRaft shutdown may throw a raft fault after stopping (stack-notes).
+    }
+    clearLeakedProperties();
+  }
+
+  private static void clearLeakedProperties() {
+    System.clearProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
+    System.clearProperty("spring.kafka.bootstrap-servers");
+  }
+}

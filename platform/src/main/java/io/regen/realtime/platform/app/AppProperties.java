@@ -1,0 +1,74 @@
+package io.regen.realtime.platform.app;
+
+import io.regen.realtime.platform.config.RegenEnvironment;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Maps the launcher's environment ({@code PORT}, {@code JWT_SECRET}, ...) onto the Spring
+ * properties the platform's modules read ({@code server.port}, {@code regen.jwt.secret}, ...).
+ * These become default properties: a {@code REGEN_*} or {@code SERVER_*} variable or a system
+ * property set by an operator still takes precedence.
+ */
+public final class AppProperties {
+  /** Which parts of the Spring application run. */
+  public enum Mode {
+    /** Everything: the gateway on {@code /ws} plus the stream processors and query REST API. */
+    UP(true, true),
+    /** The query role: stream processors and their REST API only. */
+    STREAMS(false, true),
+    /** The WebSocket gateway only. */
+    GATEWAY(true, false);
+
+    final boolean gateway;
+    final boolean streams;
+
+    Mode(boolean gateway, boolean streams) {
+      this.gateway = gateway;
+      this.streams = streams;
+    }
+  }
+
+  /**
+   * Where the application finds what it depends on.
+   *
+   * @param bootstrapServers Kafka bootstrap servers
+   * @param schemaRegistryUrl the schema registry's base URL
+   * @param httpPort the HTTP port (gateway, REST, actuator)
+   * @param jwtSecret the HS256 secret, or null when only a public key verifies tokens
+   * @param nodeId this instance's stable id (Streams static membership, presence, logs)
+   */
+  public record Endpoints(
+      String bootstrapServers,
+      String schemaRegistryUrl,
+      int httpPort,
+      String jwtSecret,
+      String nodeId) {}
+
+  public static final String ACTUATOR_ENDPOINTS = "health,info,prometheus,metrics";
+
+  private AppProperties() {}
+
+  public static Map<String, Object> of(Mode mode, RegenEnvironment env, Endpoints endpoints) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("server.port", endpoints.httpPort());
+    p.put("regen.node-id", endpoints.nodeId());
+    p.put("regen.kafka.bootstrap-servers", endpoints.bootstrapServers());
+    p.put("regen.schema-registry.url", endpoints.schemaRegistryUrl());
+    if (endpoints.jwtSecret() != null) {
+      p.put("regen.jwt.secret", endpoints.jwtSecret());
+    }
+    env.get(RegenEnvironment.JWT_PUBLIC_KEY).ifPresent(v -> p.put("regen.jwt.public-key", v));
+    env.get(RegenEnvironment.JWT_ISSUER).ifPresent(v -> p.put("regen.jwt.issuer", v));
+    env.get(RegenEnvironment.JWT_AUDIENCE).ifPresent(v -> p.put("regen.jwt.audience", v));
+    env.get(RegenEnvironment.REDIS_URL).ifPresent(v -> p.put("regen.redis.url", v));
+    env.get(RegenEnvironment.FRONTEND_ORIGIN)
+        .ifPresent(v -> p.put("regen.gateway.allowed-origins", v));
+    p.put("regen.gateway.enabled", mode.gateway);
+    p.put("regen.streams.enabled", mode.streams);
+    p.put("management.endpoints.web.exposure.include", ACTUATOR_ENDPOINTS);
+    p.put("management.endpoint.health.show-components", "always");
+    p.put("spring.application.name", "regen-" + mode.name().toLowerCase());
+    return p;
+  }
+}

@@ -1,0 +1,38 @@
+package io.regen.realtime.platform.app;
+
+import java.util.Map;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The one Spring Boot application of the platform. It scans nothing: the gateway and the query API
+ * join it through their auto-configurations, switched on by {@code regen.gateway.enabled} and
+ * {@code regen.streams.enabled}; the launcher adds health indicators for what it started itself.
+ */
+@SpringBootConfiguration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+public class PlatformApplication {
+
+  /**
+   * Starts the application with {@code properties} as defaults (real environment variables and
+   * system properties still win) and {@code healthIndicators} registered by bean name. No shutdown
+   * hook: the launcher closes the context in its own order.
+   */
+  public static ConfigurableApplicationContext start(
+      Map<String, Object> properties, Map<String, HealthIndicator> healthIndicators) {
+    return new SpringApplicationBuilder(PlatformApplication.class)
+        .bannerMode(Banner.Mode.OFF)
+        .registerShutdownHook(false)
+        .properties(properties)
+        .initializers(
+            context ->
+                healthIndicators.forEach(
+                    (name, indicator) ->
+                        context.getBeanFactory().registerSingleton(name, indicator)))
+        .run();
+  }
+}

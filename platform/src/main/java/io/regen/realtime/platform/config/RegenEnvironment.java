@@ -1,0 +1,95 @@
+package io.regen.realtime.platform.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Typed, validated access to the launcher's environment variables. Blank values count as unset.
+ * Every error names the variable and the offending value, so a typo fails at start with a message
+ * that says what to fix.
+ */
+public final class RegenEnvironment {
+  public static final String PORT = "PORT";
+  public static final String SCHEMA_REGISTRY_PORT = "SCHEMA_REGISTRY_PORT";
+  public static final String KAFKA_PORT = "KAFKA_PORT";
+  public static final String KAFKA_CONTROLLER_PORT = "KAFKA_CONTROLLER_PORT";
+  public static final String KAFKA_NODE_ID = "KAFKA_NODE_ID";
+  public static final String KAFKA_HOST = "KAFKA_HOST";
+  public static final String KAFKA_QUORUM_VOTERS = "KAFKA_QUORUM_VOTERS";
+  public static final String KAFKA_CLUSTER_ID = "KAFKA_CLUSTER_ID";
+  public static final String REGEN_DATA_DIR = "REGEN_DATA_DIR";
+  public static final String JWT_SECRET = "JWT_SECRET";
+  public static final String JWT_PUBLIC_KEY = "JWT_PUBLIC_KEY";
+  public static final String JWT_ISSUER = "JWT_ISSUER";
+  public static final String JWT_AUDIENCE = "JWT_AUDIENCE";
+  public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
+  public static final String SCHEMA_REGISTRY_URL = "SCHEMA_REGISTRY_URL";
+  public static final String REDIS_URL = "REDIS_URL";
+  public static final String FRONTEND_ORIGIN = "FRONTEND_ORIGIN";
+  public static final String TOPIC_PARTITIONS = "TOPIC_PARTITIONS";
+  public static final String REGEN_NODE_ID = "REGEN_NODE_ID";
+
+  public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_STREAMS_PORT = 8082;
+  public static final int DEFAULT_SCHEMA_REGISTRY_PORT = 8081;
+  public static final int DEFAULT_KAFKA_PORT = 9092;
+  public static final int DEFAULT_TOPIC_PARTITIONS = 12;
+  public static final String DEFAULT_DATA_DIR = "./data";
+
+  private final Map<String, String> env;
+
+  public RegenEnvironment(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  public static RegenEnvironment system() {
+    return new RegenEnvironment(System.getenv());
+  }
+
+  /** The value of {@code name}, empty when unset or blank. */
+  public Optional<String> get(String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+
+  public String get(String name, String defaultValue) {
+    return get(name).orElse(defaultValue);
+  }
+
+  public int port(String name, int defaultValue) {
+    return get(name).map(v -> parsePort(name, v)).orElse(defaultValue);
+  }
+
+  public int positiveInt(String name, int defaultValue) {
+    return get(name).map(v -> parsePositiveInt(name, v)).orElse(defaultValue);
+  }
+
+  public Path dataDir() {
+    return Path.of(get(REGEN_DATA_DIR, DEFAULT_DATA_DIR)).toAbsolutePath().normalize();
+  }
+
+  public static int parsePort(String name, String value) {
+    int port = parseInt(name, value);
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(name + " must be a port in 1..65535, got '" + value + "'");
+    }
+    return port;
+  }
+
+  public static int parsePositiveInt(String name, String value) {
+    int n = parseInt(name, value);
+    if (n < 1) {
+      throw new IllegalArgumentException(name + " must be a positive number, got '" + value + "'");
+    }
+    return n;
+  }
+
+  private static int parseInt(String name, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.regen.realtime.platform.config;
+
+import static io.regen.realtime.platform.config.RegenEnvironment.*;
+
+import io.regen.realtime.platform.kafka.BrokerSettings;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code regen up} starts and where, from the environment (names and defaults in the README).
+ *
+ * @param httpPort {@code PORT}, 8080: gateway, REST API and actuator
+ * @param schemaRegistryPort {@code SCHEMA_REGISTRY_PORT}, 8081
+ * @param kafkaPort {@code KAFKA_PORT}, 9092
+ * @param kafkaControllerPort {@code KAFKA_CONTROLLER_PORT}, {@code KAFKA_PORT + 1}
+ * @param dataDir {@code REGEN_DATA_DIR}, {@code ./data}: Kafka logs, stream state, dev secret
+ * @param externalBootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}: when set, no broker starts
+ * @param externalSchemaRegistryUrl {@code SCHEMA_REGISTRY_URL}: when set, no registry starts
+ * @param topicPartitions {@code TOPIC_PARTITIONS}, 12: partitions of topics created now
+ */
+public record UpSettings(
+    int httpPort,
+    int schemaRegistryPort,
+    int kafkaPort,
+    int kafkaControllerPort,
+    Path dataDir,
+    Optional<String> externalBootstrapServers,
+    Optional<String> externalSchemaRegistryUrl,
+    int topicPartitions) {
+
+  public static UpSettings from(RegenEnvironment env) {
+    int kafkaPort = env.port(KAFKA_PORT, DEFAULT_KAFKA_PORT);
+    int controllerPort =
+        env.port(KAFKA_CONTROLLER_PORT, kafkaPort < 65535 ? kafkaPort + 1 : kafkaPort - 1);
+    return new UpSettings(
+        env.port(PORT, DEFAULT_PORT),
+        env.port(SCHEMA_REGISTRY_PORT, DEFAULT_SCHEMA_REGISTRY_PORT),
+        kafkaPort,
+        controllerPort,
+        env.dataDir(),
+        env.get(KAFKA_BOOTSTRAP_SERVERS),
+        env.get(SCHEMA_REGISTRY_URL),
+        env.positiveInt(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS));
+  }
+
+  /** The embedded single-node broker: node 1, data in {@code <dataDir>/kafka}. */
+  public BrokerSettings embeddedBroker() {
+    return new BrokerSettings(
+        1,
+        "localhost",
+        kafkaPort,
+        kafkaControllerPort,
+        null,
+        dataDir.resolve("kafka"),
+        null,
+        Map.of());
+  }
+
+  /** Where the stream processors keep their RocksDB state. */
+  public Path streamsStateDir() {
+    return dataDir.resolve("streams");
+  }
+}

@@ -1,0 +1,232 @@
+package io.regen.realtime.platform.kafka;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kafka node in KRaft mode (combined broker and controller) running inside this JVM.
+ *
+ * <p>The storage is formatted once, when {@code meta.properties} is missing; afterwards the node
+ * reuses it, so topics and records survive restarts. {@link #close()} shuts down in order (the
+ * broker's controlled shutdown, logs flushed and marked clean, then the controller) and frees the
+ * ports. Not thread-safe: start and close from one thread.
+ */
+public final class EmbeddedKraftBroker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKraftBroker.class);
+  private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final String CLIENT_LISTENER = "PLAINTEXT";
+
+  private final BrokerSettings settings;
+  private volatile KafkaRaftServer server;
+  private volatile boolean ready;
+
+  public EmbeddedKraftBroker(BrokerSettings settings) {
+    this.settings = settings;
+  }
+
+  public BrokerSettings settings() {
+    return settings;
+  }
+
+  /** {@code host:port} of this node's client listener. */
+  public String bootstrapServers() {
+    return settings.bootstrapServers();
+  }
+
+  /** Formats the storage if needed and starts the node; returns once its listeners are bound. */
+  public synchronized EmbeddedKraftBroker start() {
+    if (server != null) {
+      throw new IllegalStateException("broker already started");
+    }
+    KafkaConfig config = new KafkaConfig(brokerProperties(settings), false);
+    formatIfNeeded(config);
+    KafkaRaftServer raftServer = new KafkaRaftServer(config, Time.SYSTEM);
+    try {
+      raftServer.startup();
+    } catch (RuntimeException e) {
+      shutdownQuietly(raftServer);
+      throw e;
+    }
+    server = raftServer;
+    log.info(
+        "Kafka node {} started: clients on {}, controller on {}:{}, data in {}",
+        settings.nodeId(),
+        settings.bootstrapServers(),
+        settings.host(),
+        settings.controllerPort(),
+        settings.logDir());
+    return this;
+  }
+
+  /**
+   * Waits until the cluster answers {@code describeCluster} with this node among its live brokers,
+   * i.e. it is registered, unfenced and serving requests.
+   *
+   * @throws TimeoutException if that does not happen within {@code timeout}
+   */
+  public void awaitReady(Duration timeout) throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = Admin.create(adminProperties(bootstrapServers()))) {
+      while (true) {
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (remainingMs <= 0) {
+          throw new TimeoutException(
+              "Kafka node " + settings.nodeId() + " not ready after " + timeout.toSeconds() + " s");
+        }
+        try {
+          boolean registered =
+              admin
+                  .describeCluster(
+                      new DescribeClusterOptions().timeoutMs((int) Math.min(remainingMs, 5_000)))
+                  .nodes()
+                  .get(remainingMs, TimeUnit.MILLISECONDS)
+                  .stream()
+                  .anyMatch(node -> node.id() == settings.nodeId());
+          if (registered) {
+            ready = true;
+            return;
+          }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+          log.debug("Kafka node {} not ready yet: {}", settings.nodeId(), e.toString());
+        }
+        Thread.sleep(Math.min(200, Math.max(1, remainingMs)));
+      }
+    }
+  }
+
+  /** True once {@link #awaitReady} succeeded and until {@link #close()} begins. */
+  public boolean isReady() {
+    return ready && server != null;
+  }
+
+  /** Controlled shutdown: partitions handed off, logs flushed and marked clean, ports freed. */
+  @Override
+  public synchronized void close() {
+    KafkaRaftServer running = server;
+    if (running == null) {
+      return;
+    }
+    ready = false;
+    server = null;
+    shutdownQuietly(running);
+    log.info("Kafka node {} stopped", settings.nodeId());
+  }
+
+  private static void shutdownQuietly(KafkaRaftServer raftServer) {
+    try {
+      raftServer.shutdown();
+      raftServer.awaitShutdown();
+    } catch (RuntimeException e) {
+      log.warn("Kafka node shutdown reported an error", e);
+    }
+  }
+
+  private void formatIfNeeded(KafkaConfig config) {
+    Path logDir = settings.logDir();
+    if (Files.exists(logDir.resolve("meta.properties"))) {
+      return;
+    }
+    try {
+      Files.createDirectories(logDir);
+      new Formatter()
+          .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
+          .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+          .setNodeId(settings.nodeId())
+          .setClusterId(settings.clusterId())
+          .setIgnoreFormatted(true)
+          .setControllerListenerName(CONTROLLER_LISTENER)
+          .setMetadataLogDirectory(config.metadataLogDir())
+          .setDirectories(List.of(logDir.toString()))
+          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+          .run();
+      log.info(
+          "Formatted Kafka storage in {} (cluster id {}, node id {})",
+          logDir,
+          settings.clusterId(),
+          settings.nodeId());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create Kafka data directory " + logDir, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot format Kafka storage in " + logDir, e);
+    }
+  }
+
+  /** The node's broker configuration; visible for tests. */
+  static Map<String, String> brokerProperties(BrokerSettings s) {
+    int internalReplicas = Math.min(3, s.voterCount());
+    int internalMinIsr = internalReplicas >= 3 ? 2 : 1;
+    Map<String, String> p = new HashMap<>();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", Integer.toString(s.nodeId()));
+    p.put("controller.quorum.voters", s.quorumVoters());
+    p.put(
+        "listeners",
+        CLIENT_LISTENER
+            + "://"
+            + s.host()
+            + ":"
+            + s.port()
+            + ","
+            + CONTROLLER_LISTENER
+            + "://"
+            + s.host()
+            + ":"
+            + s.controllerPort());
+    p.put("advertised.listeners", CLIENT_LISTENER + "://" + s.host() + ":" + s.port());
+    p.put("controller.listener.names", CONTROLLER_LISTENER);
+    p.put("inter.broker.listener.name", CLIENT_LISTENER);
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", s.logDir().toString());
+    // Internal topics: replicated as far as the quorum allows (a single node cannot do more).
+    p.put("offsets.topic.replication.factor", Integer.toString(internalReplicas));
+    p.put("transaction.state.log.replication.factor", Integer.toString(internalReplicas));
+    p.put("transaction.state.log.min.isr", Integer.toString(internalMinIsr));
+    p.put("share.coordinator.state.topic.replication.factor", Integer.toString(internalReplicas));
+    p.put("share.coordinator.state.topic.min.isr", Integer.toString(internalMinIsr));
+    p.put("default.replication.factor", Integer.toString(internalReplicas));
+    // Topics are created explicitly (with their partitions and configs), never by a typo.
+    p.put("auto.create.topics.enable", "false");
+    // A restarted consumer group should not wait 3 s for members that are not coming.
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // Detect a dead node in seconds, so a restart after kill -9 does not wait 18 s for fencing.
+    p.put("broker.session.timeout.ms", "3000");
+    p.put("broker.heartbeat.interval.ms", "1000");
+    // The default 128 MiB cleaner buffer is most of a small heap; 16 MiB is plenty here.
+    p.put("log.cleaner.dedupe.buffer.size", "16777216");
+    p.put("num.network.threads", "2");
+    p.put("num.io.threads", "4");
+    p.put("num.recovery.threads.per.data.dir", "2");
+    p.putAll(s.overrides());
+    return p;
+  }
+
+  private static Properties adminProperties(String bootstrapServers) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+    return p;
+  }
+}

@@ -1,0 +1,61 @@
+package io.regen.realtime.platform.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.regen.realtime.platform.app.AppProperties.Endpoints;
+import io.regen.realtime.platform.app.AppProperties.Mode;
+import io.regen.realtime.platform.config.RegenEnvironment;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AppPropertiesTest {
+  private static final Endpoints ENDPOINTS =
+      new Endpoints("localhost:9092", "http://localhost:8081", 8080, "s".repeat(40), "node-a");
+
+  @Test
+  void upEnablesGatewayAndStreamsAndMapsTheCommonProperties() {
+    Map<String, Object> p = AppProperties.of(Mode.UP, new RegenEnvironment(Map.of()), ENDPOINTS);
+    assertThat(p)
+        .containsEntry("server.port", 8080)
+        .containsEntry("regen.node-id", "node-a")
+        .containsEntry("regen.kafka.bootstrap-servers", "localhost:9092")
+        .containsEntry("regen.schema-registry.url", "http://localhost:8081")
+        .containsEntry("regen.jwt.secret", "s".repeat(40))
+        .containsEntry("regen.gateway.enabled", true)
+        .containsEntry("regen.streams.enabled", true)
+        .containsEntry(
+            "management.endpoints.web.exposure.include", "health,info,prometheus,metrics")
+        .doesNotContainKeys("regen.redis.url", "regen.jwt.issuer", "regen.jwt.public-key");
+  }
+
+  @Test
+  void rolesEnableOnlyTheirPart() {
+    RegenEnvironment env = new RegenEnvironment(Map.of());
+    assertThat(AppProperties.of(Mode.STREAMS, env, ENDPOINTS))
+        .containsEntry("regen.streams.enabled", true)
+        .containsEntry("regen.gateway.enabled", false);
+    assertThat(AppProperties.of(Mode.GATEWAY, env, ENDPOINTS))
+        .containsEntry("regen.streams.enabled", false)
+        .containsEntry("regen.gateway.enabled", true);
+  }
+
+  @Test
+  void mapsOptionalVariables() {
+    RegenEnvironment env =
+        new RegenEnvironment(
+            Map.of(
+                "REDIS_URL", "redis://localhost:6379",
+                "FRONTEND_ORIGIN", "https://app.example,https://admin.example",
+                "JWT_ISSUER", "acme",
+                "JWT_AUDIENCE", "acme-rt",
+                "JWT_PUBLIC_KEY", "/etc/regen/jwt.pem"));
+    Endpoints noSecret = new Endpoints("k:9092", "http://r:8081", 8080, null, "node-a");
+    assertThat(AppProperties.of(Mode.UP, env, noSecret))
+        .containsEntry("regen.redis.url", "redis://localhost:6379")
+        .containsEntry("regen.gateway.allowed-origins", "https://app.example,https://admin.example")
+        .containsEntry("regen.jwt.issuer", "acme")
+        .containsEntry("regen.jwt.audience", "acme-rt")
+        .containsEntry("regen.jwt.public-key", "/etc/regen/jwt.pem")
+        .doesNotContainKey("regen.jwt.secret");
+  }
+}

@@ -1,0 +1,133 @@
+package io.regen.realtime.platform.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.regen.realtime.platform.testing.FreePorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(180)
+class EmbeddedKraftBrokerIT {
+  private static final String TOPIC = "broker-it-" + UUID.randomUUID();
+
+  @TempDir Path dataDir;
+
+  @Test
+  void recordsSurviveAGracefulRestartAndPortsAreFreed() throws Exception {
+    BrokerSettings settings =
+        BrokerSettings.singleNode(FreePorts.next(), FreePorts.next(), dataDir.resolve("kafka"));
+
+    try (EmbeddedKraftBroker broker = new EmbeddedKraftBroker(settings).start()) {
+      broker.awaitReady(Duration.ofSeconds(60));
+      assertThat(broker.isReady()).isTrue();
+      try (Admin admin = Admin.create(adminProps(broker))) {
+        admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
+      }
+      try (KafkaProducer<String, String> producer = producer(broker)) {
+        for (int i = 0; i < 100; i++) {
+          producer.send(new ProducerRecord<>(TOPIC, "user-" + (i % 7), "event-" + i)).get();
+        }
+      }
+    }
+    String metaAfterFirstStart = Files.readString(settings.logDir().resolve("meta.properties"));
+    assertThat(FreePorts.isFree(settings.port())).as("client port freed").isTrue();
+    assertThat(FreePorts.isFree(settings.controllerPort())).as("controller port freed").isTrue();
+
+    try (EmbeddedKraftBroker broker = new EmbeddedKraftBroker(settings).start()) {
+      broker.awaitReady(Duration.ofSeconds(60));
+      assertThat(Files.readString(settings.logDir().resolve("meta.properties")))
+          .as("storage reused, not reformatted")
+          .isEqualTo(metaAfterFirstStart);
+      List<String> values = readAll(broker, 100);
+      assertThat(values).hasSize(100);
+      assertThat(values).containsExactlyInAnyOrderElementsOf(expectedValues());
+    }
+  }
+
+  @Test
+  void isNotReadyBeforeStartNorAfterClose() throws Exception {
+    BrokerSettings settings =
+        BrokerSettings.singleNode(FreePorts.next(), FreePorts.next(), dataDir.resolve("k2"));
+    EmbeddedKraftBroker broker = new EmbeddedKraftBroker(settings);
+    assertThat(broker.isReady()).isFalse();
+    broker.start().awaitReady(Duration.ofSeconds(60));
+    assertThat(broker.isReady()).isTrue();
+    broker.close();
+    assertThat(broker.isReady()).isFalse();
+    broker.close(); // idempotent
+  }
+
+  private static List<String> expectedValues() {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      values.add("event-" + i);
+    }
+    return values;
+  }
+
+  private static List<String> readAll(EmbeddedKraftBroker broker, int expected) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> partitions =
+          List.of(
+              new TopicPartition(TOPIC, 0),
+              new TopicPartition(TOPIC, 1),
+              new TopicPartition(TOPIC, 2));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                  values.add(r.value());
+                }
+                return values.size() >= expected;
+              });
+    }
+    return values;
+  }
+
+  private static KafkaProducer<String, String> producer(EmbeddedKraftBroker broker) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all"),
+        new StringSerializer(),
+        new StringSerializer());
+  }
+
+  private static Properties adminProps(EmbeddedKraftBroker broker) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    return p;
+  }
+}

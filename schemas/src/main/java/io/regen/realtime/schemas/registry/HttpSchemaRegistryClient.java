@@ -1,0 +1,325 @@
+package io.regen.realtime.schemas.registry;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A {@link SchemaRegistryClient} speaking Confluent Schema Registry's REST API over HTTP, so it
+ * works against the embedded registry and against Confluent, Karapace, Redpanda or Apicurio's
+ * ccompat API alike.
+ *
+ * <p>Schemas by id and ids by (subject, schema) are cached for the client's life: a registry never
+ * changes them. Everything else (versions, latest, config) is fetched on every call. Thread-safe.
+ * Errors the registry reports become {@link SchemaRegistryException}s carrying its HTTP status and
+ * {@code error_code}; a registry that cannot be reached (or answers garbage) is a {@link
+ * SchemaRegistryException} with status 0 and the cause.
+ */
+public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
+  /** The content type Confluent's registry speaks. */
+  public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  private final String baseUrl;
+  private final Duration requestTimeout;
+  private final HttpClient http;
+  private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+  private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+
+  private record SubjectSchema(String subject, String canonicalSchema) {}
+
+  /** A client for the registry at {@code baseUrl} (e.g. {@code http://localhost:8081}). */
+  public HttpSchemaRegistryClient(String baseUrl) {
+    this(baseUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+  }
+
+  /**
+   * A client for the registry at {@code baseUrl}, giving up on connecting after {@code
+   * connectTimeout} and on a whole request after {@code requestTimeout}.
+   */
+  public HttpSchemaRegistryClient(
+      String baseUrl, Duration connectTimeout, Duration requestTimeout) {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    String trimmed = baseUrl.trim();
+    while (trimmed.endsWith("/")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    }
+    if (!trimmed.startsWith("http://") && !trimmed.startsWith("https://")) {
+      throw new IllegalArgumentException(
+          "Schema registry URL must start with http:// or https://: " + baseUrl);
+    }
+    this.baseUrl = trimmed;
+    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+  }
+
+  /** The registry's base URL, without a trailing slash. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  @Override
+  public int register(String subject, Schema schema) {
+    SubjectSchema key = new SubjectSchema(subject, schema.toString());
+    Integer cached = idsBySubjectSchema.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode response =
+        send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+    int id = requiredInt(response, "id");
+    idsBySubjectSchema.put(key, id);
+    schemasById.putIfAbsent(id, schema);
+    return id;
+  }
+
+  @Override
+  public int lookupId(String subject, Schema schema) {
+    SubjectSchema key = new SubjectSchema(subject, schema.toString());
+    Integer cached = idsBySubjectSchema.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode response = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
+    int id = requiredInt(response, "id");
+    idsBySubjectSchema.put(key, id);
+    schemasById.putIfAbsent(id, schema);
+    return id;
+  }
+
+  @Override
+  public Schema schemaById(int id) {
+    Schema cached = schemasById.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode response = send("GET", "/schemas/ids/" + id, null);
+    Schema schema = parse(requiredText(response, "schema"));
+    Schema previous = schemasById.putIfAbsent(id, schema);
+    return previous != null ? previous : schema;
+  }
+
+  @Override
+  public List<Integer> versions(String subject) {
+    JsonNode response = send("GET", "/subjects/" + encode(subject) + "/versions", null);
+    if (!response.isArray()) {
+      throw unexpected("a JSON array of versions", response);
+    }
+    List<Integer> versions = new ArrayList<>(response.size());
+    for (JsonNode version : response) {
+      if (!version.isIntegralNumber()) {
+        throw unexpected("a JSON array of versions", response);
+      }
+      versions.add(version.intValue());
+    }
+    return List.copyOf(versions);
+  }
+
+  @Override
+  public RegisteredSchema version(String subject, int version) {
+    return fetchVersion(subject, Integer.toString(version));
+  }
+
+  @Override
+  public RegisteredSchema latest(String subject) {
+    return fetchVersion(subject, "latest");
+  }
+
+  private RegisteredSchema fetchVersion(String subject, String version) {
+    JsonNode response = send("GET", "/subjects/" + encode(subject) + "/versions/" + version, null);
+    int id = requiredInt(response, "id");
+    Schema schema = schemasById.computeIfAbsent(id, i -> parse(requiredText(response, "schema")));
+    String returnedSubject =
+        response.hasNonNull("subject") ? response.get("subject").asString() : subject;
+    return new RegisteredSchema(returnedSubject, requiredInt(response, "version"), id, schema);
+  }
+
+  @Override
+  public boolean isCompatible(String subject, Schema schema) {
+    JsonNode response =
+        send(
+            "POST",
+            "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+            schemaBody(schema));
+    JsonNode compatible = response.get("is_compatible");
+    if (compatible == null || !compatible.isBoolean()) {
+      throw unexpected("{\"is_compatible\": true|false}", response);
+    }
+    return compatible.booleanValue();
+  }
+
+  @Override
+  public CompatibilityLevel compatibility(String subject) {
+    if (subject != null) {
+      try {
+        // defaultToGlobal answers the effective level on registries that know it (Confluent 7+).
+        return level(
+            send("GET", "/config/" + encode(subject) + "?defaultToGlobal=true", null),
+            "compatibilityLevel");
+      } catch (SchemaRegistryException e) {
+        // Older registries answer 404 for a subject without its own level: use the global one.
+        if (e.httpStatus() != 404) {
+          throw e;
+        }
+      }
+    }
+    return level(send("GET", "/config", null), "compatibilityLevel");
+  }
+
+  @Override
+  public void setCompatibility(String subject, CompatibilityLevel level) {
+    Objects.requireNonNull(level, "level");
+    ObjectNode body = JSON.createObjectNode();
+    body.put("compatibility", level.name());
+    send("PUT", subject == null ? "/config" : "/config/" + encode(subject), body);
+  }
+
+  private CompatibilityLevel level(JsonNode response, String field) {
+    JsonNode value = response.get(field);
+    if (value == null || !value.isString()) {
+      // Some registries answer with "compatibility" instead.
+      value = response.get("compatibility");
+    }
+    if (value == null || !value.isString()) {
+      throw unexpected("{\"" + field + "\": level}", response);
+    }
+    try {
+      return CompatibilityLevel.parse(value.asString());
+    } catch (IllegalArgumentException e) {
+      throw new SchemaRegistryException(
+          "Schema registry at " + baseUrl + " answered an unknown level: " + value, e);
+    }
+  }
+
+  private static ObjectNode schemaBody(Schema schema) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("schema", schema.toString());
+    return body;
+  }
+
+  private JsonNode send(String method, String path, JsonNode body) {
+    URI uri = URI.create(baseUrl + path);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", CONTENT_TYPE);
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", CONTENT_TYPE)
+          .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    }
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new SchemaRegistryException(
+          "Schema registry at " + baseUrl + " unreachable: " + method + " " + path + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SchemaRegistryException(
+          "Interrupted while calling schema registry: " + method + " " + uri, e);
+    }
+    JsonNode json;
+    try {
+      json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+    } catch (JacksonException e) {
+      if (response.statusCode() >= 400) {
+        throw new SchemaRegistryException(
+            response.statusCode(),
+            response.statusCode(),
+            method + " " + path + ": " + abbreviate(response.body()));
+      }
+      throw new SchemaRegistryException(
+          "Schema registry at "
+              + baseUrl
+              + " answered "
+              + method
+              + " "
+              + path
+              + " with non-JSON: "
+              + abbreviate(response.body()),
+          e);
+    }
+    if (response.statusCode() >= 400) {
+      int code =
+          json.hasNonNull("error_code") && json.get("error_code").isIntegralNumber()
+              ? json.get("error_code").intValue()
+              : response.statusCode();
+      String message =
+          json.hasNonNull("message") ? json.get("message").asString() : abbreviate(response.body());
+      throw new SchemaRegistryException(response.statusCode(), code, message);
+    }
+    return json;
+  }
+
+  private int requiredInt(JsonNode json, String field) {
+    JsonNode value = json.get(field);
+    if (value == null || !value.isIntegralNumber()) {
+      throw unexpected("a JSON object with integer \"" + field + "\"", json);
+    }
+    return value.intValue();
+  }
+
+  private String requiredText(JsonNode json, String field) {
+    JsonNode value = json.get(field);
+    if (value == null || !value.isString()) {
+      throw unexpected("a JSON object with string \"" + field + "\"", json);
+    }
+    return value.asString();
+  }
+
+  private Schema parse(String schema) {
+    try {
+      return new Schema.Parser().parse(schema);
+    } catch (SchemaParseException e) {
+      throw new SchemaRegistryException(
+          "Schema registry at " + baseUrl + " returned a schema Avro cannot parse: " + e, e);
+    }
+  }
+
+  private SchemaRegistryException unexpected(String expected, JsonNode actual) {
+    return new SchemaRegistryException(
+        "Schema registry at "
+            + baseUrl
+            + " answered "
+            + abbreviate(String.valueOf(actual))
+            + ", expected "
+            + expected,
+        null);
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+  }
+
+  private static String encode(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    // URLEncoder is form encoding: a space must be %20 in a path segment, not '+'.
+    return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

@@ -1,0 +1,42 @@
+package io.regen.realtime.streams;
+
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Builds the Kafka Streams Properties of one instance. */
+public final class StreamsConfigFactory {
+  private StreamsConfigFactory() {}
+
+  public static Properties create(StreamsSettings s) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.numStandbyReplicas());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.replicationFactor());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.numStreamThreads());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
+    if (s.applicationServer() != null) {
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.applicationServer());
+    }
+    // Static membership: Streams appends "-<thread index>" per stream thread. A restarted instance
+    // takes its partitions back at once instead of waiting for its old member to time out.
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+        s.applicationId() + "-" + s.instanceId());
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) s.sessionTimeout().toMillis());
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndCountDeserializationHandler.class);
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
+    p.put(BoundedMemoryRocksDbConfig.BLOCK_CACHE_BYTES, s.rocksDbBlockCacheBytes());
+    p.put(BoundedMemoryRocksDbConfig.WRITE_BUFFER_BYTES, s.rocksDbWriteBufferBytes());
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.putAll(s.extra());
+    return p;
+  }
+}

@@ -1,0 +1,174 @@
+package io.regen.realtime.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How one Kafka Streams instance runs; {@link StreamsConfigFactory} turns it into Properties.
+ *
+ * @param applicationId Streams application id (consumer group, prefix of internal topics)
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param instanceId stable id of this instance (e.g. {@code regen.node-id}); becomes the static
+ *     {@code group.instance.id}, so a restart rejoins without a rebalance (and without the 45 s
+ *     wait of a dynamic member that did not leave)
+ * @param applicationServer {@code host:port} this instance's query API is reachable at, or null
+ * @param stateDir directory of the RocksDB stores
+ * @param numStandbyReplicas standby replicas per stateful task (1 when several instances run)
+ * @param replicationFactor of internal topics (changelogs, repartition topics)
+ * @param numStreamThreads stream threads of this instance
+ * @param sessionTimeout consumer session timeout: with static membership, how long a crashed
+ *     instance's partitions wait before they move to another instance
+ * @param commitInterval commit (= transaction) interval under exactly-once
+ * @param rocksDbBlockCacheBytes the one LRU block cache shared by every RocksDB store in the JVM
+ *     (memtables are charged to it too)
+ * @param rocksDbWriteBufferBytes the write buffer manager's limit (part of the cache)
+ * @param extra further Streams/client properties, applied last
+ */
+public record StreamsSettings(
+    String applicationId,
+    String bootstrapServers,
+    String instanceId,
+    String applicationServer,
+    Path stateDir,
+    int numStandbyReplicas,
+    short replicationFactor,
+    int numStreamThreads,
+    Duration sessionTimeout,
+    Duration commitInterval,
+    long rocksDbBlockCacheBytes,
+    long rocksDbWriteBufferBytes,
+    Map<String, Object> extra) {
+
+  public static final String DEFAULT_APPLICATION_ID = "regen-streams";
+
+  public StreamsSettings {
+    Objects.requireNonNull(applicationId, "applicationId");
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+    Objects.requireNonNull(commitInterval, "commitInterval");
+    extra = extra == null ? Map.of() : Map.copyOf(extra);
+    if (numStandbyReplicas < 0 || replicationFactor < 1 || numStreamThreads < 1) {
+      throw new IllegalArgumentException(
+          "numStandbyReplicas >= 0, replicationFactor >= 1 and numStreamThreads >= 1 required");
+    }
+    if (rocksDbWriteBufferBytes <= 0 || rocksDbBlockCacheBytes < rocksDbWriteBufferBytes) {
+      throw new IllegalArgumentException(
+          "RocksDB write buffer must be > 0 and fit in the block cache");
+    }
+    if (applicationServer != null && !applicationServer.matches("[^:\\s]+:\\d{1,5}")) {
+      throw new IllegalArgumentException(
+          "applicationServer must be host:port: " + applicationServer);
+    }
+  }
+
+  /**
+   * Defaults for a single instance: no standbys, replication 1, one thread, 10 s session timeout,
+   * 100 ms commits, 64 MiB RocksDB cache with 16 MiB of write buffers.
+   */
+  public static StreamsSettings defaults(
+      String bootstrapServers, String instanceId, Path stateDir) {
+    return new StreamsSettings(
+        DEFAULT_APPLICATION_ID,
+        bootstrapServers,
+        instanceId,
+        null,
+        stateDir,
+        0,
+        (short) 1,
+        1,
+        Duration.ofSeconds(10),
+        Duration.ofMillis(100),
+        64L << 20,
+        16L << 20,
+        Map.of());
+  }
+
+  public StreamsSettings withApplicationId(String id) {
+    return new StreamsSettings(
+        id,
+        bootstrapServers,
+        instanceId,
+        applicationServer,
+        stateDir,
+        numStandbyReplicas,
+        replicationFactor,
+        numStreamThreads,
+        sessionTimeout,
+        commitInterval,
+        rocksDbBlockCacheBytes,
+        rocksDbWriteBufferBytes,
+        extra);
+  }
+
+  public StreamsSettings withApplicationServer(String hostPort) {
+    return new StreamsSettings(
+        applicationId,
+        bootstrapServers,
+        instanceId,
+        hostPort,
+        stateDir,
+        numStandbyReplicas,
+        replicationFactor,
+        numStreamThreads,
+        sessionTimeout,
+        commitInterval,
+        rocksDbBlockCacheBytes,
+        rocksDbWriteBufferBytes,
+        extra);
+  }
+
+  public StreamsSettings withStandbys(int standbys) {
+    return new StreamsSettings(
+        applicationId,
+        bootstrapServers,
+        instanceId,
+        applicationServer,
+        stateDir,
+        standbys,
+        replicationFactor,
+        numStreamThreads,
+        sessionTimeout,
+        commitInterval,
+        rocksDbBlockCacheBytes,
+        rocksDbWriteBufferBytes,
+        extra);
+  }
+
+  public StreamsSettings withReplicationFactor(short factor) {
+    return new StreamsSettings(
+        applicationId,
+        bootstrapServers,
+        instanceId,
+        applicationServer,
+        stateDir,
+        numStandbyReplicas,
+        factor,
+        numStreamThreads,
+        sessionTimeout,
+        commitInterval,
+        rocksDbBlockCacheBytes,
+        rocksDbWriteBufferBytes,
+        extra);
+  }
+
+  public StreamsSettings withExtra(Map<String, Object> properties) {
+    return new StreamsSettings(
+        applicationId,
+        bootstrapServers,
+        instanceId,
+        applicationServer,
+        stateDir,
+        numStandbyReplicas,
+        replicationFactor,
+        numStreamThreads,
+        sessionTimeout,
+        commitInterval,
+        rocksDbBlockCacheBytes,
+        rocksDbWriteBufferBytes,
+        properties);
+  }
+}

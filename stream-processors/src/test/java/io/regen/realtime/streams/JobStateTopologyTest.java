@@ -1,0 +1,271 @@
+package io.regen.realtime.streams;
+
+import static io.regen.realtime.streams.TestDriverSupport.cancelled;
+import static io.regen.realtime.streams.TestDriverSupport.chunk;
+import static io.regen.realtime.streams.TestDriverSupport.completed;
+import static io.regen.realtime.streams.TestDriverSupport.failed;
+import static io.regen.realtime.streams.TestDriverSupport.progress;
+import static io.regen.realtime.streams.TestDriverSupport.started;
+import static io.regen.realtime.streams.TestDriverSupport.step;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.regen.realtime.events.JobRequestAction;
+import io.regen.realtime.schemas.EventTypes;
+import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.streams.state.JobState;
+import io.regen.realtime.streams.state.JobStatus;
+import io.regen.realtime.streams.state.JobSummary;
+import io.regen.realtime.streams.state.LogPosition;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobStateTopologyTest {
+  private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+
+  @TempDir Path stateDir;
+  private TestDriverSupport t;
+
+  private TestDriverSupport driver() {
+    return driver(s -> s);
+  }
+
+  private TestDriverSupport driver(java.util.function.UnaryOperator<TopologySettings> tune) {
+    t = new TestDriverSupport(stateDir, tune);
+    return t;
+  }
+
+  @AfterEach
+  void close() {
+    if (t != null) {
+      t.close();
+    }
+  }
+
+  private JobState state(String jobId) {
+    return t.store(Stores.JOB_STATE).get(jobId);
+  }
+
+  @Test
+  void requestQueuesThenEventsRunAndComplete() {
+    driver();
+    t.request("u1", "j1", "model", T0);
+    JobState queued = state("j1");
+    assertThat(queued.getStatus()).isEqualTo(JobStatus.QUEUED);
+    assertThat(queued.getRequestedAt()).isEqualTo(T0);
+    assertThat(queued.getJobType()).isEqualTo("model");
+    assertThat(queued.getFirstPosition()).isNull();
+
+    t.event("u1", "j1", 0, T0.plusMillis(100), started("model"));
+    JobState running = state("j1");
+    assertThat(running.getStatus()).isEqualTo(JobStatus.RUNNING);
+    assertThat(running.getStartedAt()).isEqualTo(T0.plusMillis(100));
+
+    t.event("u1", "j1", 1, T0.plusMillis(200), progress(40));
+    t.event("u1", "j1", 2, T0.plusMillis(300), chunk("gpt-x", 0, "Hello, "));
+    t.event("u1", "j1", 3, T0.plusMillis(400), chunk("gpt-x", 1, "world"));
+    t.event("u1", "j1", 4, T0.plusMillis(500), step(1));
+    JobState mid = state("j1");
+    assertThat(mid.getProgressPercent()).isEqualTo(40);
+    assertThat(mid.getResponseSoFar()).isEqualTo("Hello, world");
+    assertThat(mid.getModel()).isEqualTo("gpt-x");
+    assertThat(mid.getResearchSteps()).hasSize(1);
+
+    t.event("u1", "j1", 5, T0.plusMillis(900), completed(800));
+    JobState done = state("j1");
+    assertThat(done.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(done.getProgressPercent()).isEqualTo(100);
+    assertThat(done.getCompletedAt()).isEqualTo(T0.plusMillis(900));
+    assertThat(done.getUpdatedAt()).isEqualTo(T0.plusMillis(900));
+    assertThat(done.getDurationMs()).isEqualTo(800L);
+    assertThat(done.getResultSummary()).isEqualTo("done");
+    assertThat(done.getLastSeq()).isEqualTo(5);
+    assertThat(done.getEventCounts())
+        .containsEntry(EventTypes.JOB_STARTED, 1L)
+        .containsEntry(EventTypes.JOB_PROGRESS, 1L)
+        .containsEntry(EventTypes.MODEL_CHUNK, 2L)
+        .containsEntry(EventTypes.RESEARCH_STEP, 1L)
+        .containsEntry(EventTypes.JOB_COMPLETED, 1L);
+    assertThat(done.getDuplicates()).isZero();
+    assertThat(done.getAnomalies()).isZero();
+  }
+
+  @Test
+  void failedAndCancelledAreTerminalWithErrorAndMeasuredDuration() {
+    driver();
+    t.event("u1", "jf", 0, T0, started("research"));
+    t.event("u1", "jf", 1, T0.plusSeconds(3), failed());
+    JobState failedState = state("jf");
+    assertThat(failedState.getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(failedState.getError().getCode()).isEqualTo("E_MODEL");
+    assertThat(failedState.getError().getRetryable()).isTrue();
+    assertThat(failedState.getDurationMs()).isEqualTo(3000L);
+
+    // Cancelled straight from QUEUED: duration measured from the request.
+    t.request("u1", "jc", "model", T0);
+    t.event("u1", "jc", 0, T0.plusSeconds(2), cancelled());
+    JobState cancelledState = state("jc");
+    assertThat(cancelledState.getStatus()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(cancelledState.getCancelReason()).isEqualTo("user asked");
+    assertThat(cancelledState.getDurationMs()).isEqualTo(2000L);
+  }
+
+  @Test
+  void anyEventMovesQueuedToRunningAndCancelRequestChangesNothing() {
+    driver();
+    t.request("u1", "j1", "model", T0);
+    t.requests.pipeInput(
+        "j1",
+        TestDriverSupport.request("u1", "j1", "model", T0.plusSeconds(1), JobRequestAction.CANCEL));
+    assertThat(state("j1").getStatus()).isEqualTo(JobStatus.QUEUED);
+    t.event("u1", "j1", 0, T0.plusSeconds(2), progress(10));
+    assertThat(state("j1").getStatus()).isEqualTo(JobStatus.RUNNING);
+    assertThat(state("j1").getStartedAt()).isEqualTo(T0.plusSeconds(2));
+  }
+
+  @Test
+  void duplicatesAndOlderSeqsChangeNothingButAreCounted() {
+    driver();
+    t.event("u1", "j1", 0, T0, started("model"));
+    t.event("u1", "j1", 2, T0.plusSeconds(2), progress(50));
+    JobState before = state("j1");
+    t.event("u1", "j1", 2, T0.plusSeconds(2), progress(50)); // duplicate
+    t.event("u1", "j1", 1, T0.plusSeconds(1), progress(30)); // arrives after seq 2
+    JobState after = state("j1");
+    assertThat(after.getDuplicates()).isEqualTo(2);
+    assertThat(after.getProgressPercent()).isEqualTo(50);
+    assertThat(after.getLastSeq()).isEqualTo(2);
+    assertThat(after.getEventCounts()).isEqualTo(before.getEventCounts());
+    assertThat(after.getLastPosition()).isEqualTo(before.getLastPosition());
+    after.setDuplicates(0);
+    assertThat(after).isEqualTo(before);
+  }
+
+  @Test
+  void eventsAfterTerminalStateAreAnomaliesNotApplied() {
+    driver();
+    t.event("u1", "j1", 0, T0, started("model"));
+    t.event("u1", "j1", 1, T0.plusSeconds(1), completed(1000));
+    t.event("u1", "j1", 2, T0.plusSeconds(2), progress(20));
+    t.event("u1", "j1", 3, T0.plusSeconds(3), failed());
+    t.event("u1", "j1", 1, T0.plusSeconds(1), completed(1000)); // redelivered terminal
+    JobState s = state("j1");
+    assertThat(s.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(s.getAnomalies()).isEqualTo(2);
+    assertThat(s.getDuplicates()).isEqualTo(1);
+    assertThat(s.getProgressPercent()).isEqualTo(100);
+    assertThat(s.getLastSeq()).isEqualTo(1);
+    assertThat(s.getError()).isNull();
+  }
+
+  @Test
+  void responseSoFarIsBoundedInUtf8BytesAndFlagged() {
+    driver(s -> s.withMaxResponseBytes(10).withMaxResearchSteps(2));
+    t.event("u1", "j1", 0, T0, started("model"));
+    t.event("u1", "j1", 1, T0, chunk("m", 0, "abcdef")); // 6 bytes
+    t.event("u1", "j1", 2, T0, chunk("m", 1, "gh")); // 8 bytes
+    assertThat(state("j1").getResponseTruncated()).isFalse();
+    t.event("u1", "j1", 3, T0, chunk("m", 2, "\u00e9\u00e9")); // 2+2 bytes: only one fits
+    t.event("u1", "j1", 4, T0, chunk("m", 3, "z"));
+    JobState s = state("j1");
+    assertThat(s.getResponseSoFar()).isEqualTo("abcdefgh\u00e9");
+    assertThat(s.getResponseTruncated()).isTrue();
+    assertThat(s.getEventCounts()).containsEntry(EventTypes.MODEL_CHUNK, 4L);
+
+    for (int i = 1; i <= 3; i++) {
+      t.event("u1", "j1", 4 + i, T0, step(i));
+    }
+    assertThat(state("j1").getResearchSteps()).hasSize(2);
+    assertThat(state("j1").getResearchStepsTruncated()).isTrue();
+  }
+
+  @Test
+  void recordsFirstAndLastPositionInJobEventsTopic() {
+    driver();
+    // Three events of other jobs take offsets 0..2 of partition 0.
+    t.event("u2", "other-a", 0, T0, started("model"));
+    t.event("u2", "other-a", 1, T0, progress(1));
+    t.event("u3", "other-b", 0, T0, started("model"));
+    t.request("u1", "j1", "model", T0); // requests topic: does not touch positions
+    t.event("u1", "j1", 0, T0.plusSeconds(1), started("model")); // offset 3
+    t.event("u2", "other-a", 2, T0, progress(2)); // offset 4
+    t.event("u1", "j1", 1, T0.plusSeconds(2), progress(5)); // offset 5
+    t.event("u1", "j1", 1, T0.plusSeconds(2), progress(5)); // offset 6, duplicate
+    JobState s = state("j1");
+    assertThat(s.getFirstPosition()).isEqualTo(new LogPosition(0, 3L));
+    assertThat(s.getLastPosition()).isEqualTo(new LogPosition(0, 5L));
+    assertThat(t.store(Stores.EVENTS_WATERMARK).get(0)).isEqualTo(6L);
+  }
+
+  @Test
+  void eventsBeforeTheRequestKeepTheirPositionAndStatus() {
+    driver();
+    t.event("u1", "j1", 0, T0.plusSeconds(1), started("model"));
+    t.request("u1", "j1", "model", T0);
+    JobState s = state("j1");
+    assertThat(s.getStatus()).isEqualTo(JobStatus.RUNNING);
+    assertThat(s.getRequestedAt()).isEqualTo(T0);
+    assertThat(s.getFirstPosition()).isEqualTo(new LogPosition(0, 0L));
+    // The index entry moved to the request time: one entry only.
+    List<KeyValue<String, JobSummary>> jobs =
+        t.range(
+            Stores.JOBS_BY_USER, JobsByUserKey.lowerBound("u1"), JobsByUserKey.upperBound("u1"));
+    assertThat(jobs).hasSize(1);
+    assertThat(JobsByUserKey.parse(jobs.get(0).key).sortTimestamp()).isEqualTo(T0.toEpochMilli());
+    // A repeated request is a duplicate.
+    t.request("u1", "j1", "model", T0);
+    assertThat(state("j1").getDuplicates()).isEqualTo(1);
+  }
+
+  @Test
+  void jobsByUserListsNewestFirstAndIsolatesUsers() {
+    driver();
+    t.request("u1", "old", "model", T0);
+    t.request("u1", "new", "model", T0.plusSeconds(60));
+    t.request("u1", "mid", "research", T0.plusSeconds(30));
+    t.request("u1|x", "foreign", "model", T0.plusSeconds(90)); // would match a naive "u1|" prefix
+    t.request("u10", "foreign2", "model", T0.plusSeconds(90));
+    t.event("u1", "mid", 0, T0.plusSeconds(31), started("research"));
+
+    List<KeyValue<String, JobSummary>> jobs =
+        t.range(
+            Stores.JOBS_BY_USER, JobsByUserKey.lowerBound("u1"), JobsByUserKey.upperBound("u1"));
+    assertThat(jobs).extracting(kv -> kv.value.getJobId()).containsExactly("new", "mid", "old");
+    assertThat(jobs.get(1).value.getStatus()).isEqualTo(JobStatus.RUNNING);
+    assertThat(JobsByUserKey.parse(jobs.get(0).key))
+        .isEqualTo(new JobsByUserKey("u1", T0.plusSeconds(60).toEpochMilli(), "new"));
+
+    // Paging: continue after the first key.
+    List<KeyValue<String, JobSummary>> page2 =
+        t.range(
+            Stores.JOBS_BY_USER,
+            JobsByUserKey.after(jobs.get(0).key),
+            JobsByUserKey.upperBound("u1"));
+    assertThat(page2).extracting(kv -> kv.value.getJobId()).containsExactly("mid", "old");
+
+    List<KeyValue<String, JobSummary>> other =
+        t.range(
+            Stores.JOBS_BY_USER,
+            JobsByUserKey.lowerBound("u1|x"),
+            JobsByUserKey.upperBound("u1|x"));
+    assertThat(other).extracting(kv -> kv.value.getJobId()).containsExactly("foreign");
+  }
+
+  @Test
+  void poisonRecordsAreSkippedAndCounted() {
+    driver();
+    long before = LogAndCountDeserializationHandler.skipped();
+    t.rawEvents.pipeInput("u1", new byte[] {0, 0, 0, 0, 99, 1, 2});
+    t.rawEvents.pipeInput("u1", "not avro".getBytes());
+    t.event("u1", "j1", 0, T0, started("model"));
+    assertThat(LogAndCountDeserializationHandler.skipped() - before).isEqualTo(2);
+    assertThat(state("j1").getStatus()).isEqualTo(JobStatus.RUNNING);
+    // The job's first position is the real offset (2), after the two skipped records.
+    assertThat(state("j1").getFirstPosition()).isEqualTo(new LogPosition(0, 2L));
+    assertThat(Topics.JOB_EVENTS.name()).isEqualTo("jobs.events.v1");
+  }
+}

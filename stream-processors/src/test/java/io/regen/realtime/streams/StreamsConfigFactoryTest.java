@@ -1,0 +1,46 @@
+package io.regen.realtime.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsConfigFactoryTest {
+  @Test
+  void producesExactlyOnceStaticMembershipBoundedRocksDb() {
+    StreamsSettings settings =
+        StreamsSettings.defaults("broker:9092", "node-7", Path.of("/tmp/state"))
+            .withApplicationServer("host-7:8082")
+            .withStandbys(1)
+            .withReplicationFactor((short) 3)
+            .withExtra(Map.of("commit.interval.ms", 50));
+    Properties p = StreamsConfigFactory.create(settings);
+    assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+    assertThat(p.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+    assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+    assertThat(p.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("host-7:8082");
+    assertThat(p.get("main.consumer.group.instance.id")).isEqualTo("regen-streams-node-7");
+    assertThat(p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo(BoundedMemoryRocksDbConfig.class);
+    assertThat(p.get(BoundedMemoryRocksDbConfig.BLOCK_CACHE_BYTES)).isEqualTo(64L << 20);
+    assertThat(p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(LogAndCountDeserializationHandler.class);
+    assertThat(p.get("commit.interval.ms")).isEqualTo(50);
+    // Kafka accepts the whole set.
+    new StreamsConfig(p);
+  }
+
+  @Test
+  void rejectsBadSettings() {
+    StreamsSettings ok = StreamsSettings.defaults("b:9092", "n", Path.of("/tmp/s"));
+    assertThatThrownBy(() -> ok.withApplicationServer("no-port"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ok.withReplicationFactor((short) 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ok.withStandbys(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,35 @@
+package io.regen.realtime.sdk;
+
+/**
+ * Counters of a {@link RequestLoop} since it started.
+ *
+ * @param jobsStarted START requests that started a job
+ * @param jobsFinished jobs whose handler returned and whose terminal event was published
+ * @param duplicatesSkipped START requests recognised as duplicates (same jobId, or same userId and
+ *     idempotencyKey, as an earlier request)
+ * @param malformedSkipped records that could not be decoded or lack ids; logged and skipped
+ * @param staleSkipped START requests older than the configured maximum request age
+ * @param cancelsDelivered CANCEL requests that reached a running or queued job of this worker
+ * @param running jobs accepted and not yet finished (running or queued)
+ */
+public record RequestLoopStats(
+    long jobsStarted,
+    long jobsFinished,
+    long duplicatesSkipped,
+    long malformedSkipped,
+    long staleSkipped,
+    long cancelsDelivered,
+    int running) {
+
+  /** The sum of two loops' counters. */
+  public RequestLoopStats plus(RequestLoopStats o) {
+    return new RequestLoopStats(
+        jobsStarted + o.jobsStarted,
+        jobsFinished + o.jobsFinished,
+        duplicatesSkipped + o.duplicatesSkipped,
+        malformedSkipped + o.malformedSkipped,
+        staleSkipped + o.staleSkipped,
+        cancelsDelivered + o.cancelsDelivered,
+        running + o.running);
+  }
+}

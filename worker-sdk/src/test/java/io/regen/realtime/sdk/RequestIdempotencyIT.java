@@ -1,0 +1,246 @@
+package io.regen.realtime.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.regen.realtime.events.JobCancelled;
+import io.regen.realtime.events.JobEvent;
+import io.regen.realtime.events.JobFailed;
+import io.regen.realtime.events.JobRequest;
+import io.regen.realtime.events.JobStarted;
+import io.regen.realtime.schemas.EventTypes;
+import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
+import io.regen.realtime.schemas.registry.SchemaRegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Request loops on a real broker: duplicates (also after a restart) start a job once, CANCEL
+ * reaches the running job, undecodable records are skipped.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class RequestIdempotencyIT {
+  private static TestKafka kafka;
+  private static SchemaRegistryClient registry;
+  private static KafkaProducer<String, JobRequest> requests;
+  private static TestKafka.EventsReader events;
+
+  private final Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+  private String jobType;
+  private String groupPrefix;
+  private String user;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafka = TestKafka.start();
+    registry = new InMemorySchemaRegistryClient();
+    requests = kafka.requestProducer(registry);
+    events = kafka.eventsReader(registry);
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    if (events != null) {
+      events.close();
+    }
+    if (requests != null) {
+      requests.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @BeforeEach
+  void names() {
+    String unique = UUID.randomUUID().toString().substring(0, 8);
+    jobType = "type-" + unique; // each test sees only its own requests
+    groupPrefix = "test-" + unique + "-";
+    user = "user-" + unique;
+  }
+
+  @AfterEach
+  void noLeftovers() {
+    handled.clear();
+  }
+
+  private RegenWorkerClient client(String workerId) {
+    return RegenWorkerClient.builder()
+        .bootstrapServers(kafka.bootstrap())
+        .schemaRegistry(registry)
+        .workerId(workerId)
+        .groupIdPrefix(groupPrefix)
+        .drainTimeout(Duration.ofSeconds(2))
+        .build();
+  }
+
+  private JobRequestHandler countingHandler() {
+    return context -> {
+      handled
+          .computeIfAbsent(context.request().getJobId(), id -> new AtomicInteger())
+          .incrementAndGet();
+      context.job().progress(50, "half");
+      context.job().complete("ok");
+    };
+  }
+
+  private int handledCount(String jobId) {
+    AtomicInteger count = handled.get(jobId);
+    return count == null ? 0 : count.get();
+  }
+
+  private long startedEvents(String jobId) {
+    return events.events(jobId).stream().filter(e -> e.getPayload() instanceof JobStarted).count();
+  }
+
+  @Test
+  void duplicateRequestsStartTheJobOnce() throws Exception {
+    String jobA = "job-a-" + UUID.randomUUID();
+    String jobB = "job-b-" + UUID.randomUUID();
+    String jobC = "job-c-" + UUID.randomUUID();
+    try (RegenWorkerClient client = client("w-dup");
+        RequestLoop loop = client.handleRequests(jobType, countingHandler())) {
+      TestKafka.send(requests, TestKafka.start(jobA, user, jobType, "key-1"));
+      TestKafka.send(requests, TestKafka.start(jobA, user, jobType, "key-1")); // same record again
+      TestKafka.send(requests, TestKafka.start(jobA, user, jobType, null)); // same jobId
+      TestKafka.send(
+          requests, TestKafka.start(jobB, user, jobType, "key-1")); // same idempotency key
+      TestKafka.send(requests, TestKafka.start(jobC, user, jobType, "key-2")); // a different job
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> loop.stats().jobsFinished() == 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> loop.stats().duplicatesSkipped() == 3);
+      assertThat(handledCount(jobA)).isEqualTo(1);
+      assertThat(handledCount(jobB)).isZero();
+      assertThat(handledCount(jobC)).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> events.events(jobC).size() == 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> events.events(jobA).size() == 3);
+      assertThat(startedEvents(jobA)).isEqualTo(1);
+      assertThat(events.events(jobB)).isEmpty();
+      assertThat(events.events(jobA)).extracting(JobEvent::getSeq).containsExactly(0L, 1L, 2L);
+    }
+  }
+
+  @Test
+  void aRedeliveryAfterTheWorkerRestartsDoesNotStartTheJobAgain() throws Exception {
+    String jobA = "job-a-" + UUID.randomUUID();
+    String jobB = "job-b-" + UUID.randomUUID();
+    String jobC = "job-c-" + UUID.randomUUID();
+    try (RegenWorkerClient client = client("w-before");
+        RequestLoop loop = client.handleRequests(jobType, countingHandler())) {
+      TestKafka.send(requests, TestKafka.start(jobA, user, jobType, "key-a"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> loop.stats().jobsFinished() == 1);
+    }
+    assertThat(handledCount(jobA)).isEqualTo(1);
+
+    // While no worker runs, the request is delivered again, by jobId and by idempotency key.
+    TestKafka.send(requests, TestKafka.start(jobA, user, jobType, "key-a"));
+    TestKafka.send(requests, TestKafka.start(jobB, user, jobType, "key-a"));
+    TestKafka.send(requests, TestKafka.start(jobC, user, jobType, "key-c"));
+
+    try (RegenWorkerClient client = client("w-after");
+        RequestLoop loop = client.handleRequests(jobType, countingHandler())) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> loop.stats().jobsFinished() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> loop.stats().duplicatesSkipped() == 2);
+      assertThat(handledCount(jobC)).isEqualTo(1);
+    }
+    assertThat(handledCount(jobA)).isEqualTo(1);
+    assertThat(handledCount(jobB)).isZero();
+    await().atMost(Duration.ofSeconds(30)).until(() -> events.events(jobC).size() == 3);
+    assertThat(startedEvents(jobA)).isEqualTo(1);
+    assertThat(events.events(jobB)).isEmpty();
+  }
+
+  @Test
+  void cancelReachesTheRunningJob() throws Exception {
+    String jobId = "job-cancel-" + UUID.randomUUID();
+    AtomicInteger callbacks = new AtomicInteger();
+    JobRequestHandler waitsForCancel =
+        context -> {
+          context.onCancel(callbacks::incrementAndGet);
+          context.job().progress(1, "waiting");
+          context.awaitCancellation(Duration.ofSeconds(60));
+        };
+    try (RegenWorkerClient client = client("w-cancel");
+        RequestLoop loop = client.handleRequests(jobType, waitsForCancel)) {
+      TestKafka.send(requests, TestKafka.start(jobId, user, jobType, null));
+      await().atMost(Duration.ofSeconds(60)).until(() -> events.events(jobId).size() == 2);
+      assertThat(loop.stats().running()).isEqualTo(1);
+
+      TestKafka.send(requests, TestKafka.cancel(jobId, user, jobType));
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> events.events(jobId).size() == 3);
+      JobEvent last = events.events(jobId).get(2);
+      assertThat(last.getSeq()).isEqualTo(2);
+      assertThat(last.getPayload()).isEqualTo(new JobCancelled("cancel requested"));
+      assertThat(loop.stats().cancelsDelivered()).isEqualTo(1);
+      assertThat(callbacks.get()).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> loop.stats().running() == 0);
+    }
+  }
+
+  @Test
+  void undecodableRecordsAreSkippedAndTheLoopGoesOn() throws Exception {
+    String jobId = "job-after-garbage-" + UUID.randomUUID();
+    try (RegenWorkerClient client = client("w-garbage");
+        RequestLoop loop = client.handleRequests(jobType, countingHandler())) {
+      kafka.sendGarbageRequest("garbage", "not avro at all".getBytes(StandardCharsets.UTF_8));
+      kafka.sendGarbageRequest("garbage", new byte[] {0, 0, 0, 0, 99, 1, 2}); // unknown schema id
+      TestKafka.send(requests, TestKafka.start(jobId, user, jobType, null));
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> handledCount(jobId) == 1);
+      assertThat(loop.stats().malformedSkipped()).isGreaterThanOrEqualTo(2);
+      assertThat(loop.isRunning()).isTrue();
+    }
+  }
+
+  @Test
+  void aFailingHandlerEndsTheJobWithFailedAndShutdownFailsRunningJobsRetryably() throws Exception {
+    String failing = "job-throws-" + UUID.randomUUID();
+    String slow = "job-slow-" + UUID.randomUUID();
+    JobRequestHandler handler =
+        context -> {
+          if (context.request().getJobId().equals(failing)) {
+            throw new IllegalStateException("model exploded");
+          }
+          while (!context.isCancelled()) {
+            context.awaitCancellation(Duration.ofMillis(50));
+          }
+        };
+    RequestLoop loop;
+    try (RegenWorkerClient client = client("w-fail")) {
+      loop = client.handleRequests(jobType, handler);
+      TestKafka.send(requests, TestKafka.start(failing, user, jobType, null));
+      TestKafka.send(requests, TestKafka.start(slow, user, jobType, null));
+      await().atMost(Duration.ofSeconds(60)).until(() -> events.events(failing).size() == 2);
+      await().atMost(Duration.ofSeconds(60)).until(() -> events.events(slow).size() == 1);
+    } // closing the client closes the loop: the slow job is cut off after the drain timeout
+    assertThat(loop.isRunning()).isFalse();
+
+    JobFailed failed = (JobFailed) events.events(failing).get(1).getPayload();
+    assertThat(failed.getCode()).isEqualTo("WORKER_ERROR");
+    assertThat(failed.getMessage()).contains("model exploded");
+    assertThat(failed.getRetryable()).isFalse();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> events.events(slow).size() == 2);
+    JobFailed shutdown = (JobFailed) events.events(slow).get(1).getPayload();
+    assertThat(shutdown.getCode()).isEqualTo("WORKER_SHUTDOWN");
+    assertThat(shutdown.getRetryable()).isTrue();
+    assertThat(
+            List.of(events.events(slow).get(1), events.events(failing).get(1)).stream()
+                .map(e -> EventTypes.wireName(e.getPayload())))
+        .containsOnly(EventTypes.JOB_FAILED);
+  }
+}

@@ -1,0 +1,84 @@
+package io.regen.realtime.workers;
+
+import io.regen.realtime.sdk.JobContext;
+import io.regen.realtime.sdk.JobHandle;
+import io.regen.realtime.sdk.JobRequestHandler;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Objects;
+
+/**
+ * The {@code model} worker: streams a generated response as {@code model:chunk:v1} events, one per
+ * {@code chunkDelay}, with {@code job:progress:v1} about every 10% and {@code job:completed:v1} at
+ * the end.
+ *
+ * <p>Input: {@code prompt} (the text to respond to), {@code chunks} (at most this many chunks,
+ * 1–10000, default 64), {@code fail=true} (fail half-way with {@code REQUESTED_FAILURE}, for trying
+ * out failure handling). A {@link GenerationException} from the generator ends the job with {@code
+ * GENERATION_FAILED}; a CANCEL request stops the stream before the next chunk ({@code
+ * job:cancelled:v1}, published by the SDK).
+ */
+public final class ModelWorker implements JobRequestHandler {
+  public static final String TYPE = "model";
+  public static final String INPUT_PROMPT = "prompt";
+  public static final String INPUT_MAX_CHUNKS = "chunks";
+  public static final String INPUT_FAIL = "fail";
+  static final int DEFAULT_MAX_CHUNKS = 64;
+  static final int LIMIT_MAX_CHUNKS = 10_000;
+
+  private final TextGenerator generator;
+  private final Duration chunkDelay;
+
+  public ModelWorker(TextGenerator generator, Duration chunkDelay) {
+    this.generator = Objects.requireNonNull(generator, "generator");
+    this.chunkDelay = Objects.requireNonNull(chunkDelay, "chunkDelay");
+  }
+
+  @Override
+  public void handle(JobContext context) throws InterruptedException {
+    JobHandle job = context.job();
+    InputParameters input = new InputParameters(context.request().getInput());
+    String prompt = input.text(INPUT_PROMPT, "");
+    int maxChunks;
+    try {
+      maxChunks = input.integer(INPUT_MAX_CHUNKS, DEFAULT_MAX_CHUNKS, 1, LIMIT_MAX_CHUNKS);
+    } catch (IllegalArgumentException e) {
+      job.fail("INVALID_INPUT", e.getMessage(), false);
+      return;
+    }
+    boolean failOnRequest = input.flag(INPUT_FAIL);
+    String model = generator.model();
+    int expected = Math.max(1, generator.expectedChunks(prompt, maxChunks));
+    job.progress(0, "generating with " + model);
+
+    int index = 0;
+    long characters = 0;
+    int reportedPercent = 0;
+    try {
+      Iterator<String> chunks = generator.stream(prompt, maxChunks);
+      while (chunks.hasNext()) {
+        if (context.awaitCancellation(chunkDelay)) {
+          return;
+        }
+        if (failOnRequest && index >= expected / 2) {
+          job.fail("REQUESTED_FAILURE", "the request asked the worker to fail (fail=true)", false);
+          return;
+        }
+        String text = chunks.next();
+        boolean last = !chunks.hasNext();
+        job.modelChunk(model, index, text, last);
+        index++;
+        characters += text.length();
+        int percent = last ? 100 : Math.min(99, index * 100 / expected);
+        if (percent >= reportedPercent + 10 || last) {
+          job.progress(percent, index + " of about " + expected + " chunks");
+          reportedPercent = percent;
+        }
+      }
+    } catch (GenerationException e) {
+      job.fail("GENERATION_FAILED", e.getMessage(), e.isRetryable());
+      return;
+    }
+    job.complete(index + " chunks, " + characters + " characters from " + model);
+  }
+}

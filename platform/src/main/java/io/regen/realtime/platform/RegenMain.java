@@ -6,8 +6,10 @@ import io.regen.realtime.platform.config.RegenEnvironment;
 import io.regen.realtime.platform.roles.BrokerRole;
 import io.regen.realtime.platform.roles.RegistryRole;
 import io.regen.realtime.platform.roles.Role;
+import io.regen.realtime.platform.roles.SpringRole;
 import io.regen.realtime.platform.roles.TokenCommand;
 import io.regen.realtime.platform.roles.UpRole;
+import io.regen.realtime.platform.roles.WorkerRole;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +21,14 @@ import java.util.Optional;
 public final class RegenMain {
   /** Every subcommand, in the order {@code help} lists them. */
   static final List<Role> ROLES =
-      List.of(new UpRole(), new BrokerRole(), new RegistryRole(), new TokenCommand());
+      List.of(
+          new UpRole(),
+          new BrokerRole(),
+          new RegistryRole(),
+          new WorkerRole(),
+          SpringRole.streams(),
+          SpringRole.gateway(),
+          new TokenCommand());
 
   private RegenMain() {}
 

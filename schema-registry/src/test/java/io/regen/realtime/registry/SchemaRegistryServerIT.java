@@ -308,13 +308,14 @@ class SchemaRegistryServerIT {
                 go.await();
                 Map<String, Integer> got = new HashMap<>();
                 for (int i = 0; i < 5; i++) {
-                  // A shared subject (races on its versions), a shared schema under per-thread
-                  // subjects (races on one id) and per-thread schemas (races on new ids).
-                  Schema shared = record("Shared", "f" + i);
-                  got.put("shared-value|" + shared, client.register("shared-value", shared));
+                  // Threads race on one subject's versions (different schemas, all compatible),
+                  // on one id (the same schema under per-thread subjects) and on new ids.
+                  Schema mine = record("Shared", "t" + thread + "f" + i);
+                  got.put("shared-value|" + mine, client.register("shared-value", mine));
+                  Schema common = record("Common", "f" + i);
                   got.put(
-                      "t" + thread + "-value|" + shared,
-                      client.register("t" + thread + "-value", shared));
+                      "t" + thread + "-value|" + common,
+                      client.register("t" + thread + "-value", common));
                   Schema own = record("Own" + thread + "x" + i);
                   got.put(
                       "own" + thread + i + "-value|" + own,
@@ -337,9 +338,9 @@ class SchemaRegistryServerIT {
                 .isIn(null, schemaText);
           }
         }
-        // 5 shared + 4 * 5 own schemas, each with exactly one id.
-        assertThat(schemaOfId).hasSize(25);
-        assertThat(clientA.versions("shared-value")).hasSize(5);
+        // 4 * 5 shared-subject + 5 common + 4 * 5 own schemas, each with exactly one id.
+        assertThat(schemaOfId).hasSize(45);
+        assertThat(clientA.versions("shared-value")).hasSize(20);
         // Both instances answer the same id -> schema and subject -> versions mapping.
         var freshA = new HttpSchemaRegistryClient(a.url());
         var freshB = new HttpSchemaRegistryClient(b.url());
@@ -351,7 +352,7 @@ class SchemaRegistryServerIT {
                     assertThat(freshA.schemaById(e.getKey()).toString()).isEqualTo(e.getValue());
                     assertThat(freshB.schemaById(e.getKey()).toString()).isEqualTo(e.getValue());
                   }
-                  for (int v = 1; v <= 5; v++) {
+                  for (int v = 1; v <= 20; v++) {
                     assertThat(freshB.version("shared-value", v))
                         .isEqualTo(freshA.version("shared-value", v));
                   }

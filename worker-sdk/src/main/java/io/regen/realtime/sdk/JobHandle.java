@@ -29,6 +29,10 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>The returned futures complete when Kafka acknowledged the event (acks=all) and fail with the
  * producer's exception otherwise. They complete on the producer's I/O thread: do not block there.
+ * When the producer refuses a record at once (e.g. the registry refused the schema, the client is
+ * closed), the call throws that exception instead; nothing was sent and the seq stays free. {@code
+ * send} may block up to the producer's {@code max.block.ms} while its buffer is full or the topic's
+ * metadata is unknown.
  */
 public final class JobHandle {
   private final RegenWorkerClient client;

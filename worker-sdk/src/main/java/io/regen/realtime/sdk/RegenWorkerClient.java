@@ -139,7 +139,8 @@ public final class RegenWorkerClient implements AutoCloseable {
    *       committed position, so it survives a restart of the worker. Not covered: a worker killed
    *       while a job runs (its request was not committed, so the job runs again after the restart,
    *       from seq 0), and idempotencyKey duplicates that land on partitions held by different
-   *       workers of the same type (requests are keyed by jobId).
+   *       workers of the same type (requests are keyed by jobId; for different jobIds with one
+   *       idempotencyKey, the request read first wins).
    *   <li>A CANCEL request cancels the running (or queued) job with its jobId in this worker.
    *   <li>Undecodable records and requests without ids are logged and skipped (counted in {@link
    *       RequestLoopStats#malformedSkipped()}); they never stop the loop.

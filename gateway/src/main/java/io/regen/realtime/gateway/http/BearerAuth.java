@@ -76,6 +76,12 @@ public final class BearerAuth {
       }
       throw new UnauthorizedException("Authorization header is not a Bearer token");
     }
+    // The gateway's Jetty handler moves access_token out of the query (so no log sees it).
+    Object hidden =
+        request.getAttribute(io.regen.realtime.gateway.auth.AccessTokenQueryParameter.ATTRIBUTE);
+    if (hidden instanceof String h && !h.isBlank()) {
+      return h.trim();
+    }
     String parameter = request.getParameter(ACCESS_TOKEN_PARAMETER);
     return parameter == null || parameter.isBlank() ? null : parameter.trim();
   }

@@ -30,8 +30,7 @@ final class SpringApp {
       if (System.nanoTime() > deadline) {
         Console.line(
             "WARNING: health is still %s after %d s; see /actuator/health",
-            endpoint.health().getStatus(),
-            HEALTH_TIMEOUT.toSeconds());
+            endpoint.health().getStatus(), HEALTH_TIMEOUT.toSeconds());
         return false;
       }
       Thread.sleep(100);

@@ -15,9 +15,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * {@code regen streams} (stream processors + query REST API, port 8082 by default) and {@code regen
  * gateway} (WebSocket gateway + its REST API, port 8080): one part of the Spring application, run
- * against {@code KAFKA_BOOTSTRAP_SERVERS} and {@code SCHEMA_REGISTRY_URL}. Tokens are verified
- * with {@code JWT_SECRET} or {@code JWT_PUBLIC_KEY}, which must be set (only {@code up} falls back
- * to a dev secret).
+ * against {@code KAFKA_BOOTSTRAP_SERVERS} and {@code SCHEMA_REGISTRY_URL}. Tokens are verified with
+ * {@code JWT_SECRET} or {@code JWT_PUBLIC_KEY}, which must be set (only {@code up} falls back to a
+ * dev secret).
  */
 public final class SpringRole implements Role {
   /** Where a gateway started alone finds the query API (job state, replay index). */
@@ -64,8 +64,7 @@ public final class SpringRole implements Role {
   }
 
   @Override
-  public int run(CommandLine commandLine, RegenEnvironment env, PrintStream out)
-      throws Exception {
+  public int run(CommandLine commandLine, RegenEnvironment env, PrintStream out) throws Exception {
     commandLine.expect(0, Set.of());
     Map<String, Object> properties = properties(env);
     int port = (int) properties.get("server.port");
@@ -81,15 +80,11 @@ public final class SpringRole implements Role {
           shutdown.add(name() + " application", SpringApp.start(properties, Map.of()));
       Console.line(
           "%s on http://localhost:%d (Kafka %s, schema registry %s)",
-          name(),
-          port,
-          bootstrap,
-          properties.get("regen.schema-registry.url"));
+          name(), port, bootstrap, properties.get("regen.schema-registry.url"));
       if (SpringApp.awaitHealthy(app)) {
         Console.line(
             "ready in %.1f s: health UP at http://localhost:%d/actuator/health",
-            Console.secondsSinceJvmStart(),
-            port);
+            Console.secondsSinceJvmStart(), port);
       }
     } catch (Exception | Error e) {
       shutdown.closeAll();

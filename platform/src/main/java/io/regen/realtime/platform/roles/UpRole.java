@@ -2,7 +2,6 @@ package io.regen.realtime.platform.roles;
 
 import io.regen.realtime.platform.app.AppProperties;
 import io.regen.realtime.platform.app.ComponentHealth;
-import io.regen.realtime.platform.app.PlatformApplication;
 import io.regen.realtime.platform.cli.CommandLine;
 import io.regen.realtime.platform.config.DevSecret;
 import io.regen.realtime.platform.config.RegenEnvironment;
@@ -12,15 +11,19 @@ import io.regen.realtime.platform.kafka.TopicProvisioner;
 import io.regen.realtime.platform.lifecycle.ShutdownSequence;
 import io.regen.realtime.registry.SchemaRegistryServer;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
+import io.regen.realtime.workers.ReferenceWorkers;
+import io.regen.realtime.workers.RunningWorker;
+import io.regen.realtime.workers.WorkerSettings;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -31,7 +34,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class UpRole implements Role {
   static final Duration BROKER_READY_TIMEOUT = Duration.ofSeconds(90);
-  static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(180);
+
+  /** The reference workers {@code up} runs, in start order. */
+  static final List<String> WORKER_TYPES = List.of("model", "research");
 
   @Override
   public String name() {
@@ -102,31 +107,50 @@ public final class UpRole implements Role {
       Console.line("schema registry on %s", registryUrl);
     }
 
-    var created = new TopicProvisioner(bootstrap).ensure(Topics.all(), settings.topicPartitions());
+    TopicProvisioner topics = new TopicProvisioner(bootstrap);
+    var created = topics.ensure(Topics.all(), settings.topicPartitions());
     Console.line(
         "topics %s%s",
         Topics.all().stream().map(t -> t.name()).toList(),
         created.isEmpty() ? " (existing)" : " (created " + created + ")");
 
     String secret = env.get(RegenEnvironment.JWT_PUBLIC_KEY).isPresent() ? null : jwtSecret(env);
+    String nodeId = NodeId.of(env, settings.httpPort());
     AppProperties.Endpoints endpoints =
-        new AppProperties.Endpoints(
-            bootstrap,
-            registryUrl,
-            settings.httpPort(),
-            secret,
-            NodeId.of(env, settings.httpPort()));
+        new AppProperties.Endpoints(bootstrap, registryUrl, settings.httpPort(), secret, nodeId);
     Map<String, Object> properties = AppProperties.of(AppProperties.Mode.UP, env, endpoints);
     properties.put("regen.streams.state-dir", settings.streamsStateDir().toString());
+    properties.put(
+        "regen.streams.replication-factor",
+        TopicProvisioner.replicationFactor(topics.brokerCount()));
+    List<RunningWorker> workers = new CopyOnWriteArrayList<>();
+    health.put(
+        "workersHealthIndicator",
+        new ComponentHealth(
+            () ->
+                workers.size() == WORKER_TYPES.size()
+                    && workers.stream().allMatch(RunningWorker::isReady),
+            Map.of("types", WORKER_TYPES)));
     ConfigurableApplicationContext app =
-        shutdown.add("HTTP application", PlatformApplication.start(properties, health));
+        shutdown.add("HTTP application", SpringApp.start(properties, health));
     Console.line(
         "HTTP on http://localhost:%d (WebSocket /ws, REST /api, /actuator)", settings.httpPort());
 
-    awaitHealthy(app);
-    Console.line(
-        "ready in %.1f s: health UP at http://localhost:%d/actuator/health (Ctrl-C stops it)",
-        Console.secondsSinceJvmStart(), settings.httpPort());
+    HttpSchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registryUrl);
+    for (String type : WORKER_TYPES) {
+      workers.add(
+          shutdown.add(
+              type + " worker",
+              ReferenceWorkers.start(
+                  type, WorkerSettings.of(bootstrap, registryClient, nodeId + "-" + type))));
+    }
+    Console.line("reference workers %s consuming job requests", WORKER_TYPES);
+
+    if (SpringApp.awaitHealthy(app)) {
+      Console.line(
+          "ready in %.1f s: health UP at http://localhost:%d/actuator/health (Ctrl-C stops it)",
+          Console.secondsSinceJvmStart(), settings.httpPort());
+    }
   }
 
   private static String jwtSecret(RegenEnvironment env) {
@@ -136,20 +160,5 @@ public final class UpRole implements Role {
           env.dataDir().resolve(DevSecret.FILE_NAME));
     }
     return DevSecret.resolve(env);
-  }
-
-  /** Waits until the aggregated health (everything started here, plus the modules') is UP. */
-  private static void awaitHealthy(ConfigurableApplicationContext app) throws InterruptedException {
-    HealthEndpoint endpoint = app.getBean(HealthEndpoint.class);
-    long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
-    while (!Status.UP.equals(endpoint.health().getStatus())) {
-      if (System.nanoTime() > deadline) {
-        Console.line(
-            "WARNING: health is still %s after %d s; see /actuator/health",
-            endpoint.health().getStatus(), HEALTH_TIMEOUT.toSeconds());
-        return;
-      }
-      Thread.sleep(100);
-    }
   }
 }

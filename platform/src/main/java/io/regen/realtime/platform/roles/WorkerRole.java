@@ -15,8 +15,8 @@ import java.util.TreeSet;
 
 /**
  * {@code regen worker --type model|research}: one reference worker against {@code
- * KAFKA_BOOTSTRAP_SERVERS} and {@code SCHEMA_REGISTRY_URL}. Several of one type share the work
- * (one consumer group per type).
+ * KAFKA_BOOTSTRAP_SERVERS} and {@code SCHEMA_REGISTRY_URL}. Several of one type share the work (one
+ * consumer group per type).
  */
 public final class WorkerRole implements Role {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -37,13 +37,10 @@ public final class WorkerRole implements Role {
   }
 
   @Override
-  public int run(CommandLine commandLine, RegenEnvironment env, PrintStream out)
-      throws Exception {
+  public int run(CommandLine commandLine, RegenEnvironment env, PrintStream out) throws Exception {
     commandLine.expect(0, Set.of("type", "id"));
     String type =
-        commandLine
-            .option("type")
-            .orElseThrow(() -> new UsageException("--type is required"));
+        commandLine.option("type").orElseThrow(() -> new UsageException("--type is required"));
     if (!ReferenceWorkers.TYPES.contains(type)) {
       throw new UsageException(
           "unknown worker type '"
@@ -86,8 +83,7 @@ public final class WorkerRole implements Role {
       if (System.nanoTime() > deadline || !worker.isRunning()) {
         Console.line(
             "WARNING: %s worker not consuming after %d s",
-            worker.type(),
-            READY_TIMEOUT.toSeconds());
+            worker.type(), READY_TIMEOUT.toSeconds());
         return;
       }
       Thread.sleep(100);

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegistryService {
   private static final Logger log = LoggerFactory.getLogger(RegistryService.class);
+
   /** How often a registration that lost a race to another instance is retried. */
-  private static final int MAX_CLAIM_ATTEMPTS = 8;
+  private static final int MAX_CLAIM_ATTEMPTS = 32;
 
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration READ_BARRIER_TIMEOUT = Duration.ofSeconds(5);

@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -450,7 +451,7 @@ public final class RequestConsumerLoop implements RequestLoop {
       log.warn("Final commit of '{}' failed: {}", jobType, e.toString());
     }
     try {
-      consumer.close(Duration.ofSeconds(10));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
     } catch (RuntimeException e) {
       log.warn("Closing the request consumer of '{}' failed: {}", jobType, e.toString());
     }
@@ -466,11 +467,14 @@ public final class RequestConsumerLoop implements RequestLoop {
       applyHandled();
       commit(partitions, true);
       partitions.forEach(progress::remove);
+      // Another worker may handle requests there meanwhile: rebuild when it comes back.
+      rebuilt.removeAll(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       partitions.forEach(progress::remove);
+      rebuilt.removeAll(partitions);
     }
 
     @Override

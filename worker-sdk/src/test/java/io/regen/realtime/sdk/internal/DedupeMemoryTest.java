@@ -1,0 +1,41 @@
+package io.regen.realtime.sdk.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.regen.realtime.events.JobRequest;
+import io.regen.realtime.events.JobRequestAction;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DedupeMemoryTest {
+
+  private static JobRequest request(String jobId, String userId, String key) {
+    return new JobRequest(
+        jobId, userId, "model", Map.of(), key, Instant.now(), JobRequestAction.START);
+  }
+
+  @Test
+  void sameJobIdOrSameUserAndKeyIsADuplicate() {
+    DedupeMemory memory = new DedupeMemory(100);
+    assertThat(memory.checkAndRemember(request("j1", "alice", "k1"))).isFalse();
+    assertThat(memory.checkAndRemember(request("j1", "alice", null))).isTrue();
+    assertThat(memory.checkAndRemember(request("j2", "alice", "k1"))).isTrue();
+    // The same key of another user is another request.
+    assertThat(memory.checkAndRemember(request("j3", "bob", "k1"))).isFalse();
+    // No key: only the jobId counts.
+    assertThat(memory.checkAndRemember(request("j4", "alice", null))).isFalse();
+    assertThat(memory.checkAndRemember(request("j5", "alice", ""))).isFalse();
+  }
+
+  @Test
+  void forgetsTheOldestBeyondItsCapacity() {
+    DedupeMemory memory = new DedupeMemory(4);
+    for (int i = 0; i < 10; i++) {
+      memory.checkAndRemember(request("j" + i, "u", null));
+    }
+    assertThat(memory.size()).isEqualTo(4);
+    assertThat(memory.checkAndRemember(request("j9", "u", null))).isTrue();
+    assertThat(memory.checkAndRemember(request("j0", "u", null))).isFalse();
+  }
+}

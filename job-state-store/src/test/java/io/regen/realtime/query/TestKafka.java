@@ -16,10 +16,13 @@ import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,46 +31,72 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Real in-process KRaft brokers for the query ITs, the platform's topics, a shared in-memory schema
  * registry and producers of job events, requests and sessions.
  */
 final class TestKafka implements AutoCloseable {
-  final EmbeddedKafkaKraftBroker broker;
+  private final KafkaClusterTestKit cluster;
   final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
   final RegistrySerdes serdes = new RegistrySerdes(registry);
   private final KafkaProducer<String, byte[]> producer;
   private final int brokers;
 
+  /**
+   * One combined broker+controller for {@code brokers == 1}; otherwise {@code brokers} brokers and
+   * one separate controller: a 3-node combined KRaft quorum in one busy JVM sometimes dies at start
+   * ("Received unexpected invalid request error" in the raft IO thread).
+   */
   TestKafka(int brokers, int partitions) {
     this.brokers = brokers;
-    broker = new EmbeddedKafkaKraftBroker(brokers, partitions);
-    broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
-    broker.brokerProperty("log.cleaner.dedupe.buffer.size", "16777216");
-    broker.brokerProperty("transaction.state.log.replication.factor", Integer.toString(brokers));
-    broker.brokerProperty("transaction.state.log.min.isr", "1");
-    broker.brokerProperty("offsets.topic.replication.factor", Integer.toString(brokers));
-    if (brokers > 1) {
-      // Without it a multi-broker shutdown hangs minutes in controlled shutdown (stack-notes).
-      broker.brokerProperty("controlled.shutdown.enable", "false");
+    try {
+      TestKitNodes nodes =
+          new TestKitNodes.Builder()
+              .setCombined(brokers == 1)
+              .setNumBrokerNodes(brokers)
+              .setNumControllerNodes(1)
+              .build();
+      cluster =
+          new KafkaClusterTestKit.Builder(nodes)
+              .setConfigProp("group.initial.rebalance.delay.ms", "0")
+              .setConfigProp("log.cleaner.dedupe.buffer.size", "16777216")
+              .setConfigProp("offsets.topic.replication.factor", Integer.toString(brokers))
+              .setConfigProp("transaction.state.log.replication.factor", Integer.toString(brokers))
+              .setConfigProp("transaction.state.log.min.isr", "1")
+              .setConfigProp("controlled.shutdown.enable", "false")
+              .build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+    } catch (Exception e) {
+      throw new IllegalStateException("Kafka test cluster did not start", e);
     }
-    broker.afterPropertiesSet();
     clearLeakedProperties();
-    for (Topic<String, ?> topic : Topics.all()) {
-      broker.addTopics(new NewTopic(topic.name(), partitions, (short) 1));
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+      List<NewTopic> topics = new ArrayList<>();
+      for (Topic<String, ?> topic : Topics.all()) {
+        topics.add(new NewTopic(topic.name(), partitions, (short) Math.min(brokers, 3)));
+      }
+      admin.createTopics(topics).all().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Topics not created", e.getCause());
     }
     Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
   String bootstrap() {
-    return broker.getBrokersAsString();
+    return cluster.bootstrapServers();
   }
 
   /** Sends one event and returns where it landed. */
@@ -154,8 +183,8 @@ final class TestKafka implements AutoCloseable {
   public void close() {
     producer.close();
     try {
-      broker.destroy();
-    } catch (RuntimeException e) {
+      cluster.close();
+    } catch (Exception e) {
       // A multi-broker KRaft shutdown may throw a raft fault after stopping (stack-notes).
     }
     clearLeakedProperties();

@@ -59,9 +59,12 @@ public final class GatewayTimers implements SmartLifecycle {
     return running;
   }
 
-  /** Stops before the web server's graceful shutdown phase so closes are sent on live sockets. */
+  /**
+   * Stops before the web server (graceful shutdown runs at {@code DEFAULT_PHASE - 1024}), so the
+   * 1001 closes go out on live sockets; starts after it.
+   */
   @Override
   public int getPhase() {
-    return SmartLifecycle.DEFAULT_PHASE - 2048;
+    return SmartLifecycle.DEFAULT_PHASE - 512;
   }
 }

@@ -323,6 +323,37 @@ class GatewayProtocolIT {
   }
 
   @Test
+  void invalidUtf8Closes1007() throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+      socket.setSoTimeout(5_000);
+      var out = socket.getOutputStream();
+      out.write(
+          ("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                  + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  + "Sec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in = new java.io.DataInputStream(socket.getInputStream());
+      StringBuilder headers = new StringBuilder();
+      while (!headers.toString().endsWith("\r\n\r\n")) {
+        headers.append((char) in.readUnsignedByte());
+      }
+      assertThat(headers.toString()).startsWith("HTTP/1.1 101");
+      byte[] payload = {(byte) 0xC3, (byte) 0x28}; // not UTF-8
+      byte[] mask = {1, 2, 3, 4};
+      out.write(new byte[] {(byte) 0x81, (byte) (0x80 | payload.length)});
+      out.write(mask);
+      for (int i = 0; i < payload.length; i++) {
+        out.write(payload[i] ^ mask[i % 4]);
+      }
+      out.flush();
+      int opcode = in.readUnsignedByte() & 0x0F;
+      assertThat(opcode).as("close frame").isEqualTo(0x8);
+      in.readUnsignedByte(); // length
+      assertThat(in.readUnsignedShort()).isEqualTo(1007);
+    }
+  }
+
+  @Test
   void floodingIsRateLimitedThen4008() {
     TestWebSocketClient c = authed("leo");
     for (int i = 0; i < 120 && !c.isClosed(); i++) {

@@ -78,7 +78,17 @@ public final class DeliveryLatencyBenchmark {
           "connections=%d rate=%d/s duration=%ds sent=%d received=%d | latency ms p50=%.2f"
               + " p99=%.2f p999=%.2f max=%.2f | heap used %d MB, RSS %d MB (broker, producer"
               + " and gateway in one JVM), slow fallbacks %.0f",
-          connections, rate, seconds, sent, received, p50, p99, p999, max, heapUsedMb, rssMb,
+          connections,
+          rate,
+          seconds,
+          sent,
+          received,
+          p50,
+          p99,
+          p999,
+          max,
+          heapUsedMb,
+          rssMb,
           framesDropped);
     }
   }
@@ -103,7 +113,9 @@ public final class DeliveryLatencyBenchmark {
         new KafkaEventDelivery(
             topic,
             new KafkaClients(
-                broker.getBrokersAsString(), Map.of(), DeliveryProperties.defaults().fetchMaxWait()),
+                broker.getBrokersAsString(),
+                Map.of(),
+                DeliveryProperties.defaults().fetchMaxWait()),
             serdes.valueDeserializer(Topics.JOB_EVENTS),
             DeliveryProperties.defaults(),
             metrics,
@@ -121,12 +133,14 @@ public final class DeliveryLatencyBenchmark {
 
     Map<String, Object> p =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.LINGER_MS_CONFIG, 0);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.getBrokersAsString(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            0);
     try (KafkaProducer<String, JobEvent> producer =
-        new KafkaProducer<>(
-            p, new StringSerializer(), serdes.valueSerializer(Topics.JOB_EVENTS))) {
+        new KafkaProducer<>(p, new StringSerializer(), serdes.valueSerializer(Topics.JOB_EVENTS))) {
       // Register the schema and warm the connection before timing.
       producer.send(new ProducerRecord<>(topicName, "warmup", event("warmup", -1))).get();
       long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;

@@ -41,7 +41,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * event's intended send time.
  *
  * <pre>
- * mvn -q -pl bench exec:java -Dexec.args="--events 200000"
+ * mvn -q -pl bench -am install -DskipTests -Dspotless.check.skip=true
+ * mvn -q -pl bench exec:java -Dexec.mainClass=io.regen.realtime.bench.sdk.SdkPublishBenchmark \
+ *     -Dexec.args="--events 200000"
  * </pre>
  */
 public final class SdkPublishBenchmark {
@@ -51,6 +53,9 @@ public final class SdkPublishBenchmark {
   private SdkPublishBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    // The classpath also holds logback (through the gateway, for the e2e benchmark): pick the
+    // simple logger explicitly, at WARN, before anything logs.
+    System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Map<String, String> options = parse(args);
     int events = Integer.parseInt(options.getOrDefault("events", "200000"));

@@ -3,15 +3,10 @@ package io.regen.realtime.platform.up;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.regen.realtime.events.JobCancelled;
-import io.regen.realtime.events.JobCompleted;
 import io.regen.realtime.events.JobEvent;
-import io.regen.realtime.events.JobFailed;
-import io.regen.realtime.events.JobRequest;
-import io.regen.realtime.events.JobRequestAction;
-import io.regen.realtime.events.ModelChunk;
 import io.regen.realtime.platform.testing.FreePorts;
 import io.regen.realtime.platform.testing.RegenProcess;
+import io.regen.realtime.platform.testing.WsClient;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
@@ -23,39 +18,38 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
- * {@code regen up} as a real process: healthy, takes a job through the SDK, stops cleanly on
- * SIGTERM, and after a restart on the same data directory still has the job's events and the same
- * schema ids.
+ * {@code regen up} as a real process, as the README starts it: healthy; a job published through the
+ * SDK reaches a WebSocket client (token from {@code regen token}) live and the query API on the
+ * same port; a {@code start_job} runs on the reference model worker; SIGTERM stops it with status 0
+ * and frees its ports; after a restart on the same data directory the job's events are still in the
+ * topic, the schema ids are unchanged, and the job replays over the WebSocket.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class UpSmokeIT {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration WS_TIMEOUT = Duration.ofSeconds(30);
   private static final int PROGRESS_EVENTS = 20;
-
+  private static final int JOB_EVENTS = PROGRESS_EVENTS + 2; // started + progress + completed
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dataDir;
@@ -64,14 +58,13 @@ class UpSmokeIT {
   private final int registryPort = FreePorts.next();
   private final int kafkaPort = FreePorts.next();
   private final int controllerPort = FreePorts.next();
+  private final String bootstrap = "localhost:" + kafkaPort;
+  private final String registryUrl = "http://localhost:" + registryPort;
+  private final String jobId = "smoke-" + UUID.randomUUID();
+  private final String userId = "alice-" + UUID.randomUUID();
 
   @Test
-  void startsTakesAJobStopsCleanlyAndKeepsEverythingAcrossARestart() throws Exception {
-    String bootstrap = "localhost:" + kafkaPort;
-    String registryUrl = "http://localhost:" + registryPort;
-    String jobId = "smoke-" + UUID.randomUUID();
-    String userId = "alice-" + UUID.randomUUID();
-
+  void startsServesAJobStopsCleanlyAndKeepsEverythingAcrossARestart() throws Exception {
     List<String> eventIds;
     int schemaId;
     try (RegenProcess up = RegenProcess.start(env(), log("first"), "up")) {
@@ -81,24 +74,35 @@ class UpSmokeIT {
           .as("health covers what up started")
           .contains("\"kafkaBroker\"", "\"schemaRegistry\"", "\"workers\"");
 
-      try (RegenWorkerClient client =
-          RegenWorkerClient.builder()
-              .bootstrapServers(bootstrap)
-              .schemaRegistry(registryUrl)
-              .workerId("smoke-worker")
-              .build()) {
-        JobHandle job = client.startJob(jobId, userId, "model", "smoke test");
-        for (int i = 1; i <= PROGRESS_EVENTS; i++) {
-          job.progress(i * 100 / PROGRESS_EVENTS, "step " + i);
-        }
-        job.complete("done").get(30, TimeUnit.SECONDS);
+      String token = token();
+      try (WsClient ws = authenticatedClient(token)) {
+        publishJobThroughTheSdk();
+        List<JsonNode> live = ws.eventsUntil(jobId, "job:completed:v1", WS_TIMEOUT);
+        assertThat(live)
+            .extracting(f -> f.path("event").path("seq").asLong())
+            .containsExactlyElementsOf(LongStream.range(0, JOB_EVENTS).boxed().toList());
+
+        ws.send(
+            "{\"type\":\"start_job\",\"id\":\"s1\",\"jobType\":\"model\","
+                + "\"input\":{\"prompt\":\"say hello\"},\"idempotencyKey\":\"smoke-1\"}");
+        JsonNode ack =
+            ws.next(
+                f ->
+                    "ack".equals(f.path("type").asString()) && "s1".equals(f.path("id").asString()),
+                WS_TIMEOUT);
+        List<JsonNode> workerJob =
+            ws.eventsUntil(
+                ack.path("jobId").asString(), "job:completed:v1", Duration.ofSeconds(90));
+        assertThat(workerJob)
+            .extracting(f -> f.path("event").path("type").asString())
+            .contains("job:started:v1", "model:chunk:v1");
       }
-      List<JobEvent> events = readJob(bootstrap, registryUrl, jobId, PROGRESS_EVENTS + 2);
+
+      List<JobEvent> events = readJob();
       assertThat(events).extracting(JobEvent::getSeq).isSorted();
       eventIds = events.stream().map(e -> e.getEventId().toString()).toList();
+      schemaId = latestSchemaId();
 
-      // The query API answers on the same port, for a token from `regen token`.
-      String token = token(userId);
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
@@ -110,16 +114,6 @@ class UpSmokeIT {
       assertThat(get("/api/job/" + jobId + "/state", null).statusCode())
           .as("no token")
           .isEqualTo(401);
-
-      // The reference model worker runs a requested job to completion.
-      String workerJobId = "smoke-model-" + UUID.randomUUID();
-      requestJob(bootstrap, registryUrl, workerJobId, userId, "model");
-      List<JobEvent> workerEvents = readJobUntilTerminal(bootstrap, registryUrl, workerJobId);
-      assertThat(workerEvents.get(workerEvents.size() - 1).getPayload())
-          .isInstanceOf(JobCompleted.class);
-      assertThat(workerEvents).anyMatch(e -> e.getPayload() instanceof ModelChunk);
-      schemaId =
-          new HttpSchemaRegistryClient(registryUrl).latest(Topics.JOB_EVENTS.valueSubject()).id();
 
       assertThat(up.terminate(STOP_TIMEOUT)).as("exit status after SIGTERM").isZero();
       assertThat(up.output()).contains("Stopped cleanly");
@@ -133,16 +127,30 @@ class UpSmokeIT {
 
     try (RegenProcess up = RegenProcess.start(env(), log("restart"), "up")) {
       up.awaitHealthy(httpPort, START_TIMEOUT);
-      List<JobEvent> events = readJob(bootstrap, registryUrl, jobId, PROGRESS_EVENTS + 2);
-      assertThat(events)
+      assertThat(readJob())
           .extracting(e -> e.getEventId().toString())
           .containsExactlyElementsOf(eventIds);
-      assertThat(
-              new HttpSchemaRegistryClient(registryUrl)
-                  .latest(Topics.JOB_EVENTS.valueSubject())
-                  .id())
-          .as("schema id after restart")
-          .isEqualTo(schemaId);
+      assertThat(latestSchemaId()).as("schema id after restart").isEqualTo(schemaId);
+
+      try (WsClient ws = authenticatedClient(token())) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  String id = "r-" + UUID.randomUUID();
+                  ws.send(
+                      "{\"type\":\"replay\",\"id\":\"" + id + "\",\"jobId\":\"" + jobId + "\"}");
+                  JsonNode end =
+                      ws.next(
+                          f ->
+                              id.equals(f.path("id").asString())
+                                  && List.of("replay_end", "error")
+                                      .contains(f.path("type").asString()),
+                          WS_TIMEOUT);
+                  assertThat(end.path("type").asString()).isEqualTo("replay_end");
+                  assertThat(end.path("count").asInt()).isEqualTo(JOB_EVENTS);
+                });
+      }
       assertThat(up.terminate(STOP_TIMEOUT)).isZero();
     }
   }
@@ -157,10 +165,42 @@ class UpSmokeIT {
         "TOPIC_PARTITIONS", "3");
   }
 
-  private String token(String userId) throws Exception {
+  private static Path log(String name) {
+    return Path.of("target", "up-smoke-it", name + "-" + System.currentTimeMillis() + ".log");
+  }
+
+  /** A token printed by {@code regen token <userId>} (the dev secret of the data directory). */
+  private String token() throws Exception {
     String output = RegenProcess.runToCompletion(env(), log("token"), "token", userId);
     String[] lines = output.strip().split("\n");
     return lines[lines.length - 1].strip();
+  }
+
+  private WsClient authenticatedClient(String token) throws InterruptedException {
+    WsClient ws = WsClient.connect(URI.create("ws://localhost:" + httpPort + "/ws"));
+    ws.send("{\"type\":\"auth\",\"token\":\"" + token + "\"}");
+    JsonNode welcome = ws.next(f -> "welcome".equals(f.path("type").asString()), WS_TIMEOUT);
+    assertThat(welcome.path("userId").asString()).isEqualTo(userId);
+    return ws;
+  }
+
+  private void publishJobThroughTheSdk() throws Exception {
+    try (RegenWorkerClient client =
+        RegenWorkerClient.builder()
+            .bootstrapServers(bootstrap)
+            .schemaRegistry(registryUrl)
+            .workerId("smoke-worker")
+            .build()) {
+      JobHandle job = client.startJob(jobId, userId, "model", "smoke test");
+      for (int i = 1; i <= PROGRESS_EVENTS; i++) {
+        job.progress(i * 100 / PROGRESS_EVENTS, "step " + i);
+      }
+      job.complete("done").get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private int latestSchemaId() {
+    return new HttpSchemaRegistryClient(registryUrl).latest(Topics.JOB_EVENTS.valueSubject()).id();
   }
 
   private HttpResponse<String> get(String path, String token) throws Exception {
@@ -173,71 +213,8 @@ class UpSmokeIT {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void requestJob(
-      String bootstrap, String registryUrl, String jobId, String userId, String jobType)
-      throws Exception {
-    var serializer =
-        new RegistrySerdes(new HttpSchemaRegistryClient(registryUrl))
-            .valueSerializer(Topics.JOB_REQUESTS);
-    JobRequest request =
-        JobRequest.newBuilder()
-            .setJobId(jobId)
-            .setUserId(userId)
-            .setJobType(jobType)
-            .setInput(Map.of("prompt", "say hello"))
-            .setIdempotencyKey(jobId)
-            .setRequestedAt(Instant.now())
-            .setAction(JobRequestAction.START)
-            .build();
-    try (KafkaProducer<String, JobRequest> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
-            new StringSerializer(),
-            serializer)) {
-      producer.send(new ProducerRecord<>(Topics.JOB_REQUESTS.name(), jobId, request)).get();
-    }
-  }
-
-  /** The events of {@code jobId} up to its terminal event. */
-  private static List<JobEvent> readJobUntilTerminal(
-      String bootstrap, String registryUrl, String jobId) {
-    return read(
-        bootstrap,
-        registryUrl,
-        jobId,
-        events ->
-            !events.isEmpty() && events.get(events.size() - 1).getPayload() instanceof JobCompleted
-                || events.stream()
-                    .anyMatch(
-                        e ->
-                            e.getPayload() instanceof JobFailed
-                                || e.getPayload() instanceof JobCancelled),
-        Duration.ofSeconds(90));
-  }
-
-  private static Path log(String name) {
-    return Path.of("target", "up-smoke-it", name + "-" + System.currentTimeMillis() + ".log");
-  }
-
-  /** Every event of {@code jobId} in {@code jobs.events.v1}, read from the start of the topic. */
-  private static List<JobEvent> readJob(
-      String bootstrap, String registryUrl, String jobId, int expected) {
-    List<JobEvent> events =
-        read(bootstrap, registryUrl, jobId, e -> e.size() >= expected, Duration.ofSeconds(30));
-    assertThat(events).hasSize(expected);
-    return events;
-  }
-
-  private static List<JobEvent> read(
-      String bootstrap,
-      String registryUrl,
-      String jobId,
-      Predicate<List<JobEvent>> done,
-      Duration timeout) {
+  /** The job's events in {@code jobs.events.v1}, read with a plain consumer from the start. */
+  private List<JobEvent> readJob() {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -254,17 +231,19 @@ class UpSmokeIT {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       await()
-          .atMost(timeout)
+          .atMost(Duration.ofSeconds(30))
           .until(
               () -> {
                 for (ConsumerRecord<String, JobEvent> r : consumer.poll(Duration.ofMillis(200))) {
                   if (r.value().getJobId().toString().equals(jobId)) {
+                    assertThat(r.key()).isEqualTo(userId);
                     events.add(r.value());
                   }
                 }
-                return done.test(events);
+                return events.size() >= JOB_EVENTS;
               });
     }
+    assertThat(events).hasSize(JOB_EVENTS);
     return events;
   }
 }

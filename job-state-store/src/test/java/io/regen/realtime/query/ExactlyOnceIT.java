@@ -51,12 +51,7 @@ class ExactlyOnceIT {
       // Back on an empty disk: the state comes from the changelogs.
       long t0 = System.nanoTime();
       try (QueryInstance second =
-          QueryInstance.start(
-              kafka,
-              appId,
-              "e1",
-              stateDir.resolve("second-disk"),
-              Map.of())) {
+          QueryInstance.start(kafka, appId, "e1", stateDir.resolve("second-disk"), Map.of())) {
         await().atMost(Duration.ofSeconds(60)).until(second::running);
         long restoreMs = Duration.ofNanos(System.nanoTime() - t0).toMillis();
         await()

@@ -82,15 +82,21 @@ class MultiInstanceQueryIT {
       // Kill the second instance while a loop queries the first one continuously.
       long restoredBefore = first.runtime().restore().totalRestored();
       Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+      AtomicInteger staleAnswers = new AtomicInteger();
       List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
       AtomicBoolean stop = new AtomicBoolean();
       Thread loop =
           new Thread(
               () -> {
                 while (!stop.get()) {
+                  boolean allowStale = false;
                   for (var e : jobs.entrySet()) {
-                    Http.Response r =
-                        http.get(first.port, statusPath(e.getKey()), token(e.getValue()));
+                    allowStale = !allowStale;
+                    String path = statusPath(e.getKey()) + (allowStale ? "?allowStale=true" : "");
+                    Http.Response r = http.get(first.port, path, token(e.getValue()));
+                    if ("true".equals(r.header("X-Regen-Stale"))) {
+                      staleAnswers.incrementAndGet();
+                    }
                     statuses
                         .computeIfAbsent(r.status(), s -> new AtomicInteger())
                         .incrementAndGet();
@@ -134,8 +140,14 @@ class MultiInstanceQueryIT {
           jobs.size() * 4; // job-state + jobs-by-user + watermark writes, at least
       assertThat(restoredByFailover).isLessThan(changelogRecords / 4);
       System.out.printf(
-          "multi-instance: %d jobs, forwarded %d/%d, loop statuses %s, failover restored %d records%n",
-          jobs.size(), forwardedFromFirst, forwardedFromSecond, statuses, restoredByFailover);
+          "multi-instance: %d jobs, forwarded %d/%d, loop statuses %s (stale answers %d),"
+              + " failover restored %d records%n",
+          jobs.size(),
+          forwardedFromFirst,
+          forwardedFromSecond,
+          statuses,
+          staleAnswers.get(),
+          restoredByFailover);
     }
   }
 

@@ -8,6 +8,7 @@ import io.regen.realtime.platform.roles.RegistryRole;
 import io.regen.realtime.platform.roles.Role;
 import io.regen.realtime.platform.roles.SpringRole;
 import io.regen.realtime.platform.roles.TokenCommand;
+import io.regen.realtime.platform.roles.TopicsCommand;
 import io.regen.realtime.platform.roles.UpRole;
 import io.regen.realtime.platform.roles.WorkerRole;
 import java.io.PrintStream;
@@ -28,6 +29,7 @@ public final class RegenMain {
           new WorkerRole(),
           SpringRole.streams(),
           SpringRole.gateway(),
+          new TopicsCommand(),
           new TokenCommand());
 
   private RegenMain() {}

@@ -245,4 +245,72 @@ class RequestIdempotencyIT {
                 .map(e -> EventTypes.wireName(e.getPayload())))
         .containsOnly(EventTypes.JOB_FAILED);
   }
+
+  @Test
+  void aQueuedJobNotStartedAtShutdownIsLeftForTheNextWorker() throws Exception {
+    String slow = "job-slow-" + UUID.randomUUID();
+    String queued = "job-queued-" + UUID.randomUUID();
+    JobRequestHandler handler =
+        context -> {
+          handled
+              .computeIfAbsent(context.request().getJobId(), id -> new AtomicInteger())
+              .incrementAndGet();
+          if (context.request().getJobId().equals(slow)) {
+            context.awaitCancellation(Duration.ofSeconds(60));
+          }
+        };
+    RegenWorkerClient first =
+        RegenWorkerClient.builder()
+            .bootstrapServers(kafka.bootstrap())
+            .schemaRegistry(registry)
+            .workerId("w-first")
+            .groupIdPrefix(groupPrefix)
+            .concurrency(1) // the second job waits in the queue behind the slow one
+            .drainTimeout(Duration.ofMillis(500))
+            .build();
+    try (first) {
+      RequestLoop loop = first.handleRequests(jobType, handler);
+      TestKafka.send(requests, TestKafka.start(slow, user, jobType, null));
+      await().atMost(Duration.ofSeconds(60)).until(() -> handledCount(slow) == 1);
+      // Sent once the slow job holds the only job thread (partitions are read in no fixed order).
+      TestKafka.send(requests, TestKafka.start(queued, user, jobType, null));
+      await().atMost(Duration.ofSeconds(30)).until(() -> loop.stats().running() == 2);
+    }
+    assertThat(handledCount(queued)).isZero();
+    await().atMost(Duration.ofSeconds(30)).until(() -> events.events(slow).size() == 2);
+    assertThat(((JobFailed) events.events(slow).get(1).getPayload()).getCode())
+        .isEqualTo("WORKER_SHUTDOWN");
+
+    try (RegenWorkerClient second = client("w-second");
+        RequestLoop loop = second.handleRequests(jobType, handler)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> handledCount(queued) == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> events.events(queued).size() == 2);
+      // The slow job ended (WORKER_SHUTDOWN) and was committed: not run again.
+      assertThat(handledCount(slow)).isEqualTo(1);
+      assertThat(events.events(queued).get(0).getProducer()).isEqualTo("w-second");
+    }
+  }
+
+  @Test
+  void oneHandlerServesSeveralJobTypesEachInItsOwnGroup() throws Exception {
+    String typeA = jobType + "-a";
+    String typeB = jobType + "-b";
+    String jobA = "job-a-" + UUID.randomUUID();
+    String jobB = "job-b-" + UUID.randomUUID();
+    try (RegenWorkerClient client = client("w-multi");
+        RequestLoop loop =
+            client.handleRequests(java.util.Set.of(typeA, typeB), countingHandler())) {
+      assertThat(loop.jobTypes()).containsExactlyInAnyOrder(typeA, typeB);
+      TestKafka.send(requests, TestKafka.start(jobA, user, typeA, null));
+      TestKafka.send(requests, TestKafka.start(jobB, user, typeB, null));
+      await().atMost(Duration.ofSeconds(60)).until(() -> loop.stats().jobsFinished() == 2);
+      assertThat(loop.isAssigned()).isTrue();
+      assertThat(loop.isRunning()).isTrue();
+    }
+    assertThat(handledCount(jobA)).isEqualTo(1);
+    assertThat(handledCount(jobB)).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> events.events(jobB).size() == 3);
+    assertThat(((JobStarted) events.events(jobB).get(0).getPayload()).getJobType())
+        .isEqualTo(typeB);
+  }
 }

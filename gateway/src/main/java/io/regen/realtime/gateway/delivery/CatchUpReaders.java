@@ -8,11 +8,16 @@ import io.regen.realtime.gateway.delivery.KafkaEventDelivery.SessionState;
 import io.regen.realtime.schemas.LogPosition;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,16 +30,26 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's bounded pool of catch-up readers: a fixed number of threads, each with its own
  * consumer, serving sessions that must be read from the topic (resume from a cursor, clients that
- * fell behind). A reader serves one session for at most one slice, then the next; a session whose
- * buffer is full is retried later instead of holding a reader. When a reader has delivered
- * everything the live dispatcher has dispatched, it asks the dispatcher to take the session over.
+ * fell behind).
+ *
+ * <p>Work is grouped by partition: every session catching up on a partition joins that
+ * partition's group, and one reader pass over the partition — from the smallest cursor of the
+ * group — serves them all, each from its own cursor (a record is offered to a session only when its
+ * offset is above the session's {@code deliveredThrough}). A record is decoded and encoded once,
+ * whatever the number of sessions it goes to. So a thousand clients resuming after a restart cost
+ * one read of each partition, not a thousand. A group is served by at most one reader at a time;
+ * after one slice it goes back in line so other partitions get their turn. A session whose buffer
+ * is full leaves the group and is retried later instead of holding the reader. Sessions that have
+ * delivered everything the live dispatcher has dispatched are handed over to it in one request per
+ * batch.
  */
 final class CatchUpReaders implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CatchUpReaders.class);
 
   private final KafkaEventDelivery delivery;
   private final DeliveryProperties props;
-  private final LinkedBlockingQueue<SessionState> ready = new LinkedBlockingQueue<>();
+  private final ConcurrentHashMap<Integer, PartitionGroup> groups = new ConcurrentHashMap<>();
+  private final LinkedBlockingQueue<PartitionGroup> ready = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService retries;
   private final List<Reader> readers = new ArrayList<>();
 
@@ -60,12 +75,20 @@ final class CatchUpReaders implements AutoCloseable {
 
   /** Queues a session whose mode is CATCHING_UP; it must not already be queued or served. */
   void submit(SessionState s) {
-    ready.add(s);
+    PartitionGroup g = groups.computeIfAbsent(s.partition, PartitionGroup::new);
+    g.incoming.add(s);
+    schedule(g);
+  }
+
+  private void schedule(PartitionGroup g) {
+    if (g.scheduled.compareAndSet(false, true)) {
+      ready.add(g);
+    }
   }
 
   private void retryLater(SessionState s) {
     if (delivery.running()) {
-      retries.schedule(() -> ready.add(s), props.catchUpRetry().toMillis(), TimeUnit.MILLISECONDS);
+      retries.schedule(() -> submit(s), props.catchUpRetry().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -84,6 +107,56 @@ final class CatchUpReaders implements AutoCloseable {
     }
   }
 
+  private static boolean catchingUp(SessionState s) {
+    Mode m = s.mode;
+    return m == Mode.CATCHING_UP || m == Mode.BUFFERING;
+  }
+
+  /**
+   * The sessions catching up on one partition. {@link #incoming} and {@link #scheduled} are shared;
+   * the rest belongs to the one reader serving the group (handed from reader to reader through the
+   * ready queue, which orders the accesses).
+   */
+  static final class PartitionGroup {
+    final int partition;
+    final ConcurrentLinkedQueue<SessionState> incoming = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean scheduled = new AtomicBoolean();
+    final Map<String, List<SessionState>> byUser = new HashMap<>();
+    int members;
+
+    PartitionGroup(int partition) {
+      this.partition = partition;
+    }
+
+    void add(SessionState s) {
+      s.inCatchUpGroup = true;
+      byUser.computeIfAbsent(s.userId, u -> new ArrayList<>(2)).add(s);
+      members++;
+    }
+
+    void remove(SessionState s) {
+      if (!s.inCatchUpGroup) {
+        return;
+      }
+      s.inCatchUpGroup = false;
+      List<SessionState> list = byUser.get(s.userId);
+      if (list != null && list.remove(s)) {
+        members--;
+        if (list.isEmpty()) {
+          byUser.remove(s.userId);
+        }
+      }
+    }
+
+    List<SessionState> all() {
+      List<SessionState> out = new ArrayList<>(members);
+      for (List<SessionState> list : byUser.values()) {
+        out.addAll(list);
+      }
+      return out;
+    }
+  }
+
   private final class Reader implements Runnable {
     final KafkaConsumer<String, byte[]> consumer;
     Thread thread;
@@ -96,25 +169,30 @@ final class CatchUpReaders implements AutoCloseable {
     public void run() {
       try {
         while (delivery.running()) {
-          SessionState s;
+          PartitionGroup g;
           try {
-            s = ready.poll(100, TimeUnit.MILLISECONDS);
+            g = ready.poll(100, TimeUnit.MILLISECONDS);
           } catch (InterruptedException e) {
             return;
           }
-          if (s == null) {
+          if (g == null) {
             continue;
           }
           try {
-            serve(s);
+            serve(g);
           } catch (WakeupException e) {
             return;
           } catch (RuntimeException e) {
             if (!delivery.running()) {
               return;
             }
-            log.error("Catch-up of session {} failed; retrying", s.session.sessionId(), e);
-            retryLater(s);
+            log.error("Catch-up of partition {} failed; retrying", g.partition, e);
+            for (SessionState s : g.all()) {
+              g.remove(s);
+              retryLater(s);
+            }
+          } finally {
+            release(g);
           }
         }
       } finally {
@@ -126,79 +204,184 @@ final class CatchUpReaders implements AutoCloseable {
       }
     }
 
-    private boolean catchingUp(SessionState s) {
-      Mode m = s.mode;
-      return m == Mode.CATCHING_UP || m == Mode.BUFFERING;
+    /** Back in line if there is more to do, else unscheduled (re-checking late arrivals). */
+    private void release(PartitionGroup g) {
+      if (!delivery.running()) {
+        return;
+      }
+      if (g.members > 0 || !g.incoming.isEmpty()) {
+        ready.add(g);
+        return;
+      }
+      g.scheduled.set(false);
+      if (!g.incoming.isEmpty()) {
+        schedule(g);
+      }
     }
 
-    private void serve(SessionState s) {
-      if (!catchingUp(s) || !s.session.isOpen()) {
-        return;
-      }
-      if (tooSlow(s)) {
-        return;
-      }
-      TopicPartition tp = new TopicPartition(delivery.topic().name(), s.partition);
+    private void serve(PartitionGroup g) {
+      TopicPartition tp = new TopicPartition(delivery.topic().name(), g.partition);
       consumer.assign(List.of(tp));
-      consumer.seek(tp, s.deliveredThrough + 1);
+      absorb(g);
+      if (g.members == 0) {
+        return;
+      }
+      consumer.seek(tp, minStart(g));
       int scanned = 0;
       while (delivery.running()) {
-        if (s.deliveredThrough >= delivery.dispatchedThrough(s.partition)) {
-          HandoverReply reply = delivery.requestHandover(s);
-          if (reply != HandoverReply.CONTINUE) {
-            return;
-          }
-        }
-        if (scanned >= props.catchUpSlice()) {
-          ready.add(s); // let the other sessions waiting for a reader have a turn
-          return;
+        handOver(g);
+        if (g.members == 0 || scanned >= props.catchUpSlice()) {
+          return; // done, or let the other partitions waiting for a reader have a turn
         }
         ConsumerRecords<String, byte[]> records;
         try {
           records = consumer.poll(props.pollTimeout());
         } catch (OffsetOutOfRangeException e) {
-          // Retention removed what this client had not seen yet: it must start over.
-          delivery.closeTooSlow(s, "its position fell below the log start");
-          return;
+          dropBelowLogStart(g, tp);
+          if (g.members == 0) {
+            return;
+          }
+          consumer.seek(tp, minStart(g));
+          continue;
         }
         for (ConsumerRecord<String, byte[]> r : records) {
           scanned++;
-          if (!s.userId.equals(r.key())) {
-            continue;
+          List<SessionState> sessions = g.byUser.get(r.key());
+          if (sessions != null) {
+            deliver(g, sessions, r);
           }
-          if (!catchingUp(s)) {
-            return; // unsubscribed meanwhile
+        }
+        // Everything up to the position was scanned: nothing more of these users below it
+        // (other users' records, control records). Every member started at or above the seek.
+        long scannedThrough = consumer.position(tp) - 1;
+        for (List<SessionState> list : g.byUser.values()) {
+          for (int i = 0; i < list.size(); i++) {
+            SessionState s = list.get(i);
+            if (s.deliveredThrough < scannedThrough && catchingUp(s)) {
+              s.deliveredThrough = scannedThrough;
+            }
           }
-          JobEvent event = delivery.decode(r);
+        }
+        if (absorb(g)) {
+          long from = minStart(g);
+          if (from < consumer.position(tp)) {
+            consumer.seek(tp, from); // a newcomer behind the reader: read that stretch again
+          }
+        }
+      }
+    }
+
+    /** Offers one record to the group's sessions of its user that have not had it yet. */
+    private void deliver(
+        PartitionGroup g, List<SessionState> sessions, ConsumerRecord<String, byte[]> r) {
+      long offset = r.offset();
+      boolean decoded = false;
+      JobEvent event = null;
+      String frame = null;
+      int sent = 0;
+      for (int i = 0; i < sessions.size(); ) {
+        SessionState s = sessions.get(i);
+        if (!catchingUp(s)) {
+          g.remove(s); // unsubscribed meanwhile
+          continue;
+        }
+        if (offset <= s.deliveredThrough) {
+          i++;
+          continue;
+        }
+        if (!decoded) {
+          decoded = true;
+          event = delivery.decode(r);
           if (event != null) {
-            String frame;
             try {
-              frame =
-                  delivery.encoder().eventFrame(event, new LogPosition(r.partition(), r.offset()));
+              frame = delivery.encoder().eventFrame(event, new LogPosition(r.partition(), offset));
             } catch (UnknownPayloadException e) {
               delivery.metrics().unknownPayloadSkipped();
-              frame = null;
-            }
-            if (frame != null) {
-              if (!s.session.offer(frame)) {
-                if (s.session.isOpen()) {
-                  if (s.slowSinceNanos == 0) {
-                    s.slowSinceNanos = System.nanoTime();
-                  }
-                  retryLater(s);
-                }
-                return;
-              }
-              delivery.metrics().framesSent(1);
-              delivery.metrics().latencyFrom(event.getOccurredAt().toEpochMilli());
             }
           }
-          s.deliveredThrough = r.offset();
         }
-        // Nothing of this user up to the position (control records, other users' records).
-        long scannedThrough = consumer.position(tp) - 1;
-        if (scannedThrough > s.deliveredThrough) {
-          s.deliveredThrough = scannedThrough;
+        if (frame != null && !s.session.offer(frame)) {
+          g.remove(s);
+          if (s.session.isOpen()) {
+            if (s.slowSinceNanos == 0) {
+              s.slowSinceNanos = System.nanoTime();
+            }
+            retryLater(s);
+          }
+          continue;
+        }
+        if (frame != null) {
+          sent++;
+        }
+        s.deliveredThrough = offset;
+        i++;
+      }
+      if (sent > 0) {
+        delivery.metrics().framesSent(sent);
+        delivery.metrics().latencyFrom(event.getOccurredAt().toEpochMilli());
+      }
+    }
+
+    /** Asks the dispatcher, in one request, to take over every member that has caught up. */
+    private void handOver(PartitionGroup g) {
+      long dispatched = delivery.dispatchedThrough(g.partition);
+      List<SessionState> due = null;
+      for (SessionState s : g.all()) {
+        Mode m = s.mode;
+        if (m != Mode.CATCHING_UP && m != Mode.BUFFERING) {
+          g.remove(s);
+          continue;
+        }
+        long target = m == Mode.BUFFERING ? s.switchPoint : dispatched;
+        if (s.deliveredThrough >= target) {
+          if (due == null) {
+            due = new ArrayList<>();
+          }
+          due.add(s);
+        }
+      }
+      if (due == null) {
+        return;
+      }
+      HandoverReply[] replies = delivery.requestHandover(due);
+      for (int i = 0; i < replies.length; i++) {
+        if (replies[i] != HandoverReply.CONTINUE) {
+          g.remove(due.get(i));
+        }
+      }
+    }
+
+    /** Moves newly submitted sessions into the group; true if any joined. */
+    private boolean absorb(PartitionGroup g) {
+      boolean joined = false;
+      SessionState s;
+      while ((s = g.incoming.poll()) != null) {
+        if (s.inCatchUpGroup || !catchingUp(s) || !s.session.isOpen() || tooSlow(s)) {
+          continue;
+        }
+        g.add(s);
+        joined = true;
+      }
+      return joined;
+    }
+
+    private long minStart(PartitionGroup g) {
+      long min = Long.MAX_VALUE;
+      for (List<SessionState> list : g.byUser.values()) {
+        for (SessionState s : list) {
+          min = Math.min(min, s.deliveredThrough + 1);
+        }
+      }
+      return min;
+    }
+
+    /** Retention removed what some members had not seen yet: they must start over. */
+    private void dropBelowLogStart(PartitionGroup g, TopicPartition tp) {
+      long logStart = consumer.beginningOffsets(List.of(tp)).getOrDefault(tp, 0L);
+      for (SessionState s : g.all()) {
+        if (s.deliveredThrough + 1 < logStart) {
+          g.remove(s);
+          delivery.closeTooSlow(s, "its position fell below the log start");
         }
       }
     }

@@ -17,12 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -69,6 +66,7 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
   private final DeliveryMetrics metrics;
   private final InMemoryJobLocator sightings;
   private final Admin admin;
+  private final OffsetLookups offsets;
   private final KafkaConsumer<String, byte[]> consumer;
   private final CatchUpReaders catchUp;
   private final Thread dispatcher;
@@ -102,6 +100,7 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     this.encoder = new EventFrameEncoder();
     String id = "gateway-delivery-" + Long.toHexString(System.nanoTime());
     this.admin = clients.admin(id + "-admin");
+    this.offsets = new OffsetLookups(admin);
     // Out of range (retention overtook the dispatcher): carry on from the oldest record kept.
     this.consumer = clients.consumer(id, "earliest");
     this.catchUp = new CatchUpReaders(this, clients, id);
@@ -124,12 +123,14 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     TopicPartition tp = new TopicPartition(topic.name(), partition);
     LogPosition requested = parseCursor(cursor);
     boolean checkCursor = requested != null && requested.partition() == partition;
-    var latest = listOffsets(tp, OffsetSpec.latest());
+    // Both look-ups in flight at once, batched with other subscribes' (see OffsetLookups).
+    var latest = offsets.end(tp);
+    var earliest = checkCursor ? offsets.logStart(tp) : null;
     long end = await(latest);
     boolean resumed = false;
     long mark = end - 1;
     if (checkCursor) {
-      long logStart = await(listOffsets(tp, OffsetSpec.earliest()));
+      long logStart = await(earliest);
       long o = requested.offset();
       // o is the last event the client saw: resumable when o+1 is still kept and o was written.
       if (o + 1 >= logStart && o < end) {
@@ -228,15 +229,7 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     return n;
   }
 
-  private org.apache.kafka.common.KafkaFuture<Long> listOffsets(
-      TopicPartition tp, OffsetSpec spec) {
-    return admin
-        .listOffsets(Map.of(tp, spec), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-        .partitionResult(tp)
-        .thenApply(info -> info.offset());
-  }
-
-  private long await(org.apache.kafka.common.KafkaFuture<Long> future) {
+  private long await(java.util.concurrent.CompletableFuture<Long> future) {
     try {
       return future.get(props.subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
@@ -524,18 +517,37 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     STOP
   }
 
-  /** Asks the dispatcher thread to hand a caught-up session over; blocks the calling reader. */
-  HandoverReply requestHandover(SessionState s) {
-    var reply = new java.util.concurrent.CompletableFuture<HandoverReply>();
-    command(() -> reply.complete(handover(s)));
+  /**
+   * Asks the dispatcher thread to hand caught-up sessions over, all in one command; blocks the
+   * calling reader. The reply for {@code sessions.get(i)} is at index {@code i}.
+   */
+  HandoverReply[] requestHandover(List<SessionState> sessions) {
+    var reply = new java.util.concurrent.CompletableFuture<HandoverReply[]>();
+    command(
+        () -> {
+          HandoverReply[] out = new HandoverReply[sessions.size()];
+          for (int i = 0; i < out.length; i++) {
+            try {
+              out[i] = handover(sessions.get(i));
+            } catch (RuntimeException e) {
+              log.error("Hand-over of session {} failed", sessions.get(i).session.sessionId(), e);
+              out[i] = HandoverReply.CONTINUE;
+            }
+          }
+          reply.complete(out);
+        });
+    HandoverReply fallback;
     try {
       return reply.get(props.subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      return running ? HandoverReply.CONTINUE : HandoverReply.STOP;
+      fallback = running ? HandoverReply.CONTINUE : HandoverReply.STOP;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return HandoverReply.STOP;
+      fallback = HandoverReply.STOP;
     }
+    HandoverReply[] out = new HandoverReply[sessions.size()];
+    java.util.Arrays.fill(out, fallback);
+    return out;
   }
 
   long dispatchedThrough(int partition) {
@@ -600,7 +612,10 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     volatile long deliveredThrough;
 
     volatile long slowSinceNanos;
-    long switchPoint; // dispatcher thread only
+    /** Written by the dispatcher during a hand-over request; read by the reader after the reply. */
+    volatile long switchPoint;
+
+    boolean inCatchUpGroup; // the catch-up reader serving the session's partition only
     List<HeldFrame> handoverBuffer; // dispatcher thread only
     boolean attached; // dispatcher thread only
 

@@ -16,6 +16,8 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
 public final class RestoreTracker implements StateRestoreListener {
   private final Map<String, StoreProgress> stores = new ConcurrentHashMap<>();
   private final AtomicLong totalRestored = new AtomicLong();
+  private final AtomicLong firstStartNanos = new AtomicLong();
+  private final AtomicLong lastEndNanos = new AtomicLong();
 
   /** Restore counters of one store (sums over its partitions since start). */
   public static final class StoreProgress {
@@ -45,6 +47,7 @@ public final class RestoreTracker implements StateRestoreListener {
   public void onRestoreStart(
       TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
     StoreProgress p = progress(storeName);
+    firstStartNanos.compareAndSet(0, System.nanoTime());
     p.toRestore.addAndGet(Math.max(0, endingOffset - startingOffset));
     p.active.incrementAndGet();
   }
@@ -61,6 +64,7 @@ public final class RestoreTracker implements StateRestoreListener {
     StoreProgress p = progress(storeName);
     p.completed.incrementAndGet();
     p.active.decrementAndGet();
+    lastEndNanos.set(System.nanoTime());
   }
 
   @Override
@@ -71,6 +75,15 @@ public final class RestoreTracker implements StateRestoreListener {
   /** Records restored into any store since this instance started. */
   public long totalRestored() {
     return totalRestored.get();
+  }
+
+  /** From the first restoration's start to the latest restoration's end; zero before any. */
+  public java.time.Duration restoreSpan() {
+    long start = firstStartNanos.get();
+    long end = lastEndNanos.get();
+    return start == 0 || end < start
+        ? java.time.Duration.ZERO
+        : java.time.Duration.ofNanos(end - start);
   }
 
   /** Counters per store name, a snapshot view. */

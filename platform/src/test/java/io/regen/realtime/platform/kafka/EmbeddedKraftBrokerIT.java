@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.regen.realtime.platform.testing.FreePorts;
+import io.regen.realtime.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +78,39 @@ class EmbeddedKraftBrokerIT {
     broker.close();
     assertThat(broker.isReady()).isFalse();
     broker.close(); // idempotent
+  }
+
+  @Test
+  void provisionerCreatesMissingTopicsOnceAndLeavesExistingOnesAlone() throws Exception {
+    BrokerSettings settings =
+        BrokerSettings.singleNode(FreePorts.next(), FreePorts.next(), dataDir.resolve("k3"));
+    try (EmbeddedKraftBroker broker = new EmbeddedKraftBroker(settings).start()) {
+      broker.awaitReady(Duration.ofSeconds(60));
+      try (Admin admin = Admin.create(adminProps(broker))) {
+        admin
+            .createTopics(List.of(new NewTopic(Topics.JOB_REQUESTS.name(), 2, (short) 1)))
+            .all()
+            .get();
+      }
+      TopicProvisioner provisioner = new TopicProvisioner(broker.bootstrapServers());
+      assertThat(provisioner.brokerCount()).isEqualTo(1);
+
+      assertThat(provisioner.ensure(Topics.all(), 5))
+          .containsExactlyInAnyOrder(Topics.JOB_EVENTS.name(), Topics.GATEWAY_SESSIONS.name());
+      assertThat(provisioner.ensure(Topics.all(), 5)).isEmpty();
+
+      try (Admin admin = Admin.create(adminProps(broker))) {
+        var descriptions =
+            admin
+                .describeTopics(Topics.all().stream().map(t -> t.name()).toList())
+                .allTopicNames()
+                .get();
+        assertThat(descriptions.get(Topics.JOB_EVENTS.name()).partitions()).hasSize(5);
+        assertThat(descriptions.get(Topics.JOB_REQUESTS.name()).partitions())
+            .as("existing topic untouched")
+            .hasSize(2);
+      }
+    }
   }
 
   private static List<String> expectedValues() {

@@ -69,7 +69,9 @@ class UpSmokeIT {
     int schemaId;
     try (RegenProcess up = RegenProcess.start(env(), log("first"), "up")) {
       up.awaitHealthy(httpPort, START_TIMEOUT);
-      assertThat(up.output()).contains("ready in");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(up.output()).contains("regen: ready in"));
       assertThat(get("/actuator/health", null).body())
           .as("health covers what up started")
           .contains("\"kafkaBroker\"", "\"schemaRegistry\"", "\"workers\"");
@@ -132,7 +134,16 @@ class UpSmokeIT {
           .containsExactlyElementsOf(eventIds);
       assertThat(latestSchemaId()).as("schema id after restart").isEqualTo(schemaId);
 
-      try (WsClient ws = authenticatedClient(token())) {
+      String token = token();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> state = get("/api/job/" + jobId + "/state", token);
+                assertThat(state.statusCode()).as(state.body()).isEqualTo(200);
+                assertThat(state.body()).contains("COMPLETED");
+              });
+      try (WsClient ws = authenticatedClient(token)) {
         await()
             .atMost(Duration.ofSeconds(60))
             .untilAsserted(
@@ -147,7 +158,9 @@ class UpSmokeIT {
                                   && List.of("replay_end", "error")
                                       .contains(f.path("type").asString()),
                           WS_TIMEOUT);
-                  assertThat(end.path("type").asString()).isEqualTo("replay_end");
+                  assertThat(end.path("type").asString())
+                      .as(end.toString())
+                      .isEqualTo("replay_end");
                   assertThat(end.path("count").asInt()).isEqualTo(JOB_EVENTS);
                 });
       }

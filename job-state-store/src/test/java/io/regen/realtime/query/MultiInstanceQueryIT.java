@@ -71,6 +71,17 @@ class MultiInstanceQueryIT {
       int forwardedFromSecond = forwarded(second, jobs);
       assertThat(forwardedFromFirst).isPositive().isLessThan(jobs.size());
       assertThat(forwardedFromSecond).isEqualTo(jobs.size() - forwardedFromFirst);
+      // Access rules hold for forwarded reads too: 403 for another user's job, 404 for none.
+      for (QueryInstance instance : List.of(first, second)) {
+        for (var e : jobs.entrySet()) {
+          assertThat(http.get(instance.port, statusPath(e.getKey()), Http.token("intruder")).status())
+              .isEqualTo(403);
+        }
+        for (int i = 0; i < 8; i++) {
+          assertThat(http.get(instance.port, statusPath("missing-" + i), Http.token("u")).status())
+              .isEqualTo(404);
+        }
+      }
       // Fan-out (listing) from either instance is complete.
       for (QueryInstance instance : List.of(first, second)) {
         JsonNode page =
@@ -134,6 +145,7 @@ class MultiInstanceQueryIT {
       assertThat(wrong).isEmpty();
       assertThat(statuses.keySet()).containsOnly(200, 503);
       assertThat(statuses.get(503)).as("the loop saw the failover window").isNotNull();
+      assertThat(staleAnswers.get()).as("standby copies answered allowStale reads").isPositive();
       // The standby of the lost partitions was up to date: the failover restored few records.
       long restoredByFailover = first.runtime().restore().totalRestored() - restoredBefore;
       int changelogRecords =

@@ -12,6 +12,7 @@ import io.regen.realtime.streams.JobsByUserKey;
 import io.regen.realtime.streams.StoreDef;
 import io.regen.realtime.streams.StoreKeys;
 import io.regen.realtime.streams.Stores;
+import io.regen.realtime.streams.state.JobState;
 import java.util.Base64;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
@@ -22,9 +23,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The instance-to-instance endpoints: read only this instance's partitions, never forward. The
- * caller's token is verified here too and the same access rules apply (a job to its owner or an
- * analyst, a user's listing to that user or an analyst, aggregates to analysts), so these paths
- * grant nothing the public API does not.
+ * caller's token is verified here too and the same access rules apply (a job's content to its
+ * owner or an analyst — others get only its id, owner and status, so the forwarding instance can
+ * answer 403 —, a user's listing to that user or an analyst, aggregates to analysts), so these
+ * paths grant nothing the public API does not.
  */
 @RestController
 public class InternalQueryController {
@@ -50,14 +52,17 @@ public class InternalQueryController {
     if (read.isEmpty()) {
       return new JobStateReply(false, null, false, 0);
     }
-    if (!user.mayRead(read.get().state().getUserId())) {
-      throw ApiException.forbidden("The job belongs to another user");
+    JobState state = read.get().state();
+    if (!user.mayRead(state.getUserId())) {
+      // Only who owns it, so the forwarding instance answers 403 (not a 503 for a failed call).
+      state =
+          JobState.newBuilder()
+              .setJobId(state.getJobId())
+              .setUserId(state.getUserId())
+              .setStatus(state.getStatus())
+              .build();
     }
-    byte[] bytes =
-        Stores.JOB_STATE
-            .valueSerde()
-            .serializer()
-            .serialize(Stores.JOB_STATE.name(), read.get().state());
+    byte[] bytes = Stores.JOB_STATE.valueSerde().serializer().serialize(Stores.JOB_STATE.name(), state);
     return new JobStateReply(
         true, Base64.getEncoder().encodeToString(bytes), read.get().stale(), read.get().lag());
   }

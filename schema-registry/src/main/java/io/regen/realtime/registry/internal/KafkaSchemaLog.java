@@ -281,6 +281,29 @@ public final class KafkaSchemaLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Describes a topic that was just created. Right after creation the broker's metadata may not
+   * know it yet (UnknownTopicOrPartition), so retry briefly until the deadline.
+   */
+  private Map<String, TopicDescription> describeCreatedTopic(Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+    }
+  }
+
   private void ensureTopic(Duration timeout) {
     try {
       Map<String, TopicDescription> existing;
@@ -320,11 +343,7 @@ public final class KafkaSchemaLog implements AutoCloseable {
           }
           // Another registry instance created it at the same time: fine.
         }
-        existing =
-            admin
-                .describeTopics(List.of(topic))
-                .allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        existing = describeCreatedTopic(timeout);
       }
       int partitions = existing.get(topic).partitions().size();
       if (partitions != 1) {

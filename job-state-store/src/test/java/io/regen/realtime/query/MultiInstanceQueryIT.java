@@ -74,7 +74,8 @@ class MultiInstanceQueryIT {
       // Access rules hold for forwarded reads too: 403 for another user's job, 404 for none.
       for (QueryInstance instance : List.of(first, second)) {
         for (var e : jobs.entrySet()) {
-          assertThat(http.get(instance.port, statusPath(e.getKey()), Http.token("intruder")).status())
+          assertThat(
+                  http.get(instance.port, statusPath(e.getKey()), Http.token("intruder")).status())
               .isEqualTo(403);
         }
         for (int i = 0; i < 8; i++) {

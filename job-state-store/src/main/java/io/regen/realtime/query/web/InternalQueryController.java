@@ -23,10 +23,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The instance-to-instance endpoints: read only this instance's partitions, never forward. The
- * caller's token is verified here too and the same access rules apply (a job's content to its
- * owner or an analyst — others get only its id, owner and status, so the forwarding instance can
- * answer 403 —, a user's listing to that user or an analyst, aggregates to analysts), so these
- * paths grant nothing the public API does not.
+ * caller's token is verified here too and the same access rules apply (a job's content to its owner
+ * or an analyst — others get only its id, owner and status, so the forwarding instance can answer
+ * 403 —, a user's listing to that user or an analyst, aggregates to analysts), so these paths grant
+ * nothing the public API does not.
  */
 @RestController
 public class InternalQueryController {
@@ -62,7 +62,8 @@ public class InternalQueryController {
               .setStatus(state.getStatus())
               .build();
     }
-    byte[] bytes = Stores.JOB_STATE.valueSerde().serializer().serialize(Stores.JOB_STATE.name(), state);
+    byte[] bytes =
+        Stores.JOB_STATE.valueSerde().serializer().serialize(Stores.JOB_STATE.name(), state);
     return new JobStateReply(
         true, Base64.getEncoder().encodeToString(bytes), read.get().stale(), read.get().lag());
   }

@@ -105,7 +105,17 @@ public final class RegenProcess implements AutoCloseable {
 
   /** Sends SIGTERM and waits for the exit; returns the exit status. */
   public int terminate(Duration timeout) throws InterruptedException {
-    process.destroy(); // SIGTERM on Unix
+    signalTerm();
+    return awaitExit(timeout);
+  }
+
+  /** Sends SIGTERM ({@link Process#destroy()} on Unix) without waiting. */
+  public void signalTerm() {
+    process.destroy();
+  }
+
+  /** Waits for the exit and returns the status; kills the process and fails after the timeout. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);

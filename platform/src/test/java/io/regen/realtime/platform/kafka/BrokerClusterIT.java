@@ -81,7 +81,10 @@ class BrokerClusterIT {
       try (Admin client = Admin.create(admin)) {
         assertThat(client.describeCluster().nodes().get()).hasSize(3);
         TopicDescription events =
-            client.describeTopics(List.of(Topics.JOB_EVENTS.name())).allTopicNames().get()
+            client
+                .describeTopics(List.of(Topics.JOB_EVENTS.name()))
+                .allTopicNames()
+                .get()
                 .get(Topics.JOB_EVENTS.name());
         assertThat(events.partitions()).hasSize(6);
         assertThat(events.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
@@ -89,7 +92,10 @@ class BrokerClusterIT {
       try (KafkaProducer<String, String> producer =
           new KafkaProducer<>(
               Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  ProducerConfig.ACKS_CONFIG,
+                  "all"),
               new StringSerializer(),
               new StringSerializer())) {
         // min.insync.replicas is 2: an acknowledged write is on at least two brokers.

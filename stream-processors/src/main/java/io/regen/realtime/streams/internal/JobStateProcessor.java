@@ -77,11 +77,18 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
       after = applyRequest(before, r.request());
     } else {
       JobInput.PositionedEvent e = (JobInput.PositionedEvent) input;
-      advanceWatermark(e.partition(), e.offset());
       after = applyEvent(record, before, e);
+      put(record.key(), before, after);
+      // After the state: a reader that sees the watermark past a cursor must also see the state.
+      advanceWatermark(e.partition(), e.offset());
+      return;
     }
+    put(record.key(), before, after);
+  }
+
+  private void put(String jobId, JobState before, JobState after) {
     if (after != null) {
-      states.put(record.key(), after);
+      states.put(jobId, after);
       index(before, after);
     }
   }

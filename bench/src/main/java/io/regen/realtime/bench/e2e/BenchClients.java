@@ -28,7 +28,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * seq {@code i} is {@code sendNanos[i]}, taken by the producer in this same JVM on the same {@link
  * System#nanoTime()} clock as the receipt: no clock skew between JVMs enters the figure.
  */
-final class BenchClients implements AutoCloseable {
+public final class BenchClients implements AutoCloseable {
   private final URI uri;
   private final int count;
   private final String[] tokens;
@@ -49,6 +49,7 @@ final class BenchClients implements AutoCloseable {
   final AtomicLong welcomes = new AtomicLong();
   final AtomicLong notResumed = new AtomicLong();
   final AtomicLong closes = new AtomicLong();
+  final AtomicLong connectFailures = new AtomicLong();
   volatile boolean reconnect;
 
   /** Seqs in [measureFrom, measureTo) are recorded in the histogram (warm-up excluded). */
@@ -88,7 +89,13 @@ final class BenchClients implements AutoCloseable {
     for (User u : users) {
       inFlight.acquire();
       CompletableFuture<?> f = u.connect();
-      f.whenComplete((s, e) -> inFlight.release());
+      f.whenComplete(
+          (s, e) -> {
+            inFlight.release();
+            if (e != null && connectFailures.getAndIncrement() < 3) {
+              System.err.println("connect of " + u.userId + " failed: " + e);
+            }
+          });
       all.add(f);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -120,7 +127,7 @@ final class BenchClients implements AutoCloseable {
   }
 
   /** One user's connection (re-established with its last cursor after a drop). */
-  final class User implements Session.Listener.AutoDemanding {
+  public final class User implements Session.Listener.AutoDemanding {
     final int index;
     final String userId;
     volatile Session session;
@@ -212,7 +219,9 @@ final class BenchClients implements AutoCloseable {
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
-      closes.incrementAndGet();
+      if (closes.getAndIncrement() < 3 && !reconnect) {
+        System.err.println(userId + " closed: " + statusCode + " " + reason);
+      }
       session = null;
       if (reconnect) {
         welcomed = new java.util.concurrent.CountDownLatch(1);

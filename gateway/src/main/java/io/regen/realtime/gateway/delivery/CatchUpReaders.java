@@ -32,16 +32,15 @@ import org.slf4j.LoggerFactory;
  * consumer, serving sessions that must be read from the topic (resume from a cursor, clients that
  * fell behind).
  *
- * <p>Work is grouped by partition: every session catching up on a partition joins that
- * partition's group, and one reader pass over the partition — from the smallest cursor of the
- * group — serves them all, each from its own cursor (a record is offered to a session only when its
- * offset is above the session's {@code deliveredThrough}). A record is decoded and encoded once,
- * whatever the number of sessions it goes to. So a thousand clients resuming after a restart cost
- * one read of each partition, not a thousand. A group is served by at most one reader at a time;
- * after one slice it goes back in line so other partitions get their turn. A session whose buffer
- * is full leaves the group and is retried later instead of holding the reader. Sessions that have
- * delivered everything the live dispatcher has dispatched are handed over to it in one request per
- * batch.
+ * <p>Work is grouped by partition: every session catching up on a partition joins that partition's
+ * group, and one reader pass over the partition — from the smallest cursor of the group — serves
+ * them all, each from its own cursor (a record is offered to a session only when its offset is
+ * above the session's {@code deliveredThrough}). A record is decoded and encoded once, whatever the
+ * number of sessions it goes to. So a thousand clients resuming after a restart cost one read of
+ * each partition, not a thousand. A group is served by at most one reader at a time; after one
+ * slice it goes back in line so other partitions get their turn. A session whose buffer is full
+ * leaves the group and is retried later instead of holding the reader. Sessions that have delivered
+ * everything the live dispatcher has dispatched are handed over to it in one request per batch.
  */
 final class CatchUpReaders implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CatchUpReaders.class);

@@ -612,6 +612,7 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     volatile long deliveredThrough;
 
     volatile long slowSinceNanos;
+
     /** Written by the dispatcher during a hand-over request; read by the reader after the reply. */
     volatile long switchPoint;
 

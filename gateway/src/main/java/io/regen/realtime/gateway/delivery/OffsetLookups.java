@@ -15,8 +15,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Read-committed log-start and end offsets for subscribes, batched: while one {@code listOffsets}
  * round trip is under way, the look-ups that arrive meanwhile are collected and sent together in
- * the next one (one request per kind for all their partitions). An idle gateway pays one round
- * trip per subscribe, no added delay; a thousand clients reconnecting at once after a restart pay a
+ * the next one (one request per kind for all their partitions). An idle gateway pays one round trip
+ * per subscribe, no added delay; a thousand clients reconnecting at once after a restart pay a
  * handful of round trips instead of two thousand.
  *
  * <p>Thread-safe. Futures complete on the admin client's thread.
@@ -86,8 +86,7 @@ final class OffsetLookups {
     CompletableFuture<Void> done = new CompletableFuture<>();
     ListOffsetsResult result;
     try {
-      result =
-          admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+      result = admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
     } catch (RuntimeException e) {
       waiting.values().forEach(list -> list.forEach(f -> f.completeExceptionally(e)));
       return CompletableFuture.completedFuture(null);

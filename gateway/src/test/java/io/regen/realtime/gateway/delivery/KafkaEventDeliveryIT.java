@@ -391,8 +391,7 @@ class KafkaEventDeliveryIT {
         .until(
             () -> {
               for (int u = 0; u < users; u++) {
-                if (second.get(u).receivedCount() == 0
-                    && first.get(u).receivedCount() < rounds) {
+                if (second.get(u).receivedCount() == 0 && first.get(u).receivedCount() < rounds) {
                   return false;
                 }
               }

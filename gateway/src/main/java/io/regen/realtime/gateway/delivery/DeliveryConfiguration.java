@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 
 /**
@@ -60,8 +61,12 @@ public class DeliveryConfiguration {
         jobSightings);
   }
 
+  // By name, not by type: jobSightings is itself a JobLocator and would otherwise suppress this
+  // one,
+  // leaving replay blind to every job this node did not see live.
   @Bean
-  @ConditionalOnMissingBean(JobLocator.class)
+  @Primary
+  @ConditionalOnMissingBean(name = "jobLocator")
   public JobLocator jobLocator(InMemoryJobLocator jobSightings, Environment env) {
     Duration timeout =
         env.getProperty("regen.gateway.state-timeout", Duration.class, Duration.ofSeconds(5));

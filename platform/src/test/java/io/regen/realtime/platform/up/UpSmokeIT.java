@@ -144,7 +144,49 @@ class UpSmokeIT {
                 assertThat(state.statusCode()).as(state.body()).isEqualTo(200);
                 assertThat(state.body()).contains("COMPLETED");
               });
+
+      // This node never saw the job live: replay must find it through the query API's index.
+      try (WsClient ws = authenticatedClient(token)) {
+        assertThat(replaySeqs(ws, 0))
+            .containsExactlyElementsOf(LongStream.range(0, JOB_EVENTS).boxed().toList());
+        assertThat(replaySeqs(ws, JOB_EVENTS - 2))
+            .containsExactly((long) JOB_EVENTS - 2, (long) JOB_EVENTS - 1);
+      }
+      HttpResponse<String> history = get("/api/job/" + jobId + "/events", token);
+      assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+      assertThat(history.body().strip().split("\n")).hasSize(JOB_EVENTS);
       assertThat(up.terminate(STOP_TIMEOUT)).isZero();
+    }
+  }
+
+  /** Replays the job from {@code fromSeq}; returns the replayed seqs after checking replay_end. */
+  private List<Long> replaySeqs(WsClient ws, long fromSeq) throws InterruptedException {
+    String replayId = "r" + fromSeq;
+    ws.send(
+        "{\"type\":\"replay\",\"id\":\""
+            + replayId
+            + "\",\"jobId\":\""
+            + jobId
+            + "\",\"fromSeq\":"
+            + fromSeq
+            + "}");
+    List<Long> seqs = new ArrayList<>();
+    while (true) {
+      JsonNode frame =
+          ws.next(
+              f ->
+                  replayId.equals(f.path("replay").asString())
+                      || replayId.equals(f.path("id").asString()),
+              WS_TIMEOUT);
+      assertThat(frame).as("frame for replay " + replayId).isNotNull();
+      String type = frame.path("type").asString();
+      assertThat(type).as(frame.toString()).isIn("event", "replay_end");
+      if (type.equals("replay_end")) {
+        assertThat(frame.path("count").asLong()).isEqualTo(seqs.size());
+        assertThat(frame.path("jobId").asString()).isEqualTo(jobId);
+        return seqs;
+      }
+      seqs.add(frame.path("event").path("seq").asLong());
     }
   }
 

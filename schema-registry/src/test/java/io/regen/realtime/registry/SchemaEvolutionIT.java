@@ -10,8 +10,7 @@ import io.regen.realtime.schemas.serde.GenericRegistryAvroDeserializer;
 import io.regen.realtime.schemas.serde.GenericRegistryAvroSerializer;
 import io.regen.realtime.schemas.serde.RegistryAvroDeserializer;
 import io.regen.realtime.schemas.serde.RegistryAvroSerializer;
-import java.io.IOException;
-import java.io.InputStream;
+import io.regen.realtime.schemas.serde.TestEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -61,10 +59,10 @@ class SchemaEvolutionIT {
   }
 
   @Test
-  void v1AndV2ConsumersReadEventsOfBothVersions() throws IOException {
+  void v1AndV2ConsumersReadEventsOfBothVersions() {
     String topic = "evolution-" + UUID.randomUUID();
     String subject = topic + "-value";
-    Schema v2 = v2Schema();
+    Schema v2 = TestEvents.jobEventV2();
     var producerClient = new HttpSchemaRegistryClient(registry.url());
     // TopicNameStrategy subject of the test topic, as RegistrySerdes names the real ones.
     var v1Serializer = new RegistryAvroSerializer<>(producerClient, subject, JobEvent.class, true);
@@ -108,34 +106,7 @@ class SchemaEvolutionIT {
   }
 
   private static GenericRecord v2Event(Schema v2, long seq) {
-    JobEvent v1 = v1Event(seq);
-    Schema progress =
-        v2.getField("payload").schema().getTypes().stream()
-            .filter(s -> s.getName().equals("JobProgress"))
-            .findFirst()
-            .orElseThrow();
-    return new GenericRecordBuilder(v2)
-        .set("eventId", v1.getEventId())
-        .set("jobId", v1.getJobId())
-        .set("userId", v1.getUserId())
-        .set("seq", v1.getSeq())
-        .set("occurredAt", v1.getOccurredAt().toEpochMilli())
-        .set("producer", v1.getProducer())
-        .set(
-            "payload",
-            new GenericRecordBuilder(progress)
-                .set("percent", (int) seq)
-                .set("message", "m" + seq)
-                .build())
-        .set("traceId", "trace-" + seq)
-        .build();
-  }
-
-  private static Schema v2Schema() throws IOException {
-    try (InputStream in =
-        SchemaEvolutionIT.class.getResourceAsStream("/evolution/job-event-v2.avsc")) {
-      return new Schema.Parser().parse(in);
-    }
+    return TestEvents.progressV2(v2, v1Event(seq), "trace-" + seq);
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {

@@ -32,10 +32,14 @@ public final class AnalyticsTopology {
   public static final String REPARTITION = "user-activity-by-user";
 
   public static void addTo(StreamsBuilder builder, InputStreams inputs, TopologySettings settings) {
-    builder.addStateStore(StoreBuilders.of(Stores.DAU_USERS, settings));
-    builder.addStateStore(StoreBuilders.of(Stores.DAU_DAILY, settings));
-    builder.addStateStore(StoreBuilders.of(Stores.SESSIONS_DAILY, settings));
-    builder.addStateStore(StoreBuilders.of(Stores.LATE_ACTIVITY_RECORDS, settings));
+    String[] activityStores =
+        StoreBuilders.addTo(
+            builder,
+            settings,
+            Stores.DAU_USERS,
+            Stores.DAU_DAILY,
+            Stores.SESSIONS_DAILY,
+            Stores.LATE_ACTIVITY_RECORDS);
 
     KStream<String, UserActivity> sessions =
         inputs
@@ -79,9 +83,6 @@ public final class AnalyticsTopology {
         .process(
             () -> new UserActivityProcessor(settings.grace()),
             Named.as("user-activity-processor"),
-            Stores.DAU_USERS.name(),
-            Stores.DAU_DAILY.name(),
-            Stores.SESSIONS_DAILY.name(),
-            Stores.LATE_ACTIVITY_RECORDS.name());
+            activityStores);
   }
 }

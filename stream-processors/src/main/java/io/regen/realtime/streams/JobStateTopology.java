@@ -29,13 +29,17 @@ public final class JobStateTopology {
   public static final String REPARTITION = "job-inputs-by-job";
 
   public static void addTo(StreamsBuilder builder, InputStreams inputs, TopologySettings settings) {
-    builder.addStateStore(StoreBuilders.of(Stores.JOB_STATE, settings));
-    builder.addStateStore(StoreBuilders.of(Stores.JOBS_BY_USER, settings));
-    builder.addStateStore(StoreBuilders.of(Stores.EVENTS_WATERMARK, settings));
-    builder.addStateStore(StoreBuilders.of(Stores.JOB_METRICS_HOURLY, settings));
-    builder.addStateStore(StoreBuilders.of(Stores.JOB_METRICS_DAILY, settings));
-    builder.addStateStore(StoreBuilders.of(Stores.MODEL_LATENCY_HOURLY, settings));
-    builder.addStateStore(StoreBuilders.of(Stores.LATE_JOB_RECORDS, settings));
+    String[] stateStores =
+        StoreBuilders.addTo(
+            builder, settings, Stores.JOB_STATE, Stores.JOBS_BY_USER, Stores.EVENTS_WATERMARK);
+    String[] analyticsStores =
+        StoreBuilders.addTo(
+            builder,
+            settings,
+            Stores.JOB_METRICS_HOURLY,
+            Stores.JOB_METRICS_DAILY,
+            Stores.MODEL_LATENCY_HOURLY,
+            Stores.LATE_JOB_RECORDS);
 
     KStream<String, JobInput> events =
         inputs
@@ -62,15 +66,10 @@ public final class JobStateTopology {
             .process(
                 () -> new JobStateProcessor(settings),
                 Named.as("job-state-processor"),
-                Stores.JOB_STATE.name(),
-                Stores.JOBS_BY_USER.name(),
-                Stores.EVENTS_WATERMARK.name());
+                stateStores);
     facts.process(
         () -> new JobAnalyticsProcessor(settings.grace()),
         Named.as("job-analytics-processor"),
-        Stores.JOB_METRICS_HOURLY.name(),
-        Stores.JOB_METRICS_DAILY.name(),
-        Stores.MODEL_LATENCY_HOURLY.name(),
-        Stores.LATE_JOB_RECORDS.name());
+        analyticsStores);
   }
 }

@@ -1,5 +1,7 @@
 package io.regen.realtime.streams;
 
+import java.util.Arrays;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -20,5 +22,16 @@ final class StoreBuilders {
             def.valueSerde())
         .withCachingEnabled()
         .withLoggingEnabled(java.util.Map.of());
+  }
+
+  /**
+   * Adds the stores to {@code builder}, in order; returns their names, to connect them to the
+   * processor that uses them.
+   */
+  static String[] addTo(StreamsBuilder builder, TopologySettings settings, StoreDef<?, ?>... defs) {
+    for (StoreDef<?, ?> def : defs) {
+      builder.addStateStore(of(def, settings));
+    }
+    return Arrays.stream(defs).map(StoreDef::name).toArray(String[]::new);
   }
 }

@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.regen.realtime.events.JobCancelled;
 import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobFailed;
-import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.events.JobStarted;
 import io.regen.realtime.schemas.EventTypes;
-import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
-import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,10 +29,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RequestIdempotencyIT {
-  private static TestKafka kafka;
-  private static SchemaRegistryClient registry;
-  private static KafkaProducer<String, JobRequest> requests;
-  private static TestKafka.EventsReader events;
+  private static KafkaJobsFixture jobs;
 
   private final Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
   private String jobType;
@@ -45,22 +38,13 @@ class RequestIdempotencyIT {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    kafka = TestKafka.start();
-    registry = new InMemorySchemaRegistryClient();
-    requests = kafka.requestProducer(registry);
-    events = kafka.eventsReader(registry);
+    jobs = KafkaJobsFixture.start();
   }
 
   @AfterAll
   static void stopBroker() throws Exception {
-    if (events != null) {
-      events.close();
-    }
-    if (requests != null) {
-      requests.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (jobs != null) {
+      jobs.close();
     }
   }
 
@@ -79,8 +63,8 @@ class RequestIdempotencyIT {
 
   private RegenWorkerClient client(String workerId) {
     return RegenWorkerClient.builder()
-        .bootstrapServers(kafka.bootstrap())
-        .schemaRegistry(registry)
+        .bootstrapServers(jobs.bootstrap())
+        .schemaRegistry(jobs.registry())
         .workerId(workerId)
         .groupIdPrefix(groupPrefix)
         .drainTimeout(Duration.ofSeconds(2))
@@ -103,7 +87,7 @@ class RequestIdempotencyIT {
   }
 
   private long startedEvents(String jobId) {
-    return events.events(jobId).stream().filter(e -> e.getPayload() instanceof JobStarted).count();
+    return jobs.events(jobId).stream().filter(e -> e.getPayload() instanceof JobStarted).count();
   }
 
   @Test
@@ -113,25 +97,25 @@ class RequestIdempotencyIT {
     String jobC = "job-c-" + UUID.randomUUID();
     try (RegenWorkerClient client = client("w-dup");
         RequestLoop loop = client.handleRequests(jobType, countingHandler())) {
-      TestKafka.send(requests, TestKafka.start(jobA, user, jobType, "key-1"));
-      TestKafka.send(requests, TestKafka.start(jobA, user, jobType, "key-1")); // same record again
-      TestKafka.send(requests, TestKafka.start(jobA, user, jobType, null)); // same jobId
+      jobs.send(TestKafka.start(jobA, user, jobType, "key-1"));
+      jobs.send(TestKafka.start(jobA, user, jobType, "key-1")); // same record again
+      jobs.send(TestKafka.start(jobA, user, jobType, null)); // same jobId
       await().atMost(Duration.ofSeconds(60)).until(() -> handledCount(jobA) == 1);
       // A retry under a new jobId with the same idempotency key. It lands on another partition, so
       // it is sent after the first was read: across partitions, the request read first wins.
-      TestKafka.send(requests, TestKafka.start(jobB, user, jobType, "key-1"));
-      TestKafka.send(requests, TestKafka.start(jobC, user, jobType, "key-2")); // a different job
+      jobs.send(TestKafka.start(jobB, user, jobType, "key-1"));
+      jobs.send(TestKafka.start(jobC, user, jobType, "key-2")); // a different job
 
       await().atMost(Duration.ofSeconds(60)).until(() -> loop.stats().jobsFinished() == 2);
       await().atMost(Duration.ofSeconds(30)).until(() -> loop.stats().duplicatesSkipped() == 3);
       assertThat(handledCount(jobA)).isEqualTo(1);
       assertThat(handledCount(jobB)).isZero();
       assertThat(handledCount(jobC)).isEqualTo(1);
-      await().atMost(Duration.ofSeconds(30)).until(() -> events.events(jobC).size() == 3);
-      await().atMost(Duration.ofSeconds(30)).until(() -> events.events(jobA).size() == 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> jobs.events(jobC).size() == 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> jobs.events(jobA).size() == 3);
       assertThat(startedEvents(jobA)).isEqualTo(1);
-      assertThat(events.events(jobB)).isEmpty();
-      assertThat(events.events(jobA)).extracting(JobEvent::getSeq).containsExactly(0L, 1L, 2L);
+      assertThat(jobs.events(jobB)).isEmpty();
+      assertThat(jobs.events(jobA)).extracting(JobEvent::getSeq).containsExactly(0L, 1L, 2L);
     }
   }
 
@@ -142,15 +126,15 @@ class RequestIdempotencyIT {
     String jobC = "job-c-" + UUID.randomUUID();
     try (RegenWorkerClient client = client("w-before");
         RequestLoop loop = client.handleRequests(jobType, countingHandler())) {
-      TestKafka.send(requests, TestKafka.start(jobA, user, jobType, "key-a"));
+      jobs.send(TestKafka.start(jobA, user, jobType, "key-a"));
       await().atMost(Duration.ofSeconds(60)).until(() -> loop.stats().jobsFinished() == 1);
     }
     assertThat(handledCount(jobA)).isEqualTo(1);
 
     // While no worker runs, the request is delivered again, by jobId and by idempotency key.
-    TestKafka.send(requests, TestKafka.start(jobA, user, jobType, "key-a"));
-    TestKafka.send(requests, TestKafka.start(jobB, user, jobType, "key-a"));
-    TestKafka.send(requests, TestKafka.start(jobC, user, jobType, "key-c"));
+    jobs.send(TestKafka.start(jobA, user, jobType, "key-a"));
+    jobs.send(TestKafka.start(jobB, user, jobType, "key-a"));
+    jobs.send(TestKafka.start(jobC, user, jobType, "key-c"));
 
     try (RegenWorkerClient client = client("w-after");
         RequestLoop loop = client.handleRequests(jobType, countingHandler())) {
@@ -160,9 +144,9 @@ class RequestIdempotencyIT {
     }
     assertThat(handledCount(jobA)).isEqualTo(1);
     assertThat(handledCount(jobB)).isZero();
-    await().atMost(Duration.ofSeconds(30)).until(() -> events.events(jobC).size() == 3);
+    await().atMost(Duration.ofSeconds(30)).until(() -> jobs.events(jobC).size() == 3);
     assertThat(startedEvents(jobA)).isEqualTo(1);
-    assertThat(events.events(jobB)).isEmpty();
+    assertThat(jobs.events(jobB)).isEmpty();
   }
 
   @Test
@@ -177,14 +161,14 @@ class RequestIdempotencyIT {
         };
     try (RegenWorkerClient client = client("w-cancel");
         RequestLoop loop = client.handleRequests(jobType, waitsForCancel)) {
-      TestKafka.send(requests, TestKafka.start(jobId, user, jobType, null));
-      await().atMost(Duration.ofSeconds(60)).until(() -> events.events(jobId).size() == 2);
+      jobs.send(TestKafka.start(jobId, user, jobType, null));
+      await().atMost(Duration.ofSeconds(60)).until(() -> jobs.events(jobId).size() == 2);
       assertThat(loop.stats().running()).isEqualTo(1);
 
-      TestKafka.send(requests, TestKafka.cancel(jobId, user, jobType));
+      jobs.send(TestKafka.cancel(jobId, user, jobType));
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> events.events(jobId).size() == 3);
-      JobEvent last = events.events(jobId).get(2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> jobs.events(jobId).size() == 3);
+      JobEvent last = jobs.events(jobId).get(2);
       assertThat(last.getSeq()).isEqualTo(2);
       assertThat(last.getPayload()).isEqualTo(new JobCancelled("cancel requested"));
       assertThat(loop.stats().cancelsDelivered()).isEqualTo(1);
@@ -198,9 +182,11 @@ class RequestIdempotencyIT {
     String jobId = "job-after-garbage-" + UUID.randomUUID();
     try (RegenWorkerClient client = client("w-garbage");
         RequestLoop loop = client.handleRequests(jobType, countingHandler())) {
-      kafka.sendGarbageRequest("garbage", "not avro at all".getBytes(StandardCharsets.UTF_8));
-      kafka.sendGarbageRequest("garbage", new byte[] {0, 0, 0, 0, 99, 1, 2}); // unknown schema id
-      TestKafka.send(requests, TestKafka.start(jobId, user, jobType, null));
+      jobs.kafka()
+          .sendGarbageRequest("garbage", "not avro at all".getBytes(StandardCharsets.UTF_8));
+      jobs.kafka()
+          .sendGarbageRequest("garbage", new byte[] {0, 0, 0, 0, 99, 1, 2}); // unknown schema id
+      jobs.send(TestKafka.start(jobId, user, jobType, null));
 
       await().atMost(Duration.ofSeconds(60)).until(() -> handledCount(jobId) == 1);
       assertThat(loop.stats().malformedSkipped()).isGreaterThanOrEqualTo(2);
@@ -224,24 +210,24 @@ class RequestIdempotencyIT {
     RequestLoop loop;
     try (RegenWorkerClient client = client("w-fail")) {
       loop = client.handleRequests(jobType, handler);
-      TestKafka.send(requests, TestKafka.start(failing, user, jobType, null));
-      TestKafka.send(requests, TestKafka.start(slow, user, jobType, null));
-      await().atMost(Duration.ofSeconds(60)).until(() -> events.events(failing).size() == 2);
-      await().atMost(Duration.ofSeconds(60)).until(() -> events.events(slow).size() == 1);
+      jobs.send(TestKafka.start(failing, user, jobType, null));
+      jobs.send(TestKafka.start(slow, user, jobType, null));
+      await().atMost(Duration.ofSeconds(60)).until(() -> jobs.events(failing).size() == 2);
+      await().atMost(Duration.ofSeconds(60)).until(() -> jobs.events(slow).size() == 1);
     } // closing the client closes the loop: the slow job is cut off after the drain timeout
     assertThat(loop.isRunning()).isFalse();
 
-    JobFailed failed = (JobFailed) events.events(failing).get(1).getPayload();
+    JobFailed failed = (JobFailed) jobs.events(failing).get(1).getPayload();
     assertThat(failed.getCode()).isEqualTo("WORKER_ERROR");
     assertThat(failed.getMessage()).contains("model exploded");
     assertThat(failed.getRetryable()).isFalse();
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> events.events(slow).size() == 2);
-    JobFailed shutdown = (JobFailed) events.events(slow).get(1).getPayload();
+    await().atMost(Duration.ofSeconds(30)).until(() -> jobs.events(slow).size() == 2);
+    JobFailed shutdown = (JobFailed) jobs.events(slow).get(1).getPayload();
     assertThat(shutdown.getCode()).isEqualTo("WORKER_SHUTDOWN");
     assertThat(shutdown.getRetryable()).isTrue();
     assertThat(
-            List.of(events.events(slow).get(1), events.events(failing).get(1)).stream()
+            List.of(jobs.events(slow).get(1), jobs.events(failing).get(1)).stream()
                 .map(e -> EventTypes.wireName(e.getPayload())))
         .containsOnly(EventTypes.JOB_FAILED);
   }
@@ -261,8 +247,8 @@ class RequestIdempotencyIT {
         };
     RegenWorkerClient first =
         RegenWorkerClient.builder()
-            .bootstrapServers(kafka.bootstrap())
-            .schemaRegistry(registry)
+            .bootstrapServers(jobs.bootstrap())
+            .schemaRegistry(jobs.registry())
             .workerId("w-first")
             .groupIdPrefix(groupPrefix)
             .concurrency(1) // the second job waits in the queue behind the slow one
@@ -270,24 +256,24 @@ class RequestIdempotencyIT {
             .build();
     try (first) {
       RequestLoop loop = first.handleRequests(jobType, handler);
-      TestKafka.send(requests, TestKafka.start(slow, user, jobType, null));
+      jobs.send(TestKafka.start(slow, user, jobType, null));
       await().atMost(Duration.ofSeconds(60)).until(() -> handledCount(slow) == 1);
       // Sent once the slow job holds the only job thread (partitions are read in no fixed order).
-      TestKafka.send(requests, TestKafka.start(queued, user, jobType, null));
+      jobs.send(TestKafka.start(queued, user, jobType, null));
       await().atMost(Duration.ofSeconds(30)).until(() -> loop.stats().running() == 2);
     }
     assertThat(handledCount(queued)).isZero();
-    await().atMost(Duration.ofSeconds(30)).until(() -> events.events(slow).size() == 2);
-    assertThat(((JobFailed) events.events(slow).get(1).getPayload()).getCode())
+    await().atMost(Duration.ofSeconds(30)).until(() -> jobs.events(slow).size() == 2);
+    assertThat(((JobFailed) jobs.events(slow).get(1).getPayload()).getCode())
         .isEqualTo("WORKER_SHUTDOWN");
 
     try (RegenWorkerClient second = client("w-second");
         RequestLoop loop = second.handleRequests(jobType, handler)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> handledCount(queued) == 1);
-      await().atMost(Duration.ofSeconds(30)).until(() -> events.events(queued).size() == 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> jobs.events(queued).size() == 2);
       // The slow job ended (WORKER_SHUTDOWN) and was committed: not run again.
       assertThat(handledCount(slow)).isEqualTo(1);
-      assertThat(events.events(queued).get(0).getProducer()).isEqualTo("w-second");
+      assertThat(jobs.events(queued).get(0).getProducer()).isEqualTo("w-second");
     }
   }
 
@@ -301,16 +287,15 @@ class RequestIdempotencyIT {
         RequestLoop loop =
             client.handleRequests(java.util.Set.of(typeA, typeB), countingHandler())) {
       assertThat(loop.jobTypes()).containsExactlyInAnyOrder(typeA, typeB);
-      TestKafka.send(requests, TestKafka.start(jobA, user, typeA, null));
-      TestKafka.send(requests, TestKafka.start(jobB, user, typeB, null));
+      jobs.send(TestKafka.start(jobA, user, typeA, null));
+      jobs.send(TestKafka.start(jobB, user, typeB, null));
       await().atMost(Duration.ofSeconds(60)).until(() -> loop.stats().jobsFinished() == 2);
       assertThat(loop.isAssigned()).isTrue();
       assertThat(loop.isRunning()).isTrue();
     }
     assertThat(handledCount(jobA)).isEqualTo(1);
     assertThat(handledCount(jobB)).isEqualTo(1);
-    await().atMost(Duration.ofSeconds(30)).until(() -> events.events(jobB).size() == 3);
-    assertThat(((JobStarted) events.events(jobB).get(0).getPayload()).getJobType())
-        .isEqualTo(typeB);
+    await().atMost(Duration.ofSeconds(30)).until(() -> jobs.events(jobB).size() == 3);
+    assertThat(((JobStarted) jobs.events(jobB).get(0).getPayload()).getJobType()).isEqualTo(typeB);
   }
 }

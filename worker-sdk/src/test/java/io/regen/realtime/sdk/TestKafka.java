@@ -35,8 +35,8 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** A real single-node KRaft broker in this JVM with the platform's topics (12 partitions). */
-final class TestKafka implements AutoCloseable {
-  static final int PARTITIONS = 12;
+public final class TestKafka implements AutoCloseable {
+  public static final int PARTITIONS = 12;
 
   private final EmbeddedKafkaKraftBroker broker;
 
@@ -44,7 +44,7 @@ final class TestKafka implements AutoCloseable {
     this.broker = broker;
   }
 
-  static TestKafka start() throws Exception {
+  public static TestKafka start() throws Exception {
     EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
     broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
     broker.afterPropertiesSet();
@@ -66,7 +66,7 @@ final class TestKafka implements AutoCloseable {
   }
 
   /** A one-partition compacted topic, returned once the broker reports it. */
-  void createCompactedTopic(String name) throws Exception {
+  public void createCompactedTopic(String name) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
       admin
@@ -96,11 +96,11 @@ final class TestKafka implements AutoCloseable {
     }
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return broker.getBrokersAsString();
   }
 
-  KafkaProducer<String, JobRequest> requestProducer(SchemaRegistryClient registry) {
+  public KafkaProducer<String, JobRequest> requestProducer(SchemaRegistryClient registry) {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -112,7 +112,7 @@ final class TestKafka implements AutoCloseable {
   }
 
   /** Writes raw bytes to the requests topic: a record no deserializer can read. */
-  void sendGarbageRequest(String key, byte[] value) throws Exception {
+  public void sendGarbageRequest(String key, byte[] value) throws Exception {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()),
@@ -122,11 +122,12 @@ final class TestKafka implements AutoCloseable {
     }
   }
 
-  static JobRequest start(String jobId, String userId, String jobType, String idempotencyKey) {
+  public static JobRequest start(
+      String jobId, String userId, String jobType, String idempotencyKey) {
     return start(jobId, userId, jobType, idempotencyKey, Map.of());
   }
 
-  static JobRequest start(
+  public static JobRequest start(
       String jobId,
       String userId,
       String jobType,
@@ -136,12 +137,12 @@ final class TestKafka implements AutoCloseable {
         jobId, userId, jobType, input, idempotencyKey, Instant.now(), JobRequestAction.START);
   }
 
-  static JobRequest cancel(String jobId, String userId, String jobType) {
+  public static JobRequest cancel(String jobId, String userId, String jobType) {
     return new JobRequest(
         jobId, userId, jobType, Map.of(), null, Instant.now(), JobRequestAction.CANCEL);
   }
 
-  static void send(KafkaProducer<String, JobRequest> producer, JobRequest request)
+  public static void send(KafkaProducer<String, JobRequest> producer, JobRequest request)
       throws Exception {
     producer
         .send(new ProducerRecord<>(Topics.JOB_REQUESTS.name(), request.getJobId(), request))
@@ -149,7 +150,7 @@ final class TestKafka implements AutoCloseable {
   }
 
   /** Reads every partition of {@code jobs.events.v1} from the start, in the background. */
-  EventsReader eventsReader(SchemaRegistryClient registry) {
+  public EventsReader eventsReader(SchemaRegistryClient registry) {
     return new EventsReader(this, registry);
   }
 
@@ -158,7 +159,7 @@ final class TestKafka implements AutoCloseable {
     broker.destroy();
   }
 
-  static final class EventsReader implements AutoCloseable {
+  public static final class EventsReader implements AutoCloseable {
     private final List<ConsumerRecord<String, JobEvent>> records = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean stop;
@@ -194,7 +195,7 @@ final class TestKafka implements AutoCloseable {
     }
 
     /** The events of one job, in the order they were read. */
-    List<JobEvent> events(String jobId) {
+    public List<JobEvent> events(String jobId) {
       List<JobEvent> events = new ArrayList<>();
       for (ConsumerRecord<String, JobEvent> r : records) {
         if (r.value().getJobId().equals(jobId)) {
@@ -204,7 +205,7 @@ final class TestKafka implements AutoCloseable {
       return events;
     }
 
-    List<ConsumerRecord<String, JobEvent>> records(Predicate<JobEvent> filter) {
+    public List<ConsumerRecord<String, JobEvent>> records(Predicate<JobEvent> filter) {
       return records.stream().filter(r -> filter.test(r.value())).toList();
     }
 

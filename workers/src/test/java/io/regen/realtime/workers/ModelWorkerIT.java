@@ -8,14 +8,12 @@ import io.regen.realtime.events.JobCompleted;
 import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobFailed;
 import io.regen.realtime.events.JobProgress;
-import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.events.JobStarted;
 import io.regen.realtime.events.ModelChunk;
-import io.regen.realtime.schemas.EventTypes;
-import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
-import io.regen.realtime.schemas.registry.SchemaRegistryClient;
+import io.regen.realtime.sdk.KafkaJobsFixture;
 import io.regen.realtime.sdk.RegenWorkerClient;
 import io.regen.realtime.sdk.RequestLoop;
+import io.regen.realtime.sdk.TestKafka;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -23,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,63 +29,26 @@ import org.junit.jupiter.api.Timeout;
 /** The model worker on a real broker: request in, decoded events out. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ModelWorkerIT {
-  private static TestKafka kafka;
-  private static SchemaRegistryClient registry;
-  private static KafkaProducer<String, JobRequest> requests;
-  private static TestKafka.EventsReader events;
-  private static RunningWorker worker;
+  private static ReferenceWorkerFixture fixture;
+  private static KafkaJobsFixture jobs;
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = TestKafka.start();
-    registry = new InMemorySchemaRegistryClient();
-    requests = kafka.requestProducer(registry);
-    events = kafka.eventsReader(registry);
-    worker =
-        ReferenceWorkers.start(
-            "model",
-            WorkerSettings.of(kafka.bootstrap(), registry, "model-it-1")
-                .withChunkDelay(Duration.ofMillis(5)));
-    await().atMost(Duration.ofSeconds(60)).until(worker::isReady);
+    fixture = ReferenceWorkerFixture.start("model", "model-it-1");
+    jobs = fixture.jobs();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (worker != null) {
-      worker.close();
-    }
-    if (events != null) {
-      events.close();
-    }
-    if (requests != null) {
-      requests.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
   private static String request(Map<String, String> input) throws Exception {
     String jobId = "model-job-" + UUID.randomUUID();
-    TestKafka.send(requests, TestKafka.start(jobId, "user-" + jobId, "model", null, input));
+    jobs.send(TestKafka.start(jobId, "user-" + jobId, "model", null, input));
     return jobId;
-  }
-
-  private static List<JobEvent> awaitEnd(String jobId) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> {
-              List<JobEvent> list = events.events(jobId);
-              return !list.isEmpty()
-                  && EventTypes.isTerminal(list.get(list.size() - 1).getPayload());
-            });
-    List<JobEvent> list = events.events(jobId);
-    assertThat(list)
-        .extracting(JobEvent::getSeq)
-        .containsExactlyElementsOf(LongRange.of(list.size()));
-    assertThat(list).extracting(JobEvent::getProducer).containsOnly("model-it-1");
-    return list;
   }
 
   private static String text(List<JobEvent> events) {
@@ -104,7 +64,7 @@ class ModelWorkerIT {
   @Test
   void streamsChunksWithProgressAndCompletes() throws Exception {
     String jobId = request(Map.of("prompt", "hello kafka", "chunks", "20"));
-    List<JobEvent> list = awaitEnd(jobId);
+    List<JobEvent> list = fixture.awaitEnd(jobId);
 
     assertThat(list.get(0).getPayload())
         .isEqualTo(new JobStarted("model", "chunks=20, prompt=hello kafka"));
@@ -149,9 +109,9 @@ class ModelWorkerIT {
     String first = request(Map.of("prompt", "same input"));
     String second = request(Map.of("prompt", "same input"));
     String other = request(Map.of("prompt", "other input"));
-    String a = text(awaitEnd(first));
-    String b = text(awaitEnd(second));
-    String c = text(awaitEnd(other));
+    String a = text(fixture.awaitEnd(first));
+    String b = text(fixture.awaitEnd(second));
+    String c = text(fixture.awaitEnd(other));
     assertThat(a).isNotBlank().isEqualTo(b).isNotEqualTo(c);
   }
 
@@ -159,18 +119,16 @@ class ModelWorkerIT {
   void cancellationStopsTheStream() throws Exception {
     String jobId = "model-job-" + UUID.randomUUID();
     // A long stream: 10000 chunks at 5 ms each would take 50 s; it is cancelled long before.
-    TestKafka.send(
-        requests,
+    jobs.send(
         TestKafka.start(
             jobId, "user-c", "model", null, Map.of("chunks", "10000", "prompt", "long")));
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
-            () ->
-                events.events(jobId).stream().anyMatch(e -> e.getPayload() instanceof ModelChunk));
-    TestKafka.send(requests, TestKafka.cancel(jobId, "user-c", "model"));
+            () -> jobs.events(jobId).stream().anyMatch(e -> e.getPayload() instanceof ModelChunk));
+    jobs.send(TestKafka.cancel(jobId, "user-c", "model"));
 
-    List<JobEvent> list = awaitEnd(jobId);
+    List<JobEvent> list = fixture.awaitEnd(jobId);
     assertThat(list.get(list.size() - 1).getPayload()).isInstanceOf(JobCancelled.class);
     assertThat(list.stream().filter(e -> e.getPayload() instanceof ModelChunk).count())
         .isLessThan(10000);
@@ -180,7 +138,7 @@ class ModelWorkerIT {
   @Test
   void inputAskingToFailEndsWithFailed() throws Exception {
     String jobId = request(Map.of("prompt", "doomed", "chunks", "10", "fail", "true"));
-    List<JobEvent> list = awaitEnd(jobId);
+    List<JobEvent> list = fixture.awaitEnd(jobId);
     JobFailed failed = (JobFailed) list.get(list.size() - 1).getPayload();
     assertThat(failed.getCode()).isEqualTo("REQUESTED_FAILURE");
     assertThat(failed.getRetryable()).isFalse();
@@ -191,7 +149,7 @@ class ModelWorkerIT {
   @Test
   void invalidInputEndsWithFailed() throws Exception {
     String jobId = request(Map.of("chunks", "lots"));
-    List<JobEvent> list = awaitEnd(jobId);
+    List<JobEvent> list = fixture.awaitEnd(jobId);
     assertThat(list).hasSize(2);
     JobFailed failed = (JobFailed) list.get(1).getPayload();
     assertThat(failed.getCode()).isEqualTo("INVALID_INPUT");
@@ -238,36 +196,20 @@ class ModelWorkerIT {
     String jobType = "model-broken";
     try (RegenWorkerClient client =
             RegenWorkerClient.builder()
-                .bootstrapServers(kafka.bootstrap())
-                .schemaRegistry(registry)
+                .bootstrapServers(jobs.bootstrap())
+                .schemaRegistry(jobs.registry())
                 .workerId("model-broken")
                 .build();
         RequestLoop loop = client.handleRequests(jobType, new ModelWorker(broken, Duration.ZERO))) {
       String jobId = "model-job-" + UUID.randomUUID();
-      TestKafka.send(
-          requests, TestKafka.start(jobId, "user-b", jobType, null, Map.of("chunks", "10")));
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                List<JobEvent> list = events.events(jobId);
-                return !list.isEmpty()
-                    && EventTypes.isTerminal(list.get(list.size() - 1).getPayload());
-              });
-      List<JobEvent> list = events.events(jobId);
+      jobs.send(TestKafka.start(jobId, "user-b", jobType, null, Map.of("chunks", "10")));
+      List<JobEvent> list = jobs.awaitTerminal(jobId);
       assertThat(list.stream().filter(e -> e.getPayload() instanceof ModelChunk).count())
           .isEqualTo(3);
       JobFailed failed = (JobFailed) list.get(list.size() - 1).getPayload();
       assertThat(failed.getCode()).isEqualTo("GENERATION_FAILED");
       assertThat(failed.getMessage()).isEqualTo("model backend timed out");
       assertThat(failed.getRetryable()).isTrue();
-    }
-  }
-
-  /** 0, 1, ..., n-1 as longs. */
-  private static final class LongRange {
-    static List<Long> of(int n) {
-      return IntStream.range(0, n).mapToObj(i -> (long) i).toList();
     }
   }
 }

@@ -8,14 +8,12 @@ import io.regen.realtime.events.JobCompleted;
 import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobFailed;
 import io.regen.realtime.events.JobProgress;
-import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.events.JobStarted;
 import io.regen.realtime.events.ResearchStep;
-import io.regen.realtime.schemas.EventTypes;
-import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
-import io.regen.realtime.schemas.registry.SchemaRegistryClient;
+import io.regen.realtime.sdk.KafkaJobsFixture;
 import io.regen.realtime.sdk.RegenWorkerClient;
 import io.regen.realtime.sdk.RequestLoop;
+import io.regen.realtime.sdk.TestKafka;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,58 +29,20 @@ import org.junit.jupiter.api.Timeout;
 /** The research worker on a real broker: request in, decoded events out. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ResearchWorkerIT {
-  private static TestKafka kafka;
-  private static SchemaRegistryClient registry;
-  private static KafkaProducer<String, JobRequest> requests;
-  private static TestKafka.EventsReader events;
-  private static RunningWorker worker;
+  private static ReferenceWorkerFixture fixture;
+  private static KafkaJobsFixture jobs;
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = TestKafka.start();
-    registry = new InMemorySchemaRegistryClient();
-    requests = kafka.requestProducer(registry);
-    events = kafka.eventsReader(registry);
-    worker =
-        ReferenceWorkers.start(
-            "research",
-            WorkerSettings.of(kafka.bootstrap(), registry, "research-it-1")
-                .withChunkDelay(Duration.ofMillis(5)));
-    await().atMost(Duration.ofSeconds(60)).until(worker::isReady);
+    fixture = ReferenceWorkerFixture.start("research", "research-it-1");
+    jobs = fixture.jobs();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (worker != null) {
-      worker.close();
+    if (fixture != null) {
+      fixture.close();
     }
-    if (events != null) {
-      events.close();
-    }
-    if (requests != null) {
-      requests.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
-  private static List<JobEvent> awaitEnd(String jobId) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> {
-              List<JobEvent> list = events.events(jobId);
-              return !list.isEmpty()
-                  && EventTypes.isTerminal(list.get(list.size() - 1).getPayload());
-            });
-    List<JobEvent> list = events.events(jobId);
-    assertThat(list)
-        .extracting(JobEvent::getSeq)
-        .containsExactlyElementsOf(
-            IntStream.range(0, list.size()).mapToObj(i -> (long) i).toList());
-    assertThat(list).extracting(JobEvent::getProducer).containsOnly("research-it-1");
-    return list;
   }
 
   private static List<ResearchStep> steps(List<JobEvent> list) {
@@ -97,11 +56,10 @@ class ResearchWorkerIT {
   @Test
   void emitsStepsWithSourcesAndCompletes() throws Exception {
     String jobId = "research-" + UUID.randomUUID();
-    TestKafka.send(
-        requests,
+    jobs.send(
         TestKafka.start(
             jobId, "user-r", "research", "idem-" + jobId, Map.of("query", "event sourcing")));
-    List<JobEvent> list = awaitEnd(jobId);
+    List<JobEvent> list = fixture.awaitEnd(jobId);
 
     assertThat(list.get(0).getPayload())
         .isEqualTo(new JobStarted("research", "query=event sourcing"));
@@ -139,8 +97,8 @@ class ResearchWorkerIT {
     String jobType = "research-slow";
     try (RegenWorkerClient client =
             RegenWorkerClient.builder()
-                .bootstrapServers(kafka.bootstrap())
-                .schemaRegistry(registry)
+                .bootstrapServers(jobs.bootstrap())
+                .schemaRegistry(jobs.registry())
                 .workerId("research-it-1")
                 .build();
         RequestLoop loop =
@@ -148,11 +106,10 @@ class ResearchWorkerIT {
                 jobType,
                 new ResearchWorker(new DeterministicResearchSource(), Duration.ofSeconds(30)))) {
       String jobId = "research-" + UUID.randomUUID();
-      TestKafka.send(
-          requests, TestKafka.start(jobId, "user-c", jobType, null, Map.of("query", "slow")));
-      await().atMost(Duration.ofSeconds(60)).until(() -> !steps(events.events(jobId)).isEmpty());
-      TestKafka.send(requests, TestKafka.cancel(jobId, "user-c", jobType));
-      List<JobEvent> list = awaitEnd(jobId);
+      jobs.send(TestKafka.start(jobId, "user-c", jobType, null, Map.of("query", "slow")));
+      await().atMost(Duration.ofSeconds(60)).until(() -> !steps(jobs.events(jobId)).isEmpty());
+      jobs.send(TestKafka.cancel(jobId, "user-c", jobType));
+      List<JobEvent> list = fixture.awaitEnd(jobId);
       assertThat(list.get(list.size() - 1).getPayload())
           .isEqualTo(new JobCancelled("cancel requested"));
       assertThat(steps(list)).hasSize(1);
@@ -164,11 +121,10 @@ class ResearchWorkerIT {
   @Test
   void inputAskingToFailEndsWithFailed() throws Exception {
     String jobId = "research-" + UUID.randomUUID();
-    TestKafka.send(
-        requests,
+    jobs.send(
         TestKafka.start(
             jobId, "user-f", "research", null, Map.of("query", "doomed", "fail", "true")));
-    List<JobEvent> list = awaitEnd(jobId);
+    List<JobEvent> list = fixture.awaitEnd(jobId);
     JobFailed failed = (JobFailed) list.get(list.size() - 1).getPayload();
     assertThat(failed.getCode()).isEqualTo("REQUESTED_FAILURE");
     assertThat(steps(list)).hasSize(2); // the plan and the first source

@@ -32,8 +32,7 @@ public class AnalyticsController {
       @RequestParam(required = false) String from,
       @RequestParam(required = false) String to,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    analyst(authorization);
-    LocalDate[] range = QueryParams.dateRange(from, to, maxRangeDays);
+    LocalDate[] range = analystRange(from, to, authorization);
     return analytics.dau(range[0], range[1], authorization);
   }
 
@@ -42,8 +41,7 @@ public class AnalyticsController {
       @RequestParam(required = false) String from,
       @RequestParam(required = false) String to,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    analyst(authorization);
-    LocalDate[] range = QueryParams.dateRange(from, to, maxRangeDays);
+    LocalDate[] range = analystRange(from, to, authorization);
     return analytics.sessions(range[0], range[1], authorization);
   }
 
@@ -53,8 +51,7 @@ public class AnalyticsController {
       @RequestParam(required = false) String to,
       @RequestParam(required = false) String jobType,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    analyst(authorization);
-    LocalDate[] range = QueryParams.dateRange(from, to, maxRangeDays);
+    LocalDate[] range = analystRange(from, to, authorization);
     return analytics.jobs(
         range[0], range[1], QueryParams.optional("jobType", jobType), authorization);
   }
@@ -65,8 +62,7 @@ public class AnalyticsController {
       @RequestParam(required = false) String to,
       @RequestParam(required = false) String model,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    analyst(authorization);
-    LocalDate[] range = QueryParams.dateRange(from, to, maxRangeDays);
+    LocalDate[] range = analystRange(from, to, authorization);
     return analytics.modelLatency(
         range[0], range[1], QueryParams.optional("model", model), authorization);
   }
@@ -76,6 +72,12 @@ public class AnalyticsController {
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
     analyst(authorization);
     return analytics.today(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), authorization);
+  }
+
+  /** Checks the caller is an analyst, then parses the range (so a 401/403 comes before a 400). */
+  private LocalDate[] analystRange(String from, String to, String authorization) {
+    analyst(authorization);
+    return QueryParams.dateRange(from, to, maxRangeDays);
   }
 
   private void analyst(String authorization) {

@@ -1,17 +1,12 @@
 package io.regen.realtime.schemas.serde;
 
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -20,20 +15,18 @@ import org.apache.kafka.common.serialization.Serializer;
  * on the classpath. Same registration rules as {@link RegistryAvroSerializer}.
  */
 public final class GenericRegistryAvroSerializer implements Serializer<GenericRecord> {
-  private final SchemaRegistryClient registry;
-  private final String subject;
-  private final boolean autoRegister;
-  private final Schema schema;
-  private final GenericDatumWriter<GenericRecord> writer;
-  private volatile int schemaId = -1;
+  private final FramedAvroWriter<GenericRecord> writer;
 
   public GenericRegistryAvroSerializer(
       SchemaRegistryClient registry, String subject, Schema schema, boolean autoRegister) {
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.subject = Objects.requireNonNull(subject, "subject");
-    this.schema = Objects.requireNonNull(schema, "schema");
-    this.autoRegister = autoRegister;
-    this.writer = new GenericDatumWriter<>(schema, GenericData.get());
+    Objects.requireNonNull(schema, "schema");
+    this.writer =
+        new FramedAvroWriter<>(
+            registry,
+            subject,
+            schema,
+            new GenericDatumWriter<>(schema, GenericData.get()),
+            autoRegister);
   }
 
   @Override
@@ -41,51 +34,7 @@ public final class GenericRegistryAvroSerializer implements Serializer<GenericRe
 
   @Override
   public byte[] serialize(String topic, GenericRecord data) {
-    if (data == null) {
-      return null;
-    }
-    int id = schemaId();
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-      out.write(new byte[WireFormat.HEADER_SIZE]);
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writer.write(data, encoder);
-      encoder.flush();
-      byte[] bytes = out.toByteArray();
-      WireFormat.writeHeader(bytes, id);
-      return bytes;
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "Cannot serialize " + schema.getFullName() + " for topic " + topic + ": " + e, e);
-    }
-  }
-
-  private int schemaId() {
-    int id = schemaId;
-    if (id < 0) {
-      synchronized (this) {
-        id = schemaId;
-        if (id < 0) {
-          try {
-            id =
-                autoRegister
-                    ? registry.register(subject, schema)
-                    : registry.lookupId(subject, schema);
-          } catch (RuntimeException e) {
-            throw new SerializationException(
-                "Schema registry refused "
-                    + schema.getFullName()
-                    + " under subject "
-                    + subject
-                    + ": "
-                    + e.getMessage(),
-                e);
-          }
-          schemaId = id;
-        }
-      }
-    }
-    return id;
+    return writer.serialize(topic, data);
   }
 
   @Override

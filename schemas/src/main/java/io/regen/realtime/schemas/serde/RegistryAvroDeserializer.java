@@ -2,11 +2,7 @@ package io.regen.realtime.schemas.serde;
 
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -32,22 +28,24 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
             ClassSecurityValidator.getGlobal(), c -> c.getName().startsWith(EVENTS_PACKAGE)));
   }
 
-  private final SchemaRegistryClient registry;
-  private final Schema readerSchema;
-  private final SpecificData model;
-  private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+  private final FramedAvroReader<T> reader;
 
   public RegistryAvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.model = SpecificData.getForClass(type);
-    this.readerSchema = model.getSchema(type);
+    this(registry, SpecificData.getForClass(type), SpecificData.getForClass(type).getSchema(type));
   }
 
   /** The reader schema; for tests that read as an older or newer version of a record. */
   public RegistryAvroDeserializer(SchemaRegistryClient registry, Schema readerSchema) {
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.model = SpecificData.get();
-    this.readerSchema = readerSchema;
+    this(registry, SpecificData.get(), readerSchema);
+  }
+
+  private RegistryAvroDeserializer(
+      SchemaRegistryClient registry, SpecificData model, Schema readerSchema) {
+    this.reader =
+        new FramedAvroReader<>(
+            registry,
+            readerSchema,
+            (writer, read) -> new SpecificDatumReader<>(writer, read, model));
   }
 
   @Override
@@ -55,40 +53,7 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
 
   @Override
   public T deserialize(String topic, byte[] data) {
-    if (data == null) {
-      return null;
-    }
-    int id = WireFormat.schemaId(data);
-    SpecificDatumReader<T> reader = readers.computeIfAbsent(id, this::readerFor);
-    try {
-      BinaryDecoder decoder =
-          DecoderFactory.get()
-              .binaryDecoder(
-                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
-      return reader.read(null, decoder);
-    } catch (Exception e) {
-      throw new SerializationException(
-          "Cannot decode "
-              + readerSchema.getFullName()
-              + " (writer schema id "
-              + id
-              + ") from topic "
-              + topic
-              + ": "
-              + e,
-          e);
-    }
-  }
-
-  private SpecificDatumReader<T> readerFor(int id) {
-    Schema writerSchema;
-    try {
-      writerSchema = registry.schemaById(id);
-    } catch (RuntimeException e) {
-      throw new SerializationException(
-          "Cannot fetch writer schema id " + id + " from the registry: " + e.getMessage(), e);
-    }
-    return new SpecificDatumReader<>(writerSchema, readerSchema, model);
+    return reader.deserialize(topic, data);
   }
 
   @Override

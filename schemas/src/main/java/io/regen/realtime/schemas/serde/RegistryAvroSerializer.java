@@ -1,17 +1,11 @@
 package io.regen.realtime.schemas.serde;
 
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -20,21 +14,15 @@ import org.apache.kafka.common.serialization.Serializer;
  * life; a registry that refuses the schema fails the first send loudly.
  */
 public final class RegistryAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
-  private final SchemaRegistryClient registry;
-  private final String subject;
-  private final boolean autoRegister;
-  private final Schema schema;
-  private final SpecificDatumWriter<T> writer;
-  private volatile int schemaId = -1;
+  private final FramedAvroWriter<T> writer;
 
   public RegistryAvroSerializer(
       SchemaRegistryClient registry, String subject, Class<T> type, boolean autoRegister) {
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.subject = Objects.requireNonNull(subject, "subject");
-    this.autoRegister = autoRegister;
     SpecificData model = SpecificData.getForClass(type);
-    this.schema = model.getSchema(type);
-    this.writer = new SpecificDatumWriter<>(schema, model);
+    Schema schema = model.getSchema(type);
+    this.writer =
+        new FramedAvroWriter<>(
+            registry, subject, schema, new SpecificDatumWriter<>(schema, model), autoRegister);
   }
 
   @Override
@@ -42,51 +30,7 @@ public final class RegistryAvroSerializer<T extends SpecificRecord> implements S
 
   @Override
   public byte[] serialize(String topic, T data) {
-    if (data == null) {
-      return null;
-    }
-    int id = schemaId();
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-      out.write(new byte[WireFormat.HEADER_SIZE]);
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writer.write(data, encoder);
-      encoder.flush();
-      byte[] bytes = out.toByteArray();
-      WireFormat.writeHeader(bytes, id);
-      return bytes;
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "Cannot serialize " + schema.getFullName() + " for topic " + topic + ": " + e, e);
-    }
-  }
-
-  private int schemaId() {
-    int id = schemaId;
-    if (id < 0) {
-      synchronized (this) {
-        id = schemaId;
-        if (id < 0) {
-          try {
-            id =
-                autoRegister
-                    ? registry.register(subject, schema)
-                    : registry.lookupId(subject, schema);
-          } catch (RuntimeException e) {
-            throw new SerializationException(
-                "Schema registry refused "
-                    + schema.getFullName()
-                    + " under subject "
-                    + subject
-                    + ": "
-                    + e.getMessage(),
-                e);
-          }
-          schemaId = id;
-        }
-      }
-    }
-    return id;
+    return writer.serialize(topic, data);
   }
 
   @Override

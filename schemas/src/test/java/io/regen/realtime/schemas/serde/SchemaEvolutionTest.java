@@ -11,7 +11,6 @@ import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.avro.util.Utf8;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -99,27 +98,6 @@ class SchemaEvolutionTest {
   }
 
   private GenericRecord v2Event(String traceId) {
-    JobEvent v1 = v1Event();
-    Schema payloadSchema =
-        v2.getField("payload").schema().getTypes().stream()
-            .filter(s -> s.getName().equals("JobProgress"))
-            .findFirst()
-            .orElseThrow();
-    JobProgress progress = (JobProgress) v1.getPayload();
-    return new GenericRecordBuilder(v2)
-        .set("eventId", v1.getEventId())
-        .set("jobId", v1.getJobId())
-        .set("userId", v1.getUserId())
-        .set("seq", v1.getSeq())
-        .set("occurredAt", v1.getOccurredAt().toEpochMilli())
-        .set("producer", v1.getProducer())
-        .set(
-            "payload",
-            new GenericRecordBuilder(payloadSchema)
-                .set("percent", progress.getPercent())
-                .set("message", progress.getMessage())
-                .build())
-        .set("traceId", traceId)
-        .build();
+    return TestEvents.progressV2(v2, v1Event(), traceId);
   }
 }

@@ -19,5 +19,11 @@ public interface FrameSocket {
   /** Starts the closing handshake. */
   void close(int code, String reason);
 
+  /**
+   * Drops the connection without waiting for the closing handshake: for a peer that stopped
+   * reading, whose close frame can never be flushed.
+   */
+  void disconnect();
+
   boolean isOpen();
 }

@@ -43,6 +43,13 @@ import tools.jackson.databind.ObjectMapper;
  * {@link #sweep} runs on the gateway's timer thread.
  */
 public final class GatewayWebSocketHandler extends AbstractWebSocketHandler {
+  /**
+   * How long a close may wait for its close frame to be written before the connection is dropped: a
+   * client that stopped reading never takes it, and would otherwise hold its slot until the idle
+   * timeout.
+   */
+  static final long CLOSE_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
   private static final Logger log = LoggerFactory.getLogger(GatewayWebSocketHandler.class);
   private static final String SESSION = "regen.session";
   private static final int MAX_ID = 128;
@@ -407,6 +414,10 @@ public final class GatewayWebSocketHandler extends AbstractWebSocketHandler {
       long authTimeout,
       long heartbeat,
       long pongTimeout) {
+    if (session.closeOverdue(now, CLOSE_GRACE_NANOS)) {
+      session.disconnect();
+      return;
+    }
     if (!session.isOpen()) {
       return;
     }

@@ -29,6 +29,11 @@ final class JettyFrameSocket implements FrameSocket {
   }
 
   @Override
+  public void disconnect() {
+    session.disconnect();
+  }
+
+  @Override
   public boolean isOpen() {
     return session.isOpen();
   }

@@ -51,6 +51,7 @@ public final class WebSocketClientSession implements ClientSession {
   private final AtomicBoolean closeRequested = new AtomicBoolean();
   private final Writer writer = new Writer();
   private volatile boolean closed;
+  private volatile long closeRequestedAtNanos;
 
   private volatile AuthenticatedUser user;
   private volatile String token;
@@ -139,6 +140,7 @@ public final class WebSocketClientSession implements ClientSession {
   @Override
   public void close(int code, String reason) {
     if (closeRequested.compareAndSet(false, true)) {
+      closeRequestedAtNanos = System.nanoTime();
       discardQueued();
       try {
         socket.close(code, reason);
@@ -151,6 +153,7 @@ public final class WebSocketClientSession implements ClientSession {
   /** Closes after the frames queued so far (e.g. an error frame explaining the close). */
   public void closeAfterQueued(int code, String reason) {
     if (closeRequested.compareAndSet(false, true)) {
+      closeRequestedAtNanos = System.nanoTime();
       queue.add(new CloseMarker(code, reason));
       kickAlways();
     }
@@ -159,6 +162,26 @@ public final class WebSocketClientSession implements ClientSession {
   @Override
   public boolean isOpen() {
     return !closed && !closeRequested.get() && socket.isOpen();
+  }
+
+  /**
+   * Whether a close was asked for more than {@code graceNanos} ago and the socket is still not
+   * gone: the peer is not reading, so its close frame cannot be flushed.
+   */
+  boolean closeOverdue(long nowNanos, long graceNanos) {
+    return closeRequested.get() && !closed && nowNanos - closeRequestedAtNanos > graceNanos;
+  }
+
+  /**
+   * Drops a connection whose close is overdue, so that it stops counting against the per-user and
+   * per-IP connection limits now rather than at the transport's idle timeout.
+   */
+  void disconnect() {
+    try {
+      socket.disconnect();
+    } catch (RuntimeException ignored) {
+      // already gone
+    }
   }
 
   /** The socket is gone: stop writing and free the buffer. */

@@ -19,6 +19,7 @@ class WebSocketClientSessionTest {
     final List<Runnable> pending = new ArrayList<>();
     final List<Integer> closes = new ArrayList<>();
     int pings;
+    int disconnects;
     boolean autoComplete;
 
     @Override
@@ -39,6 +40,11 @@ class WebSocketClientSessionTest {
     @Override
     public void close(int code, String reason) {
       closes.add(code);
+    }
+
+    @Override
+    public void disconnect() {
+      disconnects++;
     }
 
     @Override
@@ -141,6 +147,22 @@ class WebSocketClientSessionTest {
     assertThat(s.pendingFrames()).isZero();
     assertThat(s.isOpen()).isFalse();
     assertThat(s.offer("c")).isFalse();
+  }
+
+  @Test
+  void aCloseThatCannotBeFlushedBecomesOverdueAndIsDropped() {
+    WebSocketClientSession s = session(10, 10_000);
+    long now = System.nanoTime();
+    assertThat(s.closeOverdue(now, 0)).as("no close asked yet").isFalse();
+
+    s.closeAfterQueued(4009, "too slow");
+
+    assertThat(s.closeOverdue(System.nanoTime() + 1_000, 0)).isTrue();
+    assertThat(s.closeOverdue(System.nanoTime(), 60_000_000_000L)).as("within grace").isFalse();
+    s.disconnect();
+    assertThat(socket.disconnects).isEqualTo(1);
+    s.markClosed();
+    assertThat(s.closeOverdue(System.nanoTime() + 1_000, 0)).as("socket gone").isFalse();
   }
 
   @Test

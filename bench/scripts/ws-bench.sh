@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 MAX_LOAD=1.5
 WAIT_MIN=10
-CLIENT_JVM="${CLIENT_JVM:--Xms1g -Xmx3g -XX:+UseG1GC}"
+CLIENT_JVM="${CLIENT_JVM:--Xms2g -Xmx3g -XX:+UseZGC}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --max-load) MAX_LOAD="$2"; shift 2 ;;

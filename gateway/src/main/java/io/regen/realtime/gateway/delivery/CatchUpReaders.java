@@ -106,6 +106,18 @@ final class CatchUpReaders implements AutoCloseable {
     }
   }
 
+  /**
+   * Fetches the topic's metadata once, so the broker connection and metadata are there before the
+   * first session needs them (after a restart, every client resumes at once).
+   */
+  static void warmUp(KafkaConsumer<String, byte[]> consumer, String topic) {
+    try {
+      consumer.partitionsFor(topic, Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      log.debug("Metadata warm-up of {} failed; the first read will fetch it", topic, e);
+    }
+  }
+
   private static boolean catchingUp(SessionState s) {
     Mode m = s.mode;
     return m == Mode.CATCHING_UP || m == Mode.BUFFERING;
@@ -122,6 +134,9 @@ final class CatchUpReaders implements AutoCloseable {
     final AtomicBoolean scheduled = new AtomicBoolean();
     final Map<String, List<SessionState>> byUser = new HashMap<>();
     int members;
+
+    /** Joined behind the reader's position during a pass: served by the next pass. */
+    final List<SessionState> deferred = new ArrayList<>();
 
     PartitionGroup(int partition) {
       this.partition = partition;
@@ -166,6 +181,7 @@ final class CatchUpReaders implements AutoCloseable {
 
     @Override
     public void run() {
+      warmUp(consumer, delivery.topic().name());
       try {
         while (delivery.running()) {
           PartitionGroup g;
@@ -190,6 +206,11 @@ final class CatchUpReaders implements AutoCloseable {
               g.remove(s);
               retryLater(s);
             }
+            for (SessionState s : g.deferred) {
+              s.inCatchUpGroup = false;
+              retryLater(s);
+            }
+            g.deferred.clear();
           } finally {
             release(g);
           }
@@ -208,7 +229,7 @@ final class CatchUpReaders implements AutoCloseable {
       if (!delivery.running()) {
         return;
       }
-      if (g.members > 0 || !g.incoming.isEmpty()) {
+      if (g.members > 0 || !g.deferred.isEmpty() || !g.incoming.isEmpty()) {
         ready.add(g);
         return;
       }
@@ -221,16 +242,33 @@ final class CatchUpReaders implements AutoCloseable {
     private void serve(PartitionGroup g) {
       TopicPartition tp = new TopicPartition(delivery.topic().name(), g.partition);
       consumer.assign(List.of(tp));
-      absorb(g);
+      promoteDeferred(g);
+      absorb(g, -1);
       if (g.members == 0) {
         return;
       }
       consumer.seek(tp, minStart(g));
+      if (log.isDebugEnabled()) {
+        log.debug(
+            "Catch-up pass on partition {}: {} sessions from offset {}",
+            g.partition,
+            g.members,
+            minStart(g));
+      }
       int scanned = 0;
       while (delivery.running()) {
         handOver(g);
-        if (g.members == 0 || scanned >= props.catchUpSlice()) {
-          return; // done, or let the other partitions waiting for a reader have a turn
+        if (g.members == 0) {
+          // This pass is over; the sessions that joined behind it get the next one.
+          promoteDeferred(g);
+          absorb(g, -1);
+          if (g.members == 0) {
+            return;
+          }
+          consumer.seek(tp, minStart(g));
+        }
+        if (scanned >= props.catchUpSlice()) {
+          return; // let the other partitions waiting for a reader have a turn
         }
         ConsumerRecords<String, byte[]> records;
         try {
@@ -261,12 +299,9 @@ final class CatchUpReaders implements AutoCloseable {
             }
           }
         }
-        if (absorb(g)) {
-          long from = minStart(g);
-          if (from < consumer.position(tp)) {
-            consumer.seek(tp, from); // a newcomer behind the reader: read that stretch again
-          }
-        }
+        // Newcomers at or ahead of the reader join this pass; those behind wait for the next one
+        // (seeking back for each of them would re-read the stretch once per reconnecting client).
+        absorb(g, consumer.position(tp));
       }
     }
 
@@ -343,6 +378,13 @@ final class CatchUpReaders implements AutoCloseable {
         return;
       }
       HandoverReply[] replies = delivery.requestHandover(due);
+      if (log.isDebugEnabled()) {
+        log.debug(
+            "Hand-over on partition {}: {} due, replies {}",
+            g.partition,
+            due.size(),
+            java.util.Arrays.toString(replies));
+      }
       for (int i = 0; i < replies.length; i++) {
         if (replies[i] != HandoverReply.CONTINUE) {
           g.remove(due.get(i));
@@ -350,18 +392,36 @@ final class CatchUpReaders implements AutoCloseable {
       }
     }
 
-    /** Moves newly submitted sessions into the group; true if any joined. */
-    private boolean absorb(PartitionGroup g) {
-      boolean joined = false;
+    /**
+     * Moves newly submitted sessions into the group: into the current pass if they start at or
+     * after {@code position} (any position when negative), else into the deferred list.
+     */
+    private void absorb(PartitionGroup g, long position) {
       SessionState s;
       while ((s = g.incoming.poll()) != null) {
         if (s.inCatchUpGroup || !catchingUp(s) || !s.session.isOpen() || tooSlow(s)) {
           continue;
         }
-        g.add(s);
-        joined = true;
+        if (position >= 0 && s.deliveredThrough + 1 < position) {
+          s.inCatchUpGroup = true;
+          g.deferred.add(s);
+        } else {
+          g.add(s);
+        }
       }
-      return joined;
+    }
+
+    /**
+     * Starts a pass for the deferred sessions (the caller seeks to the group's smallest cursor).
+     */
+    private void promoteDeferred(PartitionGroup g) {
+      for (SessionState s : g.deferred) {
+        s.inCatchUpGroup = false;
+        if (catchingUp(s) && s.session.isOpen()) {
+          g.add(s);
+        }
+      }
+      g.deferred.clear();
     }
 
     private long minStart(PartitionGroup g) {

@@ -28,6 +28,16 @@ public final class DeliveryMetrics {
         Timer.builder("delivery.latency")
             .description("Event occurredAt to frame offered to the session's outbound buffer")
             .publishPercentileHistogram()
+            // Exact buckets at the platform's latency targets (5 ms, 30 ms, 100 ms) and around.
+            .serviceLevelObjectives(
+                Duration.ofMillis(1),
+                Duration.ofMillis(2),
+                Duration.ofMillis(5),
+                Duration.ofMillis(10),
+                Duration.ofMillis(20),
+                Duration.ofMillis(30),
+                Duration.ofMillis(50),
+                Duration.ofMillis(100))
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);

@@ -44,8 +44,8 @@ public record DeliveryProperties(
   public DeliveryProperties {
     pollTimeout = orDefault(pollTimeout, Duration.ofMillis(10));
     fetchMaxWait = orDefault(fetchMaxWait, Duration.ofMillis(10));
-    catchUpReaders = catchUpReaders > 0 ? catchUpReaders : 2;
-    catchUpSlice = catchUpSlice > 0 ? catchUpSlice : 2_000;
+    catchUpReaders = catchUpReaders > 0 ? catchUpReaders : 4;
+    catchUpSlice = catchUpSlice > 0 ? catchUpSlice : 1_000;
     catchUpRetry = orDefault(catchUpRetry, Duration.ofMillis(50));
     slowMaxBehind = orDefault(slowMaxBehind, Duration.ofSeconds(30));
     slowMaxLag = slowMaxLag > 0 ? slowMaxLag : 1_000_000;

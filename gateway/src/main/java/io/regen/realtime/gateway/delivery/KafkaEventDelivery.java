@@ -247,6 +247,14 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
   // ---------------------------------------------------------------- dispatcher thread
 
   private void dispatchLoop() {
+    // Connections and metadata before the first subscribe needs them (a restarted gateway is
+    // asked to resume every client at once).
+    CatchUpReaders.warmUp(consumer, topic.name());
+    try {
+      partitionCount();
+    } catch (RuntimeException e) {
+      log.debug("Partition count warm-up failed; the first subscribe will retry", e);
+    }
     try {
       while (running) {
         try {
@@ -409,6 +417,15 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
       consumer.seek(ps.tp, s.liveEnd);
     }
     ps.sessions++;
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "Attached session {} of {} on partition {} at {} (dispatched through {})",
+          s.session.sessionId(),
+          s.userId,
+          s.partition,
+          s.deliveredThrough,
+          ps.dispatchedThrough);
+    }
     byUser.computeIfAbsent(s.userId, u -> new ArrayList<>(2)).add(s);
     s.attached = true;
     if (s.deliveredThrough >= ps.dispatchedThrough) {

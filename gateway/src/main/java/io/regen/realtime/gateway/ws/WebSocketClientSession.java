@@ -199,10 +199,11 @@ public final class WebSocketClientSession implements ClientSession {
 
   private void kick() {
     if (!kicked.get() && kicked.compareAndSet(false, true)) {
-      // Write on the offering thread: Jetty's sendText never blocks, and skipping the hand-off to
-      // the writer executor saves a thread wake-up per frame, which is where latency tails grow on
-      // a busy box. The iterating writer serialises concurrent kicks.
-      drain();
+      try {
+        writerExecutor.execute(this::drain);
+      } catch (RejectedExecutionException shuttingDown) {
+        kicked.set(false);
+      }
     }
   }
 

@@ -4,11 +4,11 @@ import io.regen.realtime.events.JobCompleted;
 import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobProgress;
 import io.regen.realtime.events.JobStarted;
+import io.regen.realtime.gateway.testapp.TestKafka;
 import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,12 +16,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** A real in-process KRaft broker for delivery ITs, with a producer of job events. */
@@ -34,25 +32,8 @@ final class DeliveryKafka implements AutoCloseable {
   private final KafkaProducer<String, JobEvent> producer;
 
   DeliveryKafka() {
-    broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
-    broker.afterPropertiesSet();
-    // EmbeddedKafka leaks this JVM-wide property; a later Spring test would use a dead broker.
-    System.clearProperty(EmbeddedKafkaKraftBroker.BROKER_LIST_PROPERTY);
-    System.clearProperty("spring.kafka.bootstrap-servers");
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    // A topic created a moment ago can answer NOT_LEADER once; the idempotent producer then
-    // sometimes wedges on OUT_OF_ORDER_SEQUENCE_NUMBER. One request in flight keeps order without
-    // it.
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-    producer =
-        new KafkaProducer<>(
-            p,
-            new StringSerializer(),
-            serdes.valueSerializer(io.regen.realtime.schemas.Topics.JOB_EVENTS));
+    broker = TestKafka.startBroker(PARTITIONS);
+    producer = TestKafka.orderedEventProducer(broker.getBrokersAsString(), registry, 1);
   }
 
   String bootstrap() {

@@ -4,13 +4,12 @@ import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobProgress;
 import io.regen.realtime.events.JobStarted;
 import io.regen.realtime.gateway.delivery.UserPartitioner;
+import io.regen.realtime.gateway.testapp.TestKafka;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
-import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,10 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -54,29 +51,12 @@ final class E2eKafka implements AutoCloseable {
 
   E2eKafka() {
     broker =
-        new EmbeddedKafkaKraftBroker(
-            1,
+        TestKafka.startBroker(
             PARTITIONS,
             Topics.JOB_EVENTS.name(),
             Topics.JOB_REQUESTS.name(),
             Topics.GATEWAY_SESSIONS.name());
-    broker.afterPropertiesSet();
-    // EmbeddedKafka leaks these JVM-wide; a later Spring context would talk to a dead broker.
-    System.clearProperty(EmbeddedKafkaKraftBroker.BROKER_LIST_PROPERTY);
-    System.clearProperty("spring.kafka.bootstrap-servers");
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    // One request in flight keeps each partition's order without the idempotent producer, which
-    // can wedge on OUT_OF_ORDER_SEQUENCE_NUMBER right after topic creation (see DeliveryKafka).
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-    producer =
-        new KafkaProducer<>(
-            p,
-            new StringSerializer(),
-            new RegistrySerdes(registry).valueSerializer(Topics.JOB_EVENTS));
+    producer = TestKafka.orderedEventProducer(broker.getBrokersAsString(), registry, 2);
     admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()));

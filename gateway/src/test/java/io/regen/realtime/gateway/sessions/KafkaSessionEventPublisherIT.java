@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.regen.realtime.events.SessionEvent;
 import io.regen.realtime.events.SessionKind;
+import io.regen.realtime.gateway.testapp.TestKafka;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
@@ -37,11 +38,7 @@ class KafkaSessionEventPublisherIT {
 
   @BeforeAll
   static void startBroker() {
-    broker = new EmbeddedKafkaKraftBroker(1, 3, Topics.GATEWAY_SESSIONS.name());
-    broker.afterPropertiesSet();
-    // EmbeddedKafka leaks these JVM-wide; a later Spring test would talk to a dead broker.
-    System.clearProperty(EmbeddedKafkaKraftBroker.BROKER_LIST_PROPERTY);
-    System.clearProperty("spring.kafka.bootstrap-servers");
+    broker = TestKafka.startBroker(3, Topics.GATEWAY_SESSIONS.name());
   }
 
   @AfterAll

@@ -16,15 +16,11 @@ public final class EmbeddedBroker {
   public static synchronized String bootstrapServers() {
     if (broker == null) {
       EmbeddedKafkaKraftBroker b =
-          new EmbeddedKafkaKraftBroker(
-              1,
+          TestKafka.startBroker(
               1,
               Topics.JOB_EVENTS.name(),
               Topics.JOB_REQUESTS.name(),
               Topics.GATEWAY_SESSIONS.name());
-      b.afterPropertiesSet();
-      System.clearProperty("spring.kafka.bootstrap-servers");
-      System.clearProperty("spring.embedded.kafka.brokers");
       Runtime.getRuntime().addShutdownHook(new Thread(b::destroy));
       broker = b;
     }

@@ -1,6 +1,7 @@
 package io.regen.realtime.query.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.regen.realtime.auth.BearerAuthenticator;
 import io.regen.realtime.auth.JwtSettings;
 import io.regen.realtime.auth.JwtVerifier;
 import io.regen.realtime.query.AnalyticsService;
@@ -10,7 +11,6 @@ import io.regen.realtime.query.internal.IqV2LocalStoreReader;
 import io.regen.realtime.query.internal.KafkaStoreLocator;
 import io.regen.realtime.query.internal.LocalStoreReader;
 import io.regen.realtime.query.web.AnalyticsController;
-import io.regen.realtime.query.web.BearerAuthenticator;
 import io.regen.realtime.query.web.InternalQueryController;
 import io.regen.realtime.query.web.JobQueryController;
 import io.regen.realtime.query.web.QueryExceptionHandler;
@@ -118,7 +118,9 @@ public class QueryAutoConfiguration {
     return new AnalyticsService(queries);
   }
 
+  // Conditional: the gateway, in the same application under `up`, needs the same one.
   @Bean
+  @ConditionalOnMissingBean
   BearerAuthenticator regenBearerAuthenticator(JwtVerifier verifier) {
     return new BearerAuthenticator(verifier);
   }

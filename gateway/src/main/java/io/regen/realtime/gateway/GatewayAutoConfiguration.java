@@ -11,6 +11,8 @@ import io.regen.realtime.gateway.delivery.DeliveryConfiguration;
 import io.regen.realtime.gateway.delivery.EventDelivery;
 import io.regen.realtime.gateway.delivery.JobReplay;
 import io.regen.realtime.gateway.http.BearerAuth;
+import io.regen.realtime.gateway.http.ClientAddresses;
+import io.regen.realtime.gateway.http.EdgeConfiguration;
 import io.regen.realtime.gateway.http.HttpAuthConfiguration;
 import io.regen.realtime.gateway.jobs.HttpJobOwnerLookup;
 import io.regen.realtime.gateway.jobs.JobCommands;
@@ -70,7 +72,8 @@ import tools.jackson.databind.json.JsonMapper;
   DeliveryConfiguration.class,
   PresenceConfiguration.class,
   SessionsConfiguration.class,
-  HttpAuthConfiguration.class
+  HttpAuthConfiguration.class,
+  EdgeConfiguration.class
 })
 public class GatewayAutoConfiguration {
   /** The gateway's own JSON mapper (not a bean: the application's mapper stays its own). */
@@ -210,13 +213,15 @@ public class GatewayAutoConfiguration {
       Environment env,
       SessionRegistry registry,
       JwtVerifier verifier,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      ClientAddresses addresses) {
     return new GatewayHandshakeInterceptor(
         new OriginPolicy(GatewayEnvironment.allowedOrigins(props, env)),
         registry,
         verifier,
         metrics,
-        props.maxConnectionsPerIp());
+        props.maxConnectionsPerIp(),
+        addresses);
   }
 
   @Bean

@@ -22,7 +22,6 @@ import io.regen.realtime.streams.StreamsSettings;
 import io.regen.realtime.streams.TopologySettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -60,14 +59,8 @@ public class QueryAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   JwtVerifier jwtVerifier(Environment env) {
-    String publicKey = env.getProperty("regen.jwt.public-key");
-    return new JwtVerifier(
-        new JwtSettings(
-            env.getProperty("regen.jwt.secret"),
-            publicKey == null || publicKey.isBlank() ? null : Path.of(publicKey),
-            env.getProperty("regen.jwt.issuer"),
-            env.getProperty("regen.jwt.audience"),
-            null));
+    // The same reader as the gateway's, so both honour the same clock skew and maximum lifetime.
+    return new JwtVerifier(JwtSettings.fromProperties(env::getProperty));
   }
 
   @Bean

@@ -13,8 +13,12 @@ import java.nio.file.Files;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import javax.crypto.SecretKey;
@@ -23,18 +27,42 @@ import javax.crypto.SecretKey;
  * Verifies JWTs: signature with the one configured algorithm (HS256 for a secret, RS256 or ES256
  * for a public key; {@code alg:none} and any other algorithm are refused), required {@code sub},
  * {@code exp}, {@code iss} and {@code aud}, {@code nbf} when present, all with the configured clock
- * skew. Thread-safe.
+ * skew; a lifetime ({@code exp} − {@code iat}, or {@code exp} − now without {@code iat}) of at most
+ * the configured maximum; no compressed payloads ({@code zip}); a {@code sub} of at most {@value
+ * #MAX_SUBJECT_CHARS} characters without control characters; tokens of at most {@value
+ * #MAX_TOKEN_CHARS} characters. Thread-safe.
  */
 public final class JwtVerifier {
+  /** Longest token accepted; longer ones are refused before any parsing. */
+  public static final int MAX_TOKEN_CHARS = 16 * 1024;
+
+  /** Longest {@code sub}: user ids end up in store keys, log lines and metrics. */
+  public static final int MAX_SUBJECT_CHARS = 256;
+
   private final JwtParser parser;
   private final String expectedAlgorithm;
+  private final Duration maxLifetime;
+  private final Duration clockSkew;
+  private final Clock clock;
 
   public JwtVerifier(JwtSettings settings) {
+    this(settings, Clock.systemUTC());
+  }
+
+  public JwtVerifier(JwtSettings settings, Clock clock) {
+    this.maxLifetime = settings.maxLifetime();
+    this.clockSkew = settings.clockSkew();
+    this.clock = clock;
     var builder =
         Jwts.parser()
+            .clock(() -> Date.from(clock.instant()))
             .requireIssuer(settings.issuer())
             .requireAudience(settings.audience())
-            .clockSkewSeconds(settings.clockSkew().toSeconds());
+            .clockSkewSeconds(settings.clockSkew().toSeconds())
+            // A compressed payload is a decompression bomb waiting to be parsed: no zip at all.
+            .zip()
+            .clear()
+            .and();
     if (settings.publicKeyFile() != null) {
       PublicKey key = readPublicKey(settings);
       expectedAlgorithm = key.getAlgorithm().equals("EC") ? "ES256" : "RS256";
@@ -50,34 +78,61 @@ public final class JwtVerifier {
   /**
    * The user a token speaks for.
    *
-   * @throws InvalidTokenException with a reason fit for a log line (never the token itself)
+   * @throws InvalidTokenException whose message is safe for the client and whose {@link
+   *     InvalidTokenException#reason() reason} is fit for a log line (never the token itself)
    */
   public AuthenticatedUser verify(String token) {
     if (token == null || token.isBlank()) {
-      throw new InvalidTokenException("missing token");
+      throw InvalidTokenException.missing();
+    }
+    if (token.length() > MAX_TOKEN_CHARS) {
+      throw InvalidTokenException.invalid("token longer than " + MAX_TOKEN_CHARS + " characters");
     }
     Jws<Claims> jws;
     try {
       jws = parser.parseSignedClaims(token.trim());
     } catch (ExpiredJwtException e) {
-      throw new InvalidTokenException("token expired", e);
+      throw InvalidTokenException.expired(e);
     } catch (JwtException | IllegalArgumentException e) {
-      throw new InvalidTokenException("invalid token: " + e.getMessage(), e);
+      throw InvalidTokenException.invalid(e.getMessage(), e);
     }
     String alg = jws.getHeader().getAlgorithm();
     if (!expectedAlgorithm.equals(alg)) {
-      throw new InvalidTokenException(
+      throw InvalidTokenException.invalid(
           "token algorithm " + alg + " is not the configured " + expectedAlgorithm);
     }
     Claims claims = jws.getPayload();
-    if (claims.getSubject() == null || claims.getSubject().isBlank()) {
-      throw new InvalidTokenException("token has no sub");
+    String subject = claims.getSubject();
+    if (subject == null || subject.isBlank()) {
+      throw InvalidTokenException.invalid("token has no sub");
+    }
+    if (subject.length() > MAX_SUBJECT_CHARS) {
+      throw InvalidTokenException.invalid("sub longer than " + MAX_SUBJECT_CHARS + " characters");
+    }
+    if (subject.chars().anyMatch(Character::isISOControl)) {
+      throw InvalidTokenException.invalid("sub contains control characters");
     }
     if (claims.getExpiration() == null) {
-      throw new InvalidTokenException("token has no exp");
+      throw InvalidTokenException.invalid("token has no exp");
     }
+    checkLifetime(claims);
     return new AuthenticatedUser(
-        claims.getSubject(), roles(claims.get("roles")), claims.getExpiration().toInstant());
+        subject, roles(claims.get("roles")), claims.getExpiration().toInstant());
+  }
+
+  private void checkLifetime(Claims claims) {
+    Instant now = clock.instant();
+    Instant expiresAt = claims.getExpiration().toInstant();
+    Instant issuedAt = claims.getIssuedAt() == null ? null : claims.getIssuedAt().toInstant();
+    if (issuedAt != null && issuedAt.isAfter(now.plus(clockSkew))) {
+      throw InvalidTokenException.invalid("token issued in the future (iat " + issuedAt + ")");
+    }
+    Instant from = issuedAt == null ? now : issuedAt;
+    Duration lifetime = Duration.between(from, expiresAt);
+    if (lifetime.compareTo(maxLifetime) > 0) {
+      throw InvalidTokenException.invalid(
+          "token lifetime " + lifetime + " exceeds the maximum " + maxLifetime);
+    }
   }
 
   private static Set<String> roles(Object claim) {

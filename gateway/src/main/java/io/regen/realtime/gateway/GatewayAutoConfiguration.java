@@ -9,6 +9,8 @@ import io.regen.realtime.gateway.auth.JwtSettingsResolver;
 import io.regen.realtime.gateway.auth.OriginPolicy;
 import io.regen.realtime.gateway.delivery.DeliveryConfiguration;
 import io.regen.realtime.gateway.http.BearerAuth;
+import io.regen.realtime.gateway.http.ClientAddresses;
+import io.regen.realtime.gateway.http.EdgeConfiguration;
 import io.regen.realtime.gateway.http.HttpAuthConfiguration;
 import io.regen.realtime.gateway.jobs.CachingJobDirectory;
 import io.regen.realtime.gateway.jobs.InMemoryJobDirectory;
@@ -69,7 +71,8 @@ import tools.jackson.databind.json.JsonMapper;
   PresenceConfiguration.class,
   SessionsConfiguration.class,
   HttpAuthConfiguration.class,
-  WebSocketConfiguration.class
+  WebSocketConfiguration.class,
+  EdgeConfiguration.class
 })
 public class GatewayAutoConfiguration {
   /** The gateway's own JSON mapper (not a bean: the application's mapper stays its own). */
@@ -176,13 +179,15 @@ public class GatewayAutoConfiguration {
       Environment env,
       SessionRegistry registry,
       JwtVerifier verifier,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      ClientAddresses addresses) {
     return new GatewayHandshakeInterceptor(
         new OriginPolicy(GatewayEnvironment.allowedOrigins(props, env)),
         registry,
         verifier,
         metrics,
-        props.maxConnectionsPerIp());
+        props.maxConnectionsPerIp(),
+        addresses);
   }
 
   @Bean

@@ -25,8 +25,14 @@ import org.apache.kafka.streams.KeyValue;
  */
 public final class AnalyticsService {
   private final QueryService queries;
+  private final int maxRangeEntries;
 
-  public AnalyticsService(QueryService queries) {
+  /**
+   * @param maxRangeEntries the per-partition limit of every scan: the owners' internal listener
+   *     refuses more
+   */
+  public AnalyticsService(QueryService queries, int maxRangeEntries) {
+    this.maxRangeEntries = maxRangeEntries;
     this.queries = Objects.requireNonNull(queries, "queries");
   }
 
@@ -114,7 +120,7 @@ public final class AnalyticsService {
             Stores.MODEL_LATENCY_HOURLY,
             StoreKeys.hourRangeFrom(from),
             StoreKeys.hourRangeTo(to),
-            Integer.MAX_VALUE,
+            maxRangeEntries,
             auth);
     for (KeyValue<String, ModelLatency> kv : entries) {
       String m = StoreKeys.dimensionOf(kv.key);
@@ -159,7 +165,7 @@ public final class AnalyticsService {
     for (StoreDef<String, Long> store :
         List.of(Stores.LATE_JOB_RECORDS, Stores.LATE_ACTIVITY_RECORDS)) {
       for (KeyValue<String, Long> kv :
-          queries.fanOutRange(store, "", StoreKeys.MAX_SUFFIX, Integer.MAX_VALUE, auth)) {
+          queries.fanOutRange(store, "", StoreKeys.MAX_SUFFIX, maxRangeEntries, auth)) {
         late.merge(kv.key, kv.value == null ? 0 : kv.value, Long::sum);
       }
     }
@@ -176,7 +182,7 @@ public final class AnalyticsService {
   private <V> List<KeyValue<String, V>> scanDays(
       StoreDef<String, V> store, String fromDay, String toDay, String auth) {
     return queries.fanOutRange(
-        store, StoreKeys.rangeFrom(fromDay), StoreKeys.rangeTo(toDay), Integer.MAX_VALUE, auth);
+        store, StoreKeys.rangeFrom(fromDay), StoreKeys.rangeTo(toDay), maxRangeEntries, auth);
   }
 
   private static <P, S> Map<String, S> summarizeEach(

@@ -55,6 +55,25 @@ final class Http {
     }
   }
 
+  /** A GET with extra headers (name, value, name, value, ...). */
+  Response get(int port, String pathAndQuery, String token, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
+            .timeout(Duration.ofSeconds(10))
+            .GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      return send(request.build());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private Response send(HttpRequest request) throws IOException {
     try {
       HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -9,7 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.regen.realtime.events.SessionKind;
+import io.regen.realtime.query.internal.ServiceCredential;
+import io.regen.realtime.query.runtime.InternalListener;
 import io.regen.realtime.schemas.LogPosition;
+import io.regen.realtime.streams.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -168,7 +171,75 @@ class QueryApiIT {
                     "/internal/query/distinct-users?from=" + today + "&to=" + today,
                     Http.token(ALICE))
                 .status())
-        .isEqualTo(403);
+        .as("the internal API is not served on the public port")
+        .isEqualTo(404);
+  }
+
+  @Test
+  void theInternalApiIsASeparateListenerThatNeedsTheServiceCredential() {
+    int internal = instance.context.getBean(InternalListener.class).port();
+    String credential = instance.context.getBean(ServiceCredential.class).value();
+    String job = "/internal/query/job?jobId=" + A1 + "&partition=" + a1First.partition();
+    String analyst = Http.analystToken("ana");
+    assertThat(internal).isPositive().isNotEqualTo(instance.port);
+
+    // the public port does not have it, whatever the token, and no encoding trick reaches it
+    assertThat(http.get(instance.port, job, analyst).status()).isEqualTo(404);
+    assertThat(
+            http.get(instance.port, "/%69nternal/query/job?jobId=x&partition=0", analyst).status())
+        .isEqualTo(404);
+    assertThat(http.get(instance.port, job, analyst, ServiceCredential.HEADER, credential).status())
+        .isEqualTo(404);
+    // on the internal listener an end-user token alone, or as the credential, is refused
+    Http.Response userOnly = http.get(internal, job, analyst);
+    assertThat(userOnly.status()).isEqualTo(401);
+    assertThat(userOnly.raw().body()).contains("service credential");
+    assertThat(http.get(internal, job, analyst, ServiceCredential.HEADER, analyst).status())
+        .isEqualTo(401);
+    assertThat(
+            http.get(internal, job, analyst, ServiceCredential.HEADER, "Bearer " + analyst)
+                .status())
+        .isEqualTo(401);
+    // with the credential it answers, and the public API is not served there
+    assertThat(
+            http.get(internal, job, Http.token(ALICE), ServiceCredential.HEADER, credential)
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            http.get(
+                    internal,
+                    "/api/job/" + A1 + "/state",
+                    Http.token(ALICE),
+                    ServiceCredential.HEADER,
+                    credential)
+                .status())
+        .isEqualTo(404);
+    // limits are capped
+    String range = "/internal/query/range?store=" + Stores.DAU_DAILY.name() + "&from=a&to=b&limit=";
+    assertThat(
+            http.get(internal, range + "100001", analyst, ServiceCredential.HEADER, credential)
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            http.get(internal, range + "10", analyst, ServiceCredential.HEADER, credential)
+                .status())
+        .isEqualTo(200);
+    String longKey = "k".repeat(2000);
+    assertThat(
+            http.get(
+                    internal,
+                    "/internal/query/range?store="
+                        + Stores.DAU_DAILY.name()
+                        + "&from="
+                        + longKey
+                        + "&to="
+                        + longKey
+                        + "&limit=1",
+                    analyst,
+                    ServiceCredential.HEADER,
+                    credential)
+                .status())
+        .isEqualTo(400);
   }
 
   @Test

@@ -48,7 +48,10 @@ class RoutingPartsTest {
     }
     var client =
         new HttpRemoteStoreClient(
-            Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofMillis(100));
+            Duration.ofMillis(300),
+            Duration.ofMillis(500),
+            Duration.ofMillis(100),
+            io.regen.realtime.query.internal.ServiceCredential.random());
     HostInfo dead = new HostInfo("localhost", port);
     assertThatThrownBy(() -> client.jobState(dead, "j", 0, false, null, "Bearer x"))
         .isInstanceOf(QueryUnavailableException.class)

@@ -4,6 +4,7 @@ import io.regen.realtime.auth.InvalidTokenException;
 import io.regen.realtime.auth.JwtVerifier;
 import io.regen.realtime.gateway.auth.AccessTokenQueryParameter;
 import io.regen.realtime.gateway.auth.OriginPolicy;
+import io.regen.realtime.gateway.http.ClientAddresses;
 import io.regen.realtime.gateway.metrics.GatewayMetrics;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ public final class GatewayHandshakeInterceptor implements HandshakeInterceptor {
   private final JwtVerifier verifier;
   private final GatewayMetrics metrics;
   private final int maxConnectionsPerAddress;
+  private final ClientAddresses addresses;
 
   public GatewayHandshakeInterceptor(
       OriginPolicy origins,
@@ -41,6 +43,18 @@ public final class GatewayHandshakeInterceptor implements HandshakeInterceptor {
       JwtVerifier verifier,
       GatewayMetrics metrics,
       int maxConnectionsPerAddress) {
+    this(origins, sessions, verifier, metrics, maxConnectionsPerAddress, ClientAddresses.direct());
+  }
+
+  /** With {@code addresses} deciding whose X-Forwarded-For counts (trusted proxies only). */
+  public GatewayHandshakeInterceptor(
+      OriginPolicy origins,
+      SessionRegistry sessions,
+      JwtVerifier verifier,
+      GatewayMetrics metrics,
+      int maxConnectionsPerAddress,
+      ClientAddresses addresses) {
+    this.addresses = addresses;
     this.origins = origins;
     this.sessions = sessions;
     this.verifier = verifier;
@@ -101,9 +115,9 @@ public final class GatewayHandshakeInterceptor implements HandshakeInterceptor {
     return AccessTokenQueryParameter.find(request.getURI().getRawQuery());
   }
 
-  private static String address(ServerHttpRequest request) {
+  private String address(ServerHttpRequest request) {
     if (request instanceof ServletServerHttpRequest servlet) {
-      return servlet.getServletRequest().getRemoteAddr();
+      return addresses.resolve(servlet.getServletRequest());
     }
     var remote = request.getRemoteAddress();
     return remote == null || remote.getAddress() == null

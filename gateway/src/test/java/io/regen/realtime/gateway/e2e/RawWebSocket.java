@@ -97,9 +97,16 @@ final class RawWebSocket implements AutoCloseable {
 
   /** Sends one masked text frame (clients must mask). */
   void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    sendFrame(true, Frame.TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Sends one masked frame exactly as given: a fragment ({@code fin} false), any opcode, any bytes
+   * (invalid UTF-8 in a text frame included).
+   */
+  void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-    frame.write(0x80 | Frame.TEXT);
+    frame.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else if (payload.length < 65_536) {

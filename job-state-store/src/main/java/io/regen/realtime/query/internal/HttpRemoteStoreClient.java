@@ -36,14 +36,20 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient {
   private final JsonMapper json;
   private final Duration requestTimeout;
   private final Duration positionWait;
+  private final ServiceCredential credential;
 
   /**
    * @param connectTimeout how long to wait for a TCP connection to an owner
    * @param requestTimeout how long a remote read may take (a read-your-writes wait is added)
    * @param positionWait the owners' read-your-writes wait, added to the timeout of such reads
+   * @param credential presented on every call (the owners' internal listener requires it)
    */
   public HttpRemoteStoreClient(
-      Duration connectTimeout, Duration requestTimeout, Duration positionWait) {
+      Duration connectTimeout,
+      Duration requestTimeout,
+      Duration positionWait,
+      ServiceCredential credential) {
+    this.credential = Objects.requireNonNull(credential, "credential");
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -122,6 +128,7 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient {
         HttpRequest.newBuilder(URI.create(uri.toString()))
             .timeout(timeout)
             .header("Accept", "application/json")
+            .header(ServiceCredential.HEADER, credential.value())
             .GET();
     if (authorization != null) {
       request.header("Authorization", authorization);

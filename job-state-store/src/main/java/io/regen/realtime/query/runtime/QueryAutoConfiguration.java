@@ -10,6 +10,7 @@ import io.regen.realtime.query.internal.HttpRemoteStoreClient;
 import io.regen.realtime.query.internal.IqV2LocalStoreReader;
 import io.regen.realtime.query.internal.KafkaStoreLocator;
 import io.regen.realtime.query.internal.LocalStoreReader;
+import io.regen.realtime.query.internal.ServiceCredential;
 import io.regen.realtime.query.web.AnalyticsController;
 import io.regen.realtime.query.web.InternalQueryController;
 import io.regen.realtime.query.web.JobQueryController;
@@ -22,7 +23,6 @@ import io.regen.realtime.streams.StreamsSettings;
 import io.regen.realtime.streams.TopologySettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,13 +30,16 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
  * The streams role: runs Kafka Streams over the processors' topology in this application and serves
- * the query API ({@code /api/job/**}, {@code /api/users/**}, {@code /api/analytics/**}, the
- * instance-to-instance {@code /internal/query/**}) on the application's HTTP port, plus health
+ * the query API ({@code /api/job/**}, {@code /api/users/**}, {@code /api/analytics/**}) on the
+ * application's HTTP port, the instance-to-instance {@code /internal/query/**} on a separate
+ * listener with a service credential ({@link InternalListener}, {@link InternalQueryGuard}), health
  * ({@code streams}) and metrics. Enabled by {@code regen.streams.enabled=true}; needs {@code
  * regen.kafka.bootstrap-servers}, {@code regen.schema-registry.url} (unless a {@link
  * SchemaRegistryClient} bean exists) and {@code regen.jwt.*} (unless a {@link JwtVerifier} bean
@@ -46,6 +49,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(name = "regen.streams.enabled", havingValue = "true")
 @EnableConfigurationProperties(StreamsProperties.class)
 public class QueryAutoConfiguration {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(QueryAutoConfiguration.class);
 
   @Bean
   @ConditionalOnMissingBean
@@ -60,14 +65,8 @@ public class QueryAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   JwtVerifier jwtVerifier(Environment env) {
-    String publicKey = env.getProperty("regen.jwt.public-key");
-    return new JwtVerifier(
-        new JwtSettings(
-            env.getProperty("regen.jwt.secret"),
-            publicKey == null || publicKey.isBlank() ? null : Path.of(publicKey),
-            env.getProperty("regen.jwt.issuer"),
-            env.getProperty("regen.jwt.audience"),
-            null));
+    // The same reader as the gateway's, so both honour the same clock skew and maximum lifetime.
+    return new JwtVerifier(JwtSettings.fromProperties(env::getProperty));
   }
 
   @Bean
@@ -91,9 +90,45 @@ public class QueryAutoConfiguration {
 
   @Bean
   StreamsStarter regenStreamsStarter(
-      StreamsRuntime runtime, StreamsProperties properties, Environment env) {
+      StreamsRuntime runtime,
+      StreamsProperties properties,
+      Environment env,
+      InternalListener internal) {
     return new StreamsStarter(
-        runtime, properties, env.getProperty("server.port", Integer.class, 8082));
+        runtime, properties, env.getProperty("server.port", Integer.class, 8082), internal);
+  }
+
+  @Bean
+  static InternalListener regenInternalQueryListener(Environment env) {
+    // Static and read from the environment: web server customizers exist before properties bind.
+    return new InternalListener(
+        env.getProperty("regen.streams.internal-address", "127.0.0.1"),
+        env.getProperty("regen.streams.internal-port", Integer.class, 0));
+  }
+
+  @Bean
+  ServiceCredential regenServiceCredential(StreamsProperties properties, Environment env) {
+    if (properties.internalSecret() != null) {
+      return new ServiceCredential(properties.internalSecret());
+    }
+    JwtSettings jwt = JwtSettings.fromProperties(env::getProperty);
+    if (jwt.secret() != null) {
+      return ServiceCredential.derivedFrom(jwt.secret());
+    }
+    log.warn(
+        "regen.streams.internal-secret is not set and JWT verification uses a public key: this"
+            + " instance uses a random internal credential, other instances cannot query it");
+    return ServiceCredential.random();
+  }
+
+  @Bean
+  FilterRegistrationBean<InternalQueryGuard> regenInternalQueryGuard(
+      InternalListener listener, ServiceCredential credential) {
+    FilterRegistrationBean<InternalQueryGuard> registration =
+        new FilterRegistrationBean<>(new InternalQueryGuard(listener, credential));
+    registration.addUrlPatterns("/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
   }
 
   @Bean
@@ -103,19 +138,25 @@ public class QueryAutoConfiguration {
 
   @Bean
   QueryService regenQueryService(
-      StreamsRuntime runtime, LocalStoreReader local, StreamsProperties properties) {
+      StreamsRuntime runtime,
+      LocalStoreReader local,
+      StreamsProperties properties,
+      ServiceCredential credential) {
     KafkaStoreLocator locator =
         new KafkaStoreLocator(
             runtime::streams, runtime::self, runtime.applicationId(), runtime.topology());
     HttpRemoteStoreClient remote =
         new HttpRemoteStoreClient(
-            properties.connectTimeout(), properties.queryTimeout(), properties.minPositionWait());
+            properties.connectTimeout(),
+            properties.queryTimeout(),
+            properties.minPositionWait(),
+            credential);
     return new QueryService(runtime::state, locator, local, remote, properties.minPositionWait());
   }
 
   @Bean
-  AnalyticsService regenAnalyticsService(QueryService queries) {
-    return new AnalyticsService(queries);
+  AnalyticsService regenAnalyticsService(QueryService queries, StreamsProperties properties) {
+    return new AnalyticsService(queries, properties.maxRangeEntries());
   }
 
   // Conditional: the gateway, in the same application under `up`, needs the same one.
@@ -139,8 +180,8 @@ public class QueryAutoConfiguration {
 
   @Bean
   InternalQueryController regenInternalQueryController(
-      QueryService queries, BearerAuthenticator auth) {
-    return new InternalQueryController(queries, auth);
+      QueryService queries, BearerAuthenticator auth, StreamsProperties properties) {
+    return new InternalQueryController(queries, auth, properties.maxRangeEntries());
   }
 
   @Bean

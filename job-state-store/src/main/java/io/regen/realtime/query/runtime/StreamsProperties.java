@@ -34,6 +34,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxPageSize largest page of a job listing
  * @param metricsRefresh how often the store-derived metrics are re-read
  * @param extra further Streams/client properties, applied last
+ * @param internalAddress bind address of the instance-to-instance listener (default {@code
+ *     127.0.0.1}; {@code 0.0.0.0} when instances run on several hosts)
+ * @param internalPort its port (default 0: any free port; it is advertised as {@code
+ *     application.server} either way)
+ * @param internalSecret the service credential instances present to each other (at least 32
+ *     characters); default: derived from the HS256 JWT secret, or random per process with a
+ *     public-key JWT setup (then set it for more than one instance)
+ * @param maxRangeEntries most entries one range read may return per partition
  */
 @ConfigurationProperties("regen.streams")
 public record StreamsProperties(
@@ -57,7 +65,14 @@ public record StreamsProperties(
     Integer maxRangeDays,
     Integer maxPageSize,
     Duration metricsRefresh,
-    Map<String, String> extra) {
+    Map<String, String> extra,
+    String internalAddress,
+    Integer internalPort,
+    String internalSecret,
+    Integer maxRangeEntries) {
+
+  /** Default of {@link #maxRangeEntries}: far above any analytics range of a year. */
+  public static final int DEFAULT_MAX_RANGE_ENTRIES = 100_000;
 
   public StreamsProperties {
     applicationId = blank(applicationId) ? StreamsSettings.DEFAULT_APPLICATION_ID : applicationId;
@@ -78,13 +93,20 @@ public record StreamsProperties(
     maxPageSize = maxPageSize == null ? 100 : maxPageSize;
     metricsRefresh = metricsRefresh == null ? Duration.ofSeconds(10) : metricsRefresh;
     extra = extra == null ? Map.of() : Map.copyOf(extra);
+    internalAddress = blank(internalAddress) ? "127.0.0.1" : internalAddress;
+    internalPort = internalPort == null || internalPort < 0 ? 0 : internalPort;
+    internalSecret = blank(internalSecret) ? null : internalSecret;
+    maxRangeEntries =
+        maxRangeEntries == null || maxRangeEntries < 1
+            ? DEFAULT_MAX_RANGE_ENTRIES
+            : maxRangeEntries;
   }
 
   /** Properties with every default (for tests and tools). */
   public static StreamsProperties defaults() {
     return new StreamsProperties(
         true, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The processors' settings for this instance. */

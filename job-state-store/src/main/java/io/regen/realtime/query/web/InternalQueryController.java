@@ -32,12 +32,21 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class InternalQueryController {
+  /** Longest range bound accepted (store keys are a few hundred characters at most). */
+  static final int MAX_KEY_LENGTH = 1024;
+
   private final QueryService queries;
   private final BearerAuthenticator auth;
+  private final int maxRangeEntries;
 
-  public InternalQueryController(QueryService queries, BearerAuthenticator auth) {
+  /**
+   * @param maxRangeEntries largest {@code limit} of a range read (per partition)
+   */
+  public InternalQueryController(
+      QueryService queries, BearerAuthenticator auth, int maxRangeEntries) {
     this.queries = queries;
     this.auth = auth;
+    this.maxRangeEntries = maxRangeEntries;
   }
 
   @GetMapping(HttpRemoteStoreClient.JOB_PATH)
@@ -81,9 +90,13 @@ public class InternalQueryController {
     StoreDef<String, Object> def =
         QueryStores.stringKeyed(store)
             .orElseThrow(() -> ApiException.badRequest("No range-queryable store " + store));
-    if (limit < 1) {
-      throw ApiException.badRequest("limit must be >= 1");
+    if (limit < 1 || limit > maxRangeEntries) {
+      throw ApiException.badRequest("limit must be between 1 and " + maxRangeEntries);
     }
+    if (from.length() > MAX_KEY_LENGTH || to.length() > MAX_KEY_LENGTH) {
+      throw ApiException.badRequest("range bounds are longer than " + MAX_KEY_LENGTH);
+    }
+
     if (def.name().equals(Stores.JOBS_BY_USER.name())) {
       String owner = ownerOfRange(from, to);
       AccessRules.requireReaderOf(user, owner);

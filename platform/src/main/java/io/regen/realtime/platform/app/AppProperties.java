@@ -47,6 +47,12 @@ public final class AppProperties {
 
   public static final String ACTUATOR_ENDPOINTS = "health,info,prometheus,metrics";
 
+  /** The management listener is this far above the HTTP port unless set. */
+  public static final int MANAGEMENT_PORT_OFFSET = 1000;
+
+  /** Metrics and the full actuator listen on loopback only unless an operator says otherwise. */
+  public static final String DEFAULT_MANAGEMENT_ADDRESS = "127.0.0.1";
+
   private AppProperties() {}
 
   public static Map<String, Object> of(Mode mode, RegenEnvironment env, Endpoints endpoints) {
@@ -67,8 +73,19 @@ public final class AppProperties {
     p.put("regen.gateway.enabled", mode.gateway);
     p.put("regen.streams.enabled", mode.streams);
     p.put("management.endpoints.web.exposure.include", ACTUATOR_ENDPOINTS);
+    // Metrics name users, jobs and internals: a separate listener (MANAGEMENT_SERVER_PORT,
+    // MANAGEMENT_SERVER_ADDRESS); only /actuator/health stays on the public port (PublicHealth).
+    p.put("management.server.port", managementPort(endpoints.httpPort()));
+    p.put("management.server.address", DEFAULT_MANAGEMENT_ADDRESS);
     p.put("management.endpoint.health.show-components", "always");
     p.put("spring.application.name", "regen-" + mode.name().toLowerCase());
     return p;
+  }
+
+  /** The default management port for an HTTP port: {@value #MANAGEMENT_PORT_OFFSET} above it. */
+  public static int managementPort(int httpPort) {
+    return httpPort + MANAGEMENT_PORT_OFFSET <= 65535
+        ? httpPort + MANAGEMENT_PORT_OFFSET
+        : httpPort - MANAGEMENT_PORT_OFFSET;
   }
 }

@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
 
 /**
  * The one Spring Boot application of the platform. It scans nothing: the gateway and the query API
@@ -15,6 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
+@Import(PublicHealth.class)
 public class PlatformApplication {
 
   /**

@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.UUID;
 
 /**
  * The HS256 secret used when {@code JWT_SECRET} is not set: random, generated once, kept in the
@@ -34,14 +36,7 @@ public final class DevSecret {
       byte[] random = new byte[RANDOM_BYTES];
       new SecureRandom().nextBytes(random);
       String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-      try {
-        Files.writeString(
-            file, secret + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
-      } catch (FileAlreadyExistsException raced) {
-        return read(file); // another process created it first: use theirs
-      }
-      restrictToOwner(file);
-      return secret;
+      return publish(file, secret);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read or create the dev JWT secret in " + file, e);
     }
@@ -55,6 +50,42 @@ public final class DevSecret {
     return env.get(RegenEnvironment.JWT_SECRET).orElseGet(() -> loadOrCreate(env.dataDir()));
   }
 
+  /**
+   * Writes the secret to a temporary file that is owner-only from its creation (never a moment
+   * readable by others, never half-written), then links it in place atomically; a process that
+   * linked first wins and its secret is used.
+   */
+  private static String publish(Path file, String secret) throws IOException {
+    Path temp = createOwnerOnly(file.resolveSibling(FILE_NAME + "." + UUID.randomUUID() + ".tmp"));
+    try {
+      Files.writeString(temp, secret + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+      try {
+        Files.createLink(file, temp);
+      } catch (FileAlreadyExistsException raced) {
+        return read(file); // another process created it first: use theirs
+      } catch (UnsupportedOperationException noHardLinks) {
+        try {
+          Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException raced) {
+          return read(file);
+        }
+      }
+      return secret;
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static Path createOwnerOnly(Path path) throws IOException {
+    try {
+      return Files.createFile(
+          path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      // Non-POSIX file systems keep their default permissions.
+      return Files.createFile(path);
+    }
+  }
+
   private static String read(Path file) throws IOException {
     String secret = Files.readString(file, StandardCharsets.UTF_8).trim();
     if (secret.getBytes(StandardCharsets.UTF_8).length < JwtSettings.MIN_SECRET_BYTES) {
@@ -62,13 +93,5 @@ public final class DevSecret {
           file + " holds a secret shorter than " + JwtSettings.MIN_SECRET_BYTES + " bytes");
     }
     return secret;
-  }
-
-  private static void restrictToOwner(Path file) throws IOException {
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException notPosix) {
-      // Non-POSIX file systems keep their default permissions.
-    }
   }
 }

@@ -134,7 +134,11 @@ public final class UpRole implements Role {
     ConfigurableApplicationContext app =
         shutdown.add("HTTP application", SpringApp.start(properties, health));
     Console.line(
-        "HTTP on http://localhost:%d (WebSocket /ws, REST /api, /actuator)", settings.httpPort());
+        "HTTP on http://localhost:%d (WebSocket /ws, REST /api, /actuator/health); metrics on"
+            + " http://%s:%s/actuator/prometheus",
+        settings.httpPort(),
+        app.getEnvironment().getProperty("management.server.address"),
+        app.getEnvironment().getProperty("management.server.port"));
 
     HttpSchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registryUrl);
     for (String type : WORKER_TYPES) {

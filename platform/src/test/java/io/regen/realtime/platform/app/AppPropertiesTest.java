@@ -25,6 +25,8 @@ class AppPropertiesTest {
         .containsEntry("regen.streams.enabled", true)
         .containsEntry(
             "management.endpoints.web.exposure.include", "health,info,prometheus,metrics")
+        .containsEntry("management.server.port", 9080)
+        .containsEntry("management.server.address", "127.0.0.1")
         .doesNotContainKeys("regen.redis.url", "regen.jwt.issuer", "regen.jwt.public-key");
   }
 

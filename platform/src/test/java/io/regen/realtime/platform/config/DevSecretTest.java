@@ -49,6 +49,41 @@ class DevSecretTest {
   }
 
   @Test
+  void concurrentFirstStartsAgreeOnOneCompleteOwnerOnlySecretAndLeaveNoTemporaryFiles()
+      throws Exception {
+    Path dataDir = dir.resolve("race");
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return DevSecret.loadOrCreate(dataDir);
+                }));
+      }
+      start.countDown();
+      java.util.Set<String> secrets = new java.util.HashSet<>();
+      for (var result : results) {
+        secrets.add(result.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(secrets).hasSize(1);
+      Path file = dataDir.resolve(DevSecret.FILE_NAME);
+      assertThat(Files.readString(file).trim()).isEqualTo(secrets.iterator().next());
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-------");
+      try (var files = Files.list(dataDir)) {
+        assertThat(files.map(p -> p.getFileName().toString())).containsExactly(DevSecret.FILE_NAME);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aTruncatedSecretFileIsRefused() throws Exception {
     Files.writeString(dir.resolve(DevSecret.FILE_NAME), "short\n");
     assertThatThrownBy(() -> DevSecret.loadOrCreate(dir))

@@ -58,6 +58,7 @@ class UpSmokeIT {
   private final int registryPort = FreePorts.next();
   private final int kafkaPort = FreePorts.next();
   private final int controllerPort = FreePorts.next();
+  private final int managementPort = FreePorts.next();
   private final String bootstrap = "localhost:" + kafkaPort;
   private final String registryUrl = "http://localhost:" + registryPort;
   private final String jobId = "smoke-" + UUID.randomUUID();
@@ -75,6 +76,18 @@ class UpSmokeIT {
       assertThat(get("/actuator/health", null).body())
           .as("health covers what up started")
           .contains("\"kafkaBroker\"", "\"schemaRegistry\"", "\"workers\"");
+      assertThat(get("/actuator/prometheus", null).statusCode())
+          .as("metrics are not on the public port")
+          .isEqualTo(404);
+      HttpResponse<String> metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).as("metrics on the management port").isEqualTo(200);
+      assertThat(metrics.body()).contains("jvm_");
 
       String token = token();
       try (WsClient ws = authenticatedClient(token)) {
@@ -196,6 +209,7 @@ class UpSmokeIT {
         "SCHEMA_REGISTRY_PORT", Integer.toString(registryPort),
         "KAFKA_PORT", Integer.toString(kafkaPort),
         "KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort),
+        "MANAGEMENT_SERVER_PORT", Integer.toString(managementPort),
         "REGEN_DATA_DIR", dataDir.toString(),
         "TOPIC_PARTITIONS", "3");
   }

@@ -1,0 +1,46 @@
+package io.regen.realtime.gateway.http;
+
+import io.regen.realtime.gateway.limits.UserRateLimiter;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+
+/**
+ * The gateway's HTTP edge ({@link EdgeProperties}): the request body cap in Jetty, the REST filter
+ * (no token in URLs, authentication before the body, per-user rate) on {@code /api/*}, and the
+ * trusted-proxy aware {@link ClientAddresses}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(EdgeProperties.class)
+@Import(HttpAuthConfiguration.class)
+public class EdgeConfiguration {
+
+  @Bean
+  public static RequestBodyLimitJettyCustomizer gatewayRequestBodyLimit(
+      org.springframework.core.env.Environment env) {
+    // Static and read from the environment: web server customizers are created before the
+    // configuration properties binding of this configuration is available.
+    Integer max = env.getProperty("regen.gateway.edge.max-request-body-bytes", Integer.class);
+    return new RequestBodyLimitJettyCustomizer(
+        max == null || max <= 0 ? EdgeProperties.DEFAULT_MAX_REQUEST_BODY_BYTES : max);
+  }
+
+  @Bean
+  public ClientAddresses gatewayClientAddresses(EdgeProperties props) {
+    return new ClientAddresses(props.trustedProxies());
+  }
+
+  @Bean
+  public FilterRegistrationBean<RestEdgeFilter> gatewayRestEdgeFilter(
+      BearerAuth auth, EdgeProperties props) {
+    FilterRegistrationBean<RestEdgeFilter> registration =
+        new FilterRegistrationBean<>(
+            new RestEdgeFilter(auth, new UserRateLimiter(props.restRequestsPerMinute())));
+    registration.addUrlPatterns("/api/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+    return registration;
+  }
+}

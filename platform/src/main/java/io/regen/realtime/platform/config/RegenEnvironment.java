@@ -47,6 +47,11 @@ public final class RegenEnvironment {
     return new RegenEnvironment(System.getenv());
   }
 
+  /** Every variable, for settings parsed by the libraries themselves. */
+  public Map<String, String> asMap() {
+    return env;
+  }
+
   /** The value of {@code name}, empty when unset or blank. */
   public Optional<String> get(String name) {
     String value = env.get(name);

@@ -3,6 +3,7 @@ package io.regen.realtime.platform.roles;
 import io.regen.realtime.platform.cli.CommandLine;
 import io.regen.realtime.platform.config.RegenEnvironment;
 import io.regen.realtime.platform.lifecycle.ShutdownSequence;
+import io.regen.realtime.registry.RegistryServerOptions;
 import io.regen.realtime.registry.SchemaRegistryServer;
 import java.io.PrintStream;
 import java.util.Set;
@@ -16,7 +17,8 @@ public final class RegistryRole implements Role {
 
   @Override
   public String usage() {
-    return "[--port P]   (KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_PORT)";
+    return "[--port P]   (KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_PORT,"
+        + " SCHEMA_REGISTRY_BIND_ADDRESS, SCHEMA_REGISTRY_USERS_FILE)";
   }
 
   @Override
@@ -38,7 +40,13 @@ public final class RegistryRole implements Role {
     String bootstrap = bootstrapServers(env);
     ShutdownSequence shutdown = new ShutdownSequence().installHooks();
     SchemaRegistryServer registry =
-        shutdown.add("schema registry", new SchemaRegistryServer(bootstrap, port));
+        shutdown.add(
+            "schema registry",
+            new SchemaRegistryServer(
+                bootstrap,
+                // The role is deployed to be reached from other hosts; up binds loopback.
+                RegistryServerOptions.fromEnvironment(
+                    env.asMap(), port, RegistryServerOptions.ALL_INTERFACES)));
     registry.start();
     Console.line("schema registry on %s (Kafka %s)", registry.url(), bootstrap);
     Console.line("ready in %.1f s (Ctrl-C or SIGTERM stops it)", Console.secondsSinceJvmStart());

@@ -83,6 +83,7 @@ public final class UpRole implements Role {
       EmbeddedKraftBroker broker =
           shutdown.add("Kafka broker", new EmbeddedKraftBroker(settings.embeddedBroker()));
       broker.start().awaitReady(BROKER_READY_TIMEOUT);
+      broker.applyRoleAcls(BROKER_READY_TIMEOUT);
       bootstrap = broker.bootstrapServers();
       health.put(
           "kafkaBrokerHealthIndicator",

@@ -2,6 +2,7 @@ package io.regen.realtime.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
 import io.regen.realtime.schemas.registry.RegistryClientSettings;
@@ -287,7 +288,7 @@ class RegistryEdgeIT {
     SchemaRegistryServer server =
         start(
             RegistryLimits.DEFAULT
-                .withBodyDeadline(Duration.ofSeconds(3))
+                .withBodyDeadline(Duration.ofSeconds(8))
                 .withMaxConcurrentUploads(2));
     int id =
         call(server, "POST", "/subjects/t/versions", schemaBody(record("T")), null)
@@ -300,14 +301,28 @@ class RegistryEdgeIT {
         slow.head("POST", "/subjects/t/versions", "Content-Length: 1000\r\n")
             .send("{\"sch".getBytes(StandardCharsets.US_ASCII));
       }
-      // Both upload slots are taken by clients that never finish. Another upload is refused at
-      // once; lookups do not wait for either.
-      try (RawHttp third = new RawHttp(server.port())) {
-        assertError(
-            third.head("POST", "/subjects/t/versions", "Content-Length: 10\r\n").answer(),
-            503,
-            50301);
-      }
+      // Both upload slots are taken, once the server has read both requests' headers, by clients
+      // that never finish: a complete upload is then refused at once, and lookups do not wait.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  call(
+                              server,
+                              "POST",
+                              "/compatibility/subjects/t/versions/latest",
+                              schemaBody(record("T")),
+                              null)
+                          .status()
+                      == 503);
+      Reply refused =
+          call(
+              server,
+              "POST",
+              "/compatibility/subjects/t/versions/latest",
+              schemaBody(record("T")),
+              null);
+      assertError(refused, 503, 50301);
       assertThat(call(server, "GET", "/schemas/ids/" + id, null, null).status()).isEqualTo(200);
       assertThat(call(server, "GET", "/subjects/t/versions/latest", null, null).status())
           .isEqualTo(200);
@@ -331,7 +346,7 @@ class RegistryEdgeIT {
     System.setErr(new PrintStream(new TeeStream(originalErr, captured), true));
     try {
       try (RawHttp raw = new RawHttp(server.port())) {
-        assertThat(raw.head("GET", "/subjects/%zz/versions", "").answer().status()).isEqualTo(400);
+        assertError(raw.head("GET", "/subjects/%zz/versions", "").answer(), 400, 400);
       }
       try (RawHttp raw = new RawHttp(server.port())) {
         assertError(raw.head("GET", "/subjects?deleted=%zz", "").answer(), 400, 400);

@@ -38,17 +38,20 @@ public final class RegistryRole implements Role {
                     RegenEnvironment.SCHEMA_REGISTRY_PORT,
                     RegenEnvironment.DEFAULT_SCHEMA_REGISTRY_PORT));
     String bootstrap = bootstrapServers(env);
+    // The role is deployed to be reached from other hosts; up binds loopback.
+    RegistryServerOptions options =
+        RegistryServerOptions.fromEnvironment(
+            env.asMap(), port, RegistryServerOptions.ALL_INTERFACES);
     ShutdownSequence shutdown = new ShutdownSequence().installHooks();
     SchemaRegistryServer registry =
-        shutdown.add(
-            "schema registry",
-            new SchemaRegistryServer(
-                bootstrap,
-                // The role is deployed to be reached from other hosts; up binds loopback.
-                RegistryServerOptions.fromEnvironment(
-                    env.asMap(), port, RegistryServerOptions.ALL_INTERFACES)));
+        shutdown.add("schema registry", new SchemaRegistryServer(bootstrap, options));
     registry.start();
-    Console.line("schema registry on %s (Kafka %s)", registry.url(), bootstrap);
+    Console.line(
+        "schema registry on %s:%d (Kafka %s, Basic auth %s)",
+        options.bindAddress(),
+        registry.port(),
+        bootstrap,
+        options.users().enabled() ? "on" : "off: set " + RegistryServerOptions.USERS_FILE_ENV);
     Console.line("ready in %.1f s (Ctrl-C or SIGTERM stops it)", Console.secondsSinceJvmStart());
     shutdown.awaitClosed();
     return 0;

@@ -53,6 +53,24 @@ public record UpSettings(
         BrokerSecurity.NONE);
   }
 
+  /**
+   * The in-process clients of {@code up} log in with the standard client settings; without them a
+   * secured embedded broker would refuse every one of them after a wait. Refused at start instead.
+   */
+  private static BrokerSecurity brokerSecurity(RegenEnvironment env) {
+    BrokerSecurity security = BrokerOptions.security(env.get(KAFKA_SASL_USERS_FILE).orElse(null));
+    if (security.enabled()
+        && env.get("REGEN_KAFKA_PROPERTIES").isEmpty()
+        && env.get("KAFKA_SASL_JAAS_CONFIG").isEmpty()) {
+      throw new IllegalArgumentException(
+          KAFKA_SASL_USERS_FILE
+              + " secures the embedded broker, but up's own clients have no credential: set"
+              + " REGEN_KAFKA_PROPERTIES (or KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT,"
+              + " KAFKA_SASL_MECHANISM=SCRAM-SHA-512, KAFKA_SASL_JAAS_CONFIG) with the admin user");
+    }
+    return security;
+  }
+
   public static UpSettings from(RegenEnvironment env) {
     int kafkaPort = env.port(KAFKA_PORT, DEFAULT_KAFKA_PORT);
     int controllerPort =
@@ -66,7 +84,7 @@ public record UpSettings(
         env.get(KAFKA_BOOTSTRAP_SERVERS),
         env.get(SCHEMA_REGISTRY_URL),
         env.positiveInt(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS),
-        BrokerOptions.security(env.get(KAFKA_SASL_USERS_FILE).orElse(null)));
+        env.get(KAFKA_BOOTSTRAP_SERVERS).isPresent() ? BrokerSecurity.NONE : brokerSecurity(env));
   }
 
   /** The embedded single-node broker: node 1, data in {@code <dataDir>/kafka}. */

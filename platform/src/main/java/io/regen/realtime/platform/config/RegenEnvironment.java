@@ -18,6 +18,7 @@ public final class RegenEnvironment {
   public static final String KAFKA_HOST = "KAFKA_HOST";
   public static final String KAFKA_QUORUM_VOTERS = "KAFKA_QUORUM_VOTERS";
   public static final String KAFKA_CLUSTER_ID = "KAFKA_CLUSTER_ID";
+  public static final String KAFKA_SASL_USERS_FILE = "KAFKA_SASL_USERS_FILE";
   public static final String REGEN_DATA_DIR = "REGEN_DATA_DIR";
   public static final String JWT_SECRET = "JWT_SECRET";
   public static final String JWT_PUBLIC_KEY = "JWT_PUBLIC_KEY";
@@ -45,6 +46,11 @@ public final class RegenEnvironment {
 
   public static RegenEnvironment system() {
     return new RegenEnvironment(System.getenv());
+  }
+
+  /** Every variable, for settings parsed by the libraries themselves. */
+  public Map<String, String> asMap() {
+    return env;
   }
 
   /** The value of {@code name}, empty when unset or blank. */

@@ -9,6 +9,7 @@ import io.regen.realtime.platform.config.UpSettings;
 import io.regen.realtime.platform.kafka.EmbeddedKraftBroker;
 import io.regen.realtime.platform.kafka.TopicProvisioner;
 import io.regen.realtime.platform.lifecycle.ShutdownSequence;
+import io.regen.realtime.registry.RegistryServerOptions;
 import io.regen.realtime.registry.SchemaRegistryServer;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
@@ -82,6 +83,7 @@ public final class UpRole implements Role {
       EmbeddedKraftBroker broker =
           shutdown.add("Kafka broker", new EmbeddedKraftBroker(settings.embeddedBroker()));
       broker.start().awaitReady(BROKER_READY_TIMEOUT);
+      broker.applyRoleAcls(BROKER_READY_TIMEOUT);
       bootstrap = broker.bootstrapServers();
       health.put(
           "kafkaBrokerHealthIndicator",
@@ -98,7 +100,10 @@ public final class UpRole implements Role {
       SchemaRegistryServer registry =
           shutdown.add(
               "schema registry",
-              new SchemaRegistryServer(bootstrap, settings.schemaRegistryPort()));
+              new SchemaRegistryServer(
+                  bootstrap,
+                  RegistryServerOptions.fromEnvironment(
+                      env.asMap(), settings.schemaRegistryPort(), RegistryServerOptions.LOOPBACK)));
       registry.start();
       registryUrl = registry.url();
       health.put(

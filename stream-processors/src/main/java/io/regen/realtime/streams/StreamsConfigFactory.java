@@ -31,7 +31,9 @@ public final class StreamsConfigFactory {
         (int) s.sessionTimeout().toMillis());
     p.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndCountDeserializationHandler.class);
+        RegistryAwareDeserializationHandler.class);
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
     p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
     p.put(BoundedMemoryRocksDbConfig.BLOCK_CACHE_BYTES, s.rocksDbBlockCacheBytes());
     p.put(BoundedMemoryRocksDbConfig.WRITE_BUFFER_BYTES, s.rocksDbWriteBufferBytes());

@@ -28,7 +28,7 @@ class StreamsConfigFactoryTest {
         .isEqualTo(BoundedMemoryRocksDbConfig.class);
     assertThat(p.get(BoundedMemoryRocksDbConfig.BLOCK_CACHE_BYTES)).isEqualTo(64L << 20);
     assertThat(p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
-        .isEqualTo(LogAndCountDeserializationHandler.class);
+        .isEqualTo(RegistryAwareDeserializationHandler.class);
     assertThat(p.get("commit.interval.ms")).isEqualTo(50);
     // Kafka accepts the whole set.
     new StreamsConfig(p);

@@ -6,6 +6,7 @@ import io.regen.realtime.registry.internal.RegistryHttpHandler;
 import io.regen.realtime.registry.internal.RegistryService;
 import io.regen.realtime.registry.internal.RegistryState;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.kafka.Durability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -49,6 +50,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private final int requestedPort;
   private final String topic;
   private final Duration startTimeout;
+  private volatile Durability durability = Durability.expecting(1);
   private volatile KafkaSchemaLog store;
   private volatile HttpServer http;
   private volatile ExecutorService executor;
@@ -76,6 +78,15 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   /**
+   * The replication the schema topic is created with (default: whatever brokers are up, at most 3);
+   * call before {@link #start}.
+   */
+  public SchemaRegistryServer withDurability(Durability durability) {
+    this.durability = Objects.requireNonNull(durability, "durability");
+    return this;
+  }
+
+  /**
    * Creates the topic if missing, replays it, then listens. Returns once requests are served.
    *
    * @throws IllegalStateException if Kafka is unreachable or the topic unusable within the start
@@ -88,7 +99,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
     long began = System.nanoTime();
     RegistryState state = new RegistryState();
-    store = new KafkaSchemaLog(bootstrapServers, topic, state);
+    store = new KafkaSchemaLog(bootstrapServers, topic, state, durability);
     try {
       store.start(startTimeout);
       AtomicInteger threads = new AtomicInteger();

@@ -1,7 +1,9 @@
 package io.regen.realtime.streams;
 
+import io.regen.realtime.schemas.kafka.Durability;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** Builds the Kafka Streams Properties of one instance. */
@@ -15,6 +17,10 @@ public final class StreamsConfigFactory {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.numStandbyReplicas());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.replicationFactor());
+    // Changelogs and repartition topics as durable as the platform's own topics.
+    p.put(
+        StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        Integer.toString(Durability.minInsyncReplicas(s.replicationFactor())));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.numStreamThreads());
     p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());

@@ -29,9 +29,22 @@ class StreamsConfigFactoryTest {
     assertThat(p.get(BoundedMemoryRocksDbConfig.BLOCK_CACHE_BYTES)).isEqualTo(64L << 20);
     assertThat(p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
         .isEqualTo(RegistryAwareDeserializationHandler.class);
+    assertThat(p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(DeadLetterProcessingHandler.class);
+    assertThat(p.get("topic.min.insync.replicas"))
+        .as("changelogs, repartition topics")
+        .isEqualTo("2");
     assertThat(p.get("commit.interval.ms")).isEqualTo(50);
     // Kafka accepts the whole set.
     new StreamsConfig(p);
+  }
+
+  @Test
+  void internalTopicsOfASingleReplicaGetMinInsyncOne() {
+    Properties p =
+        StreamsConfigFactory.create(StreamsSettings.defaults("b:9092", "n", Path.of("/tmp/s")));
+    assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(1);
+    assertThat(p.get("topic.min.insync.replicas")).isEqualTo("1");
   }
 
   @Test

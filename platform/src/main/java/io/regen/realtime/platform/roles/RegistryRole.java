@@ -2,6 +2,7 @@ package io.regen.realtime.platform.roles;
 
 import io.regen.realtime.platform.cli.CommandLine;
 import io.regen.realtime.platform.config.RegenEnvironment;
+import io.regen.realtime.platform.kafka.PlatformTopics;
 import io.regen.realtime.platform.lifecycle.ShutdownSequence;
 import io.regen.realtime.registry.SchemaRegistryServer;
 import java.io.PrintStream;
@@ -38,7 +39,10 @@ public final class RegistryRole implements Role {
     String bootstrap = bootstrapServers(env);
     ShutdownSequence shutdown = new ShutdownSequence().installHooks();
     SchemaRegistryServer registry =
-        shutdown.add("schema registry", new SchemaRegistryServer(bootstrap, port));
+        shutdown.add(
+            "schema registry",
+            new SchemaRegistryServer(bootstrap, port)
+                .withDurability(PlatformTopics.durability(env, bootstrap)));
     registry.start();
     Console.line("schema registry on %s (Kafka %s)", registry.url(), bootstrap);
     Console.line("ready in %.1f s (Ctrl-C or SIGTERM stops it)", Console.secondsSinceJvmStart());

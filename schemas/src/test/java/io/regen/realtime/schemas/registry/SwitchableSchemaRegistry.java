@@ -13,6 +13,8 @@ import org.apache.avro.Schema;
 public final class SwitchableSchemaRegistry implements SchemaRegistryClient {
   private final SchemaRegistryClient delegate;
   private volatile boolean down;
+  private final java.util.concurrent.atomic.AtomicLong refused =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public SwitchableSchemaRegistry(SchemaRegistryClient delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -26,8 +28,14 @@ public final class SwitchableSchemaRegistry implements SchemaRegistryClient {
     down = false;
   }
 
+  /** Calls refused while down: how often a client tried (and retried) during the outage. */
+  public long refusedCalls() {
+    return refused.get();
+  }
+
   private SchemaRegistryClient up() {
     if (down) {
+      refused.incrementAndGet();
       throw new SchemaRegistryUnavailableException(
           "Schema registry at switchable-test-registry unreachable",
           new ConnectException("Connection refused"));

@@ -3,6 +3,7 @@ package io.regen.realtime.sdk.internal;
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.events.JobRequestAction;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.serde.SchemaUnavailableException;
 import io.regen.realtime.sdk.InvalidEventException;
 import io.regen.realtime.sdk.JobHandle;
 import io.regen.realtime.sdk.JobRequestHandler;
@@ -180,8 +181,26 @@ public final class RequestConsumerLoop implements RequestLoop {
           commit(false);
           adjustPause();
           ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+          Set<TopicPartition> rewound = new java.util.HashSet<>();
           for (ConsumerRecord<String, byte[]> record : records) {
-            onRecord(record);
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            if (rewound.contains(tp)) {
+              continue; // after a record to read again, the rest of its partition waits too
+            }
+            try {
+              onRecord(record);
+            } catch (SchemaUnavailableException e) {
+              log.warn(
+                  "Schema registry unavailable reading request {}@{}; reading it again: {}",
+                  tp,
+                  record.offset(),
+                  e.getMessage());
+              consumer.seek(tp, record.offset());
+              rewound.add(tp);
+            }
+          }
+          if (!rewound.isEmpty()) {
+            pauseQuietly();
           }
         } catch (WakeupException e) {
           // close() woke us up; the loop condition ends the loop.
@@ -208,6 +227,8 @@ public final class RequestConsumerLoop implements RequestLoop {
     JobRequest request;
     try {
       request = deserializer.deserialize(record.topic(), record.value());
+    } catch (SchemaUnavailableException e) {
+      throw e; // the registry is down, not the request: never skipped as malformed
     } catch (RuntimeException e) {
       malformed.incrementAndGet();
       log.warn("Skipping undecodable job request at {}@{}: {}", tp, offset, e.getMessage());
@@ -247,11 +268,14 @@ public final class RequestConsumerLoop implements RequestLoop {
     if (isStale(request)) {
       stale.incrementAndGet();
       log.warn(
-          "Skipping request for job {}: requested at {}, older than {}",
+          "Failing job {} as {}: requested at {}, older than {}",
           request.getJobId(),
+          STALE_CODE,
           request.getRequestedAt(),
           settings.maxRequestAge());
-      partition.read(offset, true);
+      partition.read(offset, false);
+      inFlight.incrementAndGet();
+      jobs.execute(() -> failStale(tp, offset, request));
       return;
     }
     DefaultJobContext context = new DefaultJobContext(request, client.workerId());
@@ -300,6 +324,24 @@ public final class RequestConsumerLoop implements RequestLoop {
       if (done) {
         handled.add(new TopicPartitionOffset(tp, offset));
       }
+    }
+  }
+
+  /** Ends a job nobody may wait for any more visibly, instead of leaving it QUEUED forever. */
+  private void failStale(TopicPartition tp, long offset, JobRequest request) {
+    try {
+      JobHandle job =
+          client.startJob(request.getJobId(), request.getUserId(), jobType, summary(request));
+      job.fail(
+          STALE_CODE,
+          "request older than " + settings.maxRequestAge() + " when a worker read it; not run",
+          false);
+      awaitAck(job);
+    } catch (RuntimeException e) {
+      log.warn("Could not fail stale job {}: {}", request.getJobId(), e.toString());
+    } finally {
+      inFlight.decrementAndGet();
+      handled.add(new TopicPartitionOffset(tp, offset));
     }
   }
 

@@ -6,6 +6,7 @@ import io.regen.realtime.registry.internal.RegistryHttpServer;
 import io.regen.realtime.registry.internal.RegistryService;
 import io.regen.realtime.registry.internal.RegistryState;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.kafka.Durability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
   private final String bootstrapServers;
   private final RegistryServerOptions options;
+  private volatile Durability durability = Durability.expecting(1);
   private volatile KafkaSchemaLog store;
   private volatile RegistryHttpServer http;
   private volatile boolean ready;
@@ -69,6 +71,15 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   /**
+   * The replication the schema topic is created with (default: whatever brokers are up, at most 3);
+   * call before {@link #start}.
+   */
+  public SchemaRegistryServer withDurability(Durability durability) {
+    this.durability = Objects.requireNonNull(durability, "durability");
+    return this;
+  }
+
+  /**
    * Creates the topic if missing, replays it, then listens. Returns once requests are served.
    *
    * @throws IllegalStateException if Kafka is unreachable or the topic unusable within the start
@@ -81,7 +92,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
     long began = System.nanoTime();
     RegistryState state = new RegistryState();
-    store = new KafkaSchemaLog(bootstrapServers, options.topic(), state);
+    store = new KafkaSchemaLog(bootstrapServers, options.topic(), state, durability);
     try {
       store.start(options.startTimeout());
       http =

@@ -258,11 +258,11 @@ class JobStateTopologyTest {
   @Test
   void poisonRecordsAreSkippedAndCounted() {
     driver();
-    long before = LogAndCountDeserializationHandler.skipped();
+    long before = FaultCounters.undecodableSkipped();
     t.rawEvents.pipeInput("u1", new byte[] {0, 0, 0, 0, 99, 1, 2});
     t.rawEvents.pipeInput("u1", "not avro".getBytes());
     t.event("u1", "j1", 0, T0, started("model"));
-    assertThat(LogAndCountDeserializationHandler.skipped() - before).isEqualTo(2);
+    assertThat(FaultCounters.undecodableSkipped() - before).isEqualTo(2);
     assertThat(state("j1").getStatus()).isEqualTo(JobStatus.RUNNING);
     // The job's first position is the real offset (2), after the two skipped records.
     assertThat(state("j1").getFirstPosition()).isEqualTo(new LogPosition(0, 2L));

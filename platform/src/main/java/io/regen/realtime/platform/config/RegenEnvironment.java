@@ -30,6 +30,9 @@ public final class RegenEnvironment {
   public static final String FRONTEND_ORIGIN = "FRONTEND_ORIGIN";
   public static final String TOPIC_PARTITIONS = "TOPIC_PARTITIONS";
   public static final String REGEN_NODE_ID = "REGEN_NODE_ID";
+  public static final String KAFKA_EXPECTED_BROKERS = "KAFKA_EXPECTED_BROKERS";
+  public static final String KAFKA_ALLOW_UNDER_REPLICATED = "KAFKA_ALLOW_UNDER_REPLICATED";
+  public static final String TOPIC_RETENTION = "TOPIC_RETENTION";
 
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_STREAMS_PORT = 8082;
@@ -69,6 +72,22 @@ public final class RegenEnvironment {
 
   public int positiveInt(String name, int defaultValue) {
     return get(name).map(v -> parsePositiveInt(name, v)).orElse(defaultValue);
+  }
+
+  /** {@code true}/{@code false} (case-insensitive); anything else is a clear error. */
+  public boolean bool(String name, boolean defaultValue) {
+    return get(name)
+        .map(
+            v -> {
+              if (v.equalsIgnoreCase("true")) {
+                return true;
+              }
+              if (v.equalsIgnoreCase("false")) {
+                return false;
+              }
+              throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+            })
+        .orElse(defaultValue);
   }
 
   public Path dataDir() {

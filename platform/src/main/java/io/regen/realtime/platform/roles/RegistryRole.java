@@ -2,6 +2,7 @@ package io.regen.realtime.platform.roles;
 
 import io.regen.realtime.platform.cli.CommandLine;
 import io.regen.realtime.platform.config.RegenEnvironment;
+import io.regen.realtime.platform.kafka.PlatformTopics;
 import io.regen.realtime.platform.lifecycle.ShutdownSequence;
 import io.regen.realtime.registry.RegistryServerOptions;
 import io.regen.realtime.registry.SchemaRegistryServer;
@@ -44,7 +45,10 @@ public final class RegistryRole implements Role {
             env.asMap(), port, RegistryServerOptions.ALL_INTERFACES);
     ShutdownSequence shutdown = new ShutdownSequence().installHooks();
     SchemaRegistryServer registry =
-        shutdown.add("schema registry", new SchemaRegistryServer(bootstrap, options));
+        shutdown.add(
+            "schema registry",
+            new SchemaRegistryServer(bootstrap, options)
+                .withDurability(PlatformTopics.durability(env, bootstrap)));
     registry.start();
     Console.line(
         "schema registry on %s:%d (Kafka %s, Basic auth %s)",

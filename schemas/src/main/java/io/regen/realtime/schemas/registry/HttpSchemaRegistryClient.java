@@ -32,8 +32,10 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Schemas by id and ids by (subject, schema) are cached for the client's life: a registry never
  * changes them. Everything else (versions, latest, config) is fetched on every call. Thread-safe.
  * Errors the registry reports become {@link SchemaRegistryException}s carrying its HTTP status and
- * {@code error_code}; a registry that cannot be reached (or answers garbage) is a {@link
- * SchemaRegistryException} with status 0 and the cause.
+ * {@code error_code}. A registry that cannot answer now (unreachable, timed out, 5xx, 408, 429) is
+ * a {@link SchemaRegistryUnavailableException} (status 0 when no answer came): callers retry. A 2xx
+ * answer that is not what the API promises is a plain {@link SchemaRegistryException} with status 0
+ * and the cause.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   /** The content type Confluent's registry speaks. */
@@ -286,11 +288,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new SchemaRegistryException(
+      // Refused, reset, HttpTimeoutException: no answer, so nothing is known about the request.
+      throw new SchemaRegistryUnavailableException(
           "Schema registry at " + baseUrl + " unreachable: " + method + " " + path + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SchemaRegistryException(
+      throw new SchemaRegistryUnavailableException(
           "Interrupted while calling schema registry: " + method + " " + uri, e);
     }
     JsonNode json;
@@ -298,7 +301,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
     } catch (JacksonException e) {
       if (response.statusCode() >= 400) {
-        throw new SchemaRegistryException(
+        throw failure(
             response.statusCode(),
             response.statusCode(),
             method + " " + path + ": " + abbreviate(response.body()));
@@ -332,9 +335,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 + message
                 + ")";
       }
-      throw new SchemaRegistryException(response.statusCode(), code, message);
+      throw failure(response.statusCode(), code, message);
     }
     return json;
+  }
+
+  private static SchemaRegistryException failure(int status, int code, String message) {
+    return SchemaRegistryUnavailableException.isTransientStatus(status)
+        ? new SchemaRegistryUnavailableException(status, code, message)
+        : new SchemaRegistryException(status, code, message);
   }
 
   private int requiredInt(JsonNode json, String field) {

@@ -13,7 +13,9 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads Confluent-framed Avro into SpecificRecords of {@code type}, resolving the writer's schema
  * (fetched by id, cached) against the reader's, so an older reader reads newer events and vice
- * versa. Anything it cannot read is a {@link SerializationException} naming the reason.
+ * versa. A record it cannot read is an {@link UndecodableRecordException} (bad bytes: skip) or a
+ * {@link SchemaUnavailableException} (registry down: read again later), both {@link
+ * SerializationException}s naming the reason.
  */
 public final class RegistryAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
   /** The platform's generated event classes' package, trusted by Avro's class validator below. */

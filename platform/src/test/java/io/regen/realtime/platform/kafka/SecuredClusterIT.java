@@ -4,15 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import io.regen.realtime.events.JobRequest;
+import io.regen.realtime.events.JobRequestAction;
 import io.regen.realtime.platform.config.RegenEnvironment;
 import io.regen.realtime.platform.testing.FreePorts;
 import io.regen.realtime.platform.testing.RegenProcess;
 import io.regen.realtime.platform.testing.WsClient;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
+import io.regen.realtime.schemas.registry.SchemaRegistryClient;
+import io.regen.realtime.schemas.serde.RegistrySerdes;
+import io.regen.realtime.sdk.RegenWorkerClient;
+import io.regen.realtime.sdk.RequestLoop;
+import io.regen.realtime.streams.RegenTopology;
+import io.regen.realtime.streams.Stores;
+import io.regen.realtime.streams.StreamsConfigFactory;
+import io.regen.realtime.streams.StreamsSettings;
+import io.regen.realtime.streams.TopologySettings;
+import io.regen.realtime.streams.state.JobState;
+import io.regen.realtime.streams.state.JobStatus;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,6 +52,10 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
@@ -268,6 +287,100 @@ class SecuredClusterIT {
                       .send(new ProducerRecord<>(Topics.JOB_EVENTS.name(), "u", "x"))
                       .get(120, TimeUnit.SECONDS));
       assertThat(rootOf(failure)).isInstanceOf(SaslAuthenticationException.class);
+    }
+  }
+
+  /**
+   * The platform's own Kafka code under its role's credential: a job request written with the
+   * gateway's, run by the worker SDK with the worker's (group, dedupe scan, idempotent producer),
+   * folded into its job state by the real topology with exactly-once under the streams' (internal
+   * topics, transactions) — proving the role ACLs are enough, not just that they refuse. The schema
+   * registry is in memory here; over HTTP with auth it is covered in the schema-registry module.
+   */
+  @Test
+  void theWorkerSdkAndTheTopologyRunUnderTheirRoleCredentials() throws Exception {
+    SchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    RegistrySerdes serdes = new RegistrySerdes(registry);
+    String userId = "bob-" + UUID.randomUUID();
+    String jobId = "job-" + UUID.randomUUID();
+    RegenWorkerClient.Builder builder =
+        RegenWorkerClient.builder()
+            .bootstrapServers(bootstrap)
+            .schemaRegistry(registry)
+            .workerId("acl-worker");
+    client(RoleAcls.WORKER_USER)
+        .forEach(
+            (k, v) -> {
+              if (!k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+                builder.producerProperty((String) k, v).consumerProperty((String) k, v);
+              }
+            });
+    Map<String, Object> streamsSecurity = new HashMap<>();
+    client(RoleAcls.STREAMS_USER)
+        .forEach(
+            (k, v) -> {
+              if (!k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+                streamsSecurity.put((String) k, v);
+              }
+            });
+    StreamsSettings streamsSettings =
+        StreamsSettings.defaults(bootstrap, "acl-probe", dataDir.resolve("streams-state"))
+            .withApplicationId(StreamsSettings.DEFAULT_APPLICATION_ID + "-acl-probe")
+            .withReplicationFactor((short) 3)
+            .withExtra(streamsSecurity);
+    try (RegenWorkerClient worker = builder.build();
+        RequestLoop loop =
+            worker.handleRequests(
+                "model",
+                context -> {
+                  context.job().progress(50, "half way");
+                  context.job().modelChunk("acl-model", 0, "hello", true);
+                  context.job().complete("done");
+                });
+        KafkaProducer<String, JobRequest> gateway =
+            new KafkaProducer<>(
+                client(RoleAcls.GATEWAY_USER),
+                new StringSerializer(),
+                serdes.valueSerializer(Topics.JOB_REQUESTS));
+        KafkaStreams streams =
+            new KafkaStreams(
+                RegenTopology.build(TopologySettings.defaults(serdes)),
+                StreamsConfigFactory.create(streamsSettings))) {
+      streams.start();
+      gateway
+          .send(
+              new ProducerRecord<>(
+                  Topics.JOB_REQUESTS.name(),
+                  jobId,
+                  JobRequest.newBuilder()
+                      .setJobId(jobId)
+                      .setUserId(userId)
+                      .setJobType("model")
+                      .setInput(Map.of("prompt", "secured"))
+                      .setIdempotencyKey("acl-1")
+                      .setRequestedAt(Instant.now())
+                      .setAction(JobRequestAction.START)
+                      .build()))
+          .get(60, TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .failFast(
+              "streams stopped: " + streams.state(),
+              () -> streams.state() == KafkaStreams.State.ERROR)
+          .ignoreException(InvalidStateStoreException.class)
+          .untilAsserted(
+              () -> {
+                JobState state =
+                    streams
+                        .store(
+                            StoreQueryParameters.fromNameAndType(
+                                Stores.JOB_STATE.name(),
+                                QueryableStoreTypes.<String, JobState>keyValueStore()))
+                        .get(jobId);
+                assertThat(state).isNotNull();
+                assertThat(state.getStatus()).isEqualTo(JobStatus.COMPLETED);
+                assertThat(state.getResponseSoFar()).isEqualTo("hello");
+              });
     }
   }
 

@@ -54,6 +54,15 @@ import org.apache.kafka.streams.state.HostInfo;
 public final class QueryService {
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+  /**
+   * Reads waiting for a position at once; more are refused at once (a flood of far-future positions
+   * would otherwise park every HTTP thread for the whole wait).
+   */
+  public static final int MAX_POSITION_WAITERS = 32;
+
+  private final java.util.concurrent.Semaphore positionWaiters =
+      new java.util.concurrent.Semaphore(MAX_POSITION_WAITERS);
+
   private final Supplier<KafkaStreams.State> state;
   private final StoreLocator locator;
   private final LocalStoreReader local;
@@ -114,34 +123,49 @@ public final class QueryService {
     requireRunning();
     boolean activeOnly = !stale;
     long deadline = System.nanoTime() + positionWait.toNanos();
-    while (true) {
-      // The watermark is read before the state: once it shows the position applied, the state
-      // read after it reflects that event (the processor writes the state, then the watermark).
-      boolean watermarkReached =
-          minPosition != null && watermarkReached(minPosition, partition, activeOnly);
-      Optional<JobState> found = local.get(Stores.JOB_STATE, jobId, partition, activeOnly);
-      if (minPosition == null || watermarkReached || ownPositionReached(found, minPosition)) {
-        if (found.isEmpty()) {
-          return Optional.empty();
+    boolean waiting = false;
+    try {
+      while (true) {
+        // The watermark is read before the state: once it shows the position applied, the state
+        // read after it reflects that event (the processor writes the state, then the watermark).
+        boolean watermarkReached =
+            minPosition != null && watermarkReached(minPosition, partition, activeOnly);
+        Optional<JobState> found = local.get(Stores.JOB_STATE, jobId, partition, activeOnly);
+        if (minPosition == null || watermarkReached || ownPositionReached(found, minPosition)) {
+          if (found.isEmpty()) {
+            return Optional.empty();
+          }
+          long lag = 0;
+          boolean fromStandby = false;
+          if (stale) {
+            lag = Math.max(0, local.lag(Stores.JOB_STATE, partition));
+            fromStandby = true;
+          }
+          return Optional.of(new JobStateRead(found.get(), fromStandby, lag));
         }
-        long lag = 0;
-        boolean fromStandby = false;
-        if (stale) {
-          lag = Math.max(0, local.lag(Stores.JOB_STATE, partition));
-          fromStandby = true;
+        if (System.nanoTime() - deadline > 0) {
+          throw new QueryUnavailableException(
+              Reason.POSITION_NOT_REACHED,
+              "The job's state has not reached position "
+                  + minPosition
+                  + " within "
+                  + positionWait.toMillis()
+                  + " ms; retry");
         }
-        return Optional.of(new JobStateRead(found.get(), fromStandby, lag));
+        if (!waiting) {
+          waiting = positionWaiters.tryAcquire();
+          if (!waiting) {
+            throw new QueryUnavailableException(
+                Reason.POSITION_NOT_REACHED,
+                "Too many reads are waiting for their position on this instance; retry");
+          }
+        }
+        LockSupport.parkNanos(POLL_NANOS);
       }
-      if (System.nanoTime() - deadline > 0) {
-        throw new QueryUnavailableException(
-            Reason.POSITION_NOT_REACHED,
-            "The job's state has not reached position "
-                + minPosition
-                + " within "
-                + positionWait.toMillis()
-                + " ms; retry");
+    } finally {
+      if (waiting) {
+        positionWaiters.release();
       }
-      LockSupport.parkNanos(POLL_NANOS);
     }
   }
 

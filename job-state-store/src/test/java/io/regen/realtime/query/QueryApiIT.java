@@ -243,6 +243,80 @@ class QueryApiIT {
   }
 
   @Test
+  void fuzzedParametersAreAnsweredWithClientErrorsAndTheInstanceKeepsServing() throws Exception {
+    String analyst = Http.analystToken("ana");
+    String alice = Http.token(ALICE);
+    java.util.List<String> analystPaths = new java.util.ArrayList<>();
+    for (String[] range :
+        new String[][] {
+          {"+999999999-12-31", "+999999999-12-31"},
+          {"-999999999-01-01", "-999999999-01-01"},
+          {"-999999999-01-01", "+999999999-12-31"},
+          {"0000-01-01", "0000-01-01"},
+          {"2026-02-30", "2026-03-01"},
+          {"2026-1-1", "2026-01-02"},
+          {"99999-01-01", "99999-01-01"},
+          {today, "+999999999-12-31"}
+        }) {
+      for (String endpoint : java.util.List.of("dau", "sessions", "jobs", "model-latency")) {
+        analystPaths.add(
+            "/api/analytics/" + endpoint + "?from=" + enc(range[0]) + "&to=" + enc(range[1]));
+      }
+    }
+    for (String path : analystPaths) {
+      Http.Response r = http.get(instance.port, path, analyst);
+      assertThat(r.status()).as("%s -> %s", path, r.raw().body()).isEqualTo(400);
+    }
+    java.util.List<String> userPaths =
+        java.util.List.of(
+            "/api/job/" + A1 + "/state?minPosition=v1.0.-9223372036854775808",
+            "/api/job/" + A1 + "/state?minPosition=v1.-1.5",
+            "/api/job/" + A1 + "/state?minPosition=v1.2147483648.5",
+            "/api/job/" + A1 + "/state?minPosition=v1.99999.5",
+            "/api/job/" + A1 + "/state?minPosition=v1.0.9223372036854775808",
+            "/api/job/" + A1 + "/state?minPosition=" + "v1.0." + "9".repeat(5000),
+            "/api/job/a%2Fb/state",
+            "/api/job/" + "j".repeat(10_000) + "/state",
+            "/api/job/" + "j".repeat(1_000) + "/state",
+            "/api/users/me/jobs?limit=9999999999",
+            "/api/users/me/jobs?limit=-1",
+            "/api/users/me/jobs?limit=1.5",
+            "/api/users/me/jobs?cursor=" + "%FF".repeat(100),
+            "/api/users/me/jobs?cursor=" + "c".repeat(5000));
+    for (String path : userPaths) {
+      Http.Response r = http.get(instance.port, path, alice);
+      // 503 position_not_reached (after the bounded wait) for positions that never come
+      assertThat(r.status())
+          .as("%.120s -> %.200s", path, r.raw().body())
+          .matches(status -> (status >= 400 && status < 500) || status == 503, "4xx or 503");
+      assertThat(r.raw().body()).doesNotContain("Internal Server Error");
+    }
+    // a position far in the future, 500 times at once: every read ends with a bounded refusal
+    String future =
+        "/api/job/" + A1 + "/state?minPosition=v1." + a1Last.partition() + ".9223372036854775000";
+    java.util.List<java.util.concurrent.CompletableFuture<Integer>> waits =
+        new java.util.ArrayList<>();
+    String path = future;
+    for (int i = 0; i < 500; i++) {
+      waits.add(
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> http.get(instance.port, path, alice).status(), POOL));
+    }
+    for (var wait : waits) {
+      assertThat(wait.get(120, TimeUnit.SECONDS)).isIn(400, 503);
+    }
+    assertThat(http.get(instance.port, "/api/job/" + A1 + "/state", alice).status()).isEqualTo(200);
+    assertThat(http.get(instance.port, "/actuator/health", null).status()).isEqualTo(200);
+  }
+
+  private static final java.util.concurrent.ExecutorService POOL =
+      java.util.concurrent.Executors.newFixedThreadPool(64);
+
+  private static String enc(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
   void listsAUsersJobsNewestFirstInPages() {
     // The listing reads the jobs-by-user store, which its own processor fills on its own schedule.
     eventually(

@@ -9,6 +9,11 @@ import java.time.temporal.ChronoUnit;
 final class QueryParams {
   static final int MAX_ID_LENGTH = 256;
 
+  /** Store keys hold four-digit years of the event clock: anything outside is no day of ours. */
+  static final LocalDate MIN_DATE = LocalDate.of(1970, 1, 1);
+
+  static final LocalDate MAX_DATE = LocalDate.of(9999, 12, 31);
+
   private QueryParams() {}
 
   static String id(String name, String value) {
@@ -36,11 +41,17 @@ final class QueryParams {
     if (value == null || value.isBlank()) {
       throw ApiException.badRequest(name + " is required (YYYY-MM-DD)");
     }
+    LocalDate date;
     try {
-      return LocalDate.parse(value);
+      date = LocalDate.parse(value);
     } catch (DateTimeParseException e) {
-      throw ApiException.badRequest(name + " must be a date YYYY-MM-DD, got '" + value + "'");
+      throw ApiException.badRequest(
+          name + " must be a date YYYY-MM-DD, got '" + shorten(value) + "'");
     }
+    if (date.isBefore(MIN_DATE) || date.isAfter(MAX_DATE)) {
+      throw ApiException.badRequest(name + " must be between " + MIN_DATE + " and " + MAX_DATE);
+    }
+    return date;
   }
 
   /** A from..to range of at most maxDays days (both inclusive). */
@@ -66,6 +77,11 @@ final class QueryParams {
       throw ApiException.badRequest("limit must be between 1 and " + max + ", got " + limit);
     }
     return limit;
+  }
+
+  /** Echoes at most 40 characters of a bad value. */
+  private static String shorten(String value) {
+    return value.length() > 40 ? value.substring(0, 40) + "..." : value;
   }
 
   static String optional(String name, String value) {

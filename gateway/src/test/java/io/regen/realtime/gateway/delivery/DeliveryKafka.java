@@ -4,10 +4,11 @@ import io.regen.realtime.events.JobCompleted;
 import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobProgress;
 import io.regen.realtime.events.JobStarted;
-import io.regen.realtime.gateway.testapp.TestKafka;
 import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
+import io.regen.realtime.testsupport.KafkaTestBrokers;
+import io.regen.realtime.testsupport.TestJobEvents;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,8 @@ final class DeliveryKafka implements AutoCloseable {
   private final KafkaProducer<String, JobEvent> producer;
 
   DeliveryKafka() {
-    broker = TestKafka.startBroker(PARTITIONS);
-    producer = TestKafka.orderedEventProducer(broker.getBrokersAsString(), registry, 1);
+    broker = KafkaTestBrokers.startKraft(PARTITIONS);
+    producer = KafkaTestBrokers.orderedEventProducer(broker.getBrokersAsString(), registry, 1);
   }
 
   String bootstrap() {
@@ -71,15 +72,7 @@ final class DeliveryKafka implements AutoCloseable {
         seq == 0
             ? new JobStarted("model", "in")
             : new JobProgress((int) Math.min(100, seq), "step " + seq);
-    return JobEvent.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setJobId(jobId)
-        .setUserId(userId)
-        .setSeq(seq)
-        .setOccurredAt(Instant.now())
-        .setProducer("test-worker")
-        .setPayload(payload)
-        .build();
+    return TestJobEvents.jobEvent(userId, jobId, seq, Instant.now(), "test-worker", payload);
   }
 
   static JobEvent completed(String userId, String jobId, long seq) {

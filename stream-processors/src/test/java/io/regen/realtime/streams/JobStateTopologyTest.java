@@ -1,12 +1,12 @@
 package io.regen.realtime.streams;
 
-import static io.regen.realtime.streams.TestDriverSupport.cancelled;
-import static io.regen.realtime.streams.TestDriverSupport.chunk;
-import static io.regen.realtime.streams.TestDriverSupport.completed;
-import static io.regen.realtime.streams.TestDriverSupport.failed;
-import static io.regen.realtime.streams.TestDriverSupport.progress;
-import static io.regen.realtime.streams.TestDriverSupport.started;
-import static io.regen.realtime.streams.TestDriverSupport.step;
+import static io.regen.realtime.testsupport.TestJobEvents.cancelled;
+import static io.regen.realtime.testsupport.TestJobEvents.chunk;
+import static io.regen.realtime.testsupport.TestJobEvents.completed;
+import static io.regen.realtime.testsupport.TestJobEvents.failed;
+import static io.regen.realtime.testsupport.TestJobEvents.progress;
+import static io.regen.realtime.testsupport.TestJobEvents.started;
+import static io.regen.realtime.testsupport.TestJobEvents.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regen.realtime.events.JobRequestAction;
@@ -16,6 +16,7 @@ import io.regen.realtime.streams.state.JobState;
 import io.regen.realtime.streams.state.JobStatus;
 import io.regen.realtime.streams.state.JobSummary;
 import io.regen.realtime.streams.state.LogPosition;
+import io.regen.realtime.testsupport.TestJobEvents;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -120,7 +121,7 @@ class JobStateTopologyTest {
     t.request("u1", "j1", "model", T0);
     t.requests.pipeInput(
         "j1",
-        TestDriverSupport.request("u1", "j1", "model", T0.plusSeconds(1), JobRequestAction.CANCEL));
+        TestJobEvents.request("u1", "j1", "model", T0.plusSeconds(1), JobRequestAction.CANCEL));
     assertThat(state("j1").getStatus()).isEqualTo(JobStatus.QUEUED);
     t.event("u1", "j1", 0, T0.plusSeconds(2), progress(10));
     assertThat(state("j1").getStatus()).isEqualTo(JobStatus.RUNNING);

@@ -1,8 +1,8 @@
 package io.regen.realtime.streams;
 
-import static io.regen.realtime.streams.TestDriverSupport.jobEvent;
-import static io.regen.realtime.streams.TestDriverSupport.progress;
-import static io.regen.realtime.streams.TestDriverSupport.started;
+import static io.regen.realtime.testsupport.TestJobEvents.jobEvent;
+import static io.regen.realtime.testsupport.TestJobEvents.progress;
+import static io.regen.realtime.testsupport.TestJobEvents.started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

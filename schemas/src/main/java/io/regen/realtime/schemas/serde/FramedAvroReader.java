@@ -6,9 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -30,6 +28,7 @@ final class FramedAvroReader<T> {
       SchemaRegistryClient registry,
       Schema readerSchema,
       BiFunction<Schema, Schema, DatumReader<T>> datumReader) {
+    AvroCodec.trustPlatformClasses();
     this.registry = Objects.requireNonNull(registry, "registry");
     this.readerSchema = readerSchema;
     this.datumReader = datumReader;
@@ -42,11 +41,7 @@ final class FramedAvroReader<T> {
     int id = WireFormat.schemaId(data);
     DatumReader<T> reader = readers.computeIfAbsent(id, this::readerFor);
     try {
-      BinaryDecoder decoder =
-          DecoderFactory.get()
-              .binaryDecoder(
-                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
-      return reader.read(null, decoder);
+      return AvroCodec.decode(reader, data, WireFormat.HEADER_SIZE);
     } catch (Exception e) {
       throw new SerializationException(
           "Cannot decode "

@@ -24,7 +24,7 @@ class StreamsConfigFactoryTest {
     assertThat(p.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
     assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
     assertThat(p.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("host-7:8082");
-    assertThat(p.get("main.consumer.group.instance.id")).isEqualTo("regen-streams-node-7");
+    assertThat(p.get("main.consumer.group.instance.id")).isEqualTo("regen-streams-v2-node-7");
     assertThat(p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
         .isEqualTo(BoundedMemoryRocksDbConfig.class);
     assertThat(p.get(BoundedMemoryRocksDbConfig.BLOCK_CACHE_BYTES)).isEqualTo(64L << 20);

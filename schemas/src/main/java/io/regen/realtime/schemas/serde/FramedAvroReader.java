@@ -7,9 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 
 /**
  * The reading half of both deserializers (specific and generic): reads Confluent-framed Avro,
@@ -31,6 +29,7 @@ final class FramedAvroReader<T> {
       SchemaRegistryClient registry,
       Schema readerSchema,
       BiFunction<Schema, Schema, DatumReader<T>> datumReader) {
+    AvroCodec.trustPlatformClasses();
     this.registry = Objects.requireNonNull(registry, "registry");
     this.readerSchema = readerSchema;
     this.datumReader = datumReader;
@@ -43,11 +42,7 @@ final class FramedAvroReader<T> {
     int id = WireFormat.schemaId(data);
     DatumReader<T> reader = readers.computeIfAbsent(id, this::readerFor);
     try {
-      BinaryDecoder decoder =
-          DecoderFactory.get()
-              .binaryDecoder(
-                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
-      return reader.read(null, decoder);
+      return AvroCodec.decode(reader, data, WireFormat.HEADER_SIZE);
     } catch (Exception e) {
       throw new UndecodableRecordException(
           "Cannot decode "

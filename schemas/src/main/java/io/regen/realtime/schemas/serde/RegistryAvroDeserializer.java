@@ -6,7 +6,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -18,18 +17,6 @@ import org.apache.kafka.common.serialization.Deserializer;
  * SerializationException}s naming the reason.
  */
 public final class RegistryAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
-  /** The platform's generated event classes' package, trusted by Avro's class validator below. */
-  private static final String EVENTS_PACKAGE = "io.regen.realtime.";
-
-  static {
-    // Avro 1.12 resolves record classes by name only if they pass a JVM-wide validator, which
-    // trusts just java.* and Avro's own classes by default; without this every read of a generated
-    // record fails with "Forbidden io.regen.realtime.events.JobEvent".
-    ClassSecurityValidator.setGlobal(
-        ClassSecurityValidator.composite(
-            ClassSecurityValidator.getGlobal(), c -> c.getName().startsWith(EVENTS_PACKAGE)));
-  }
-
   private final FramedAvroReader<T> reader;
 
   public RegistryAvroDeserializer(SchemaRegistryClient registry, Class<T> type) {

@@ -12,6 +12,7 @@ import io.regen.realtime.platform.lifecycle.ShutdownSequence;
 import io.regen.realtime.registry.SchemaRegistryServer;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
+import io.regen.realtime.workers.OpenAiSettings;
 import io.regen.realtime.workers.ReferenceWorkers;
 import io.regen.realtime.workers.RunningWorker;
 import io.regen.realtime.workers.WorkerSettings;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -137,14 +139,18 @@ public final class UpRole implements Role {
         "HTTP on http://localhost:%d (WebSocket /ws, REST /api, /actuator)", settings.httpPort());
 
     HttpSchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registryUrl);
+    Optional<OpenAiSettings> openAi = OpenAiSettings.fromEnvironment(env::get);
     for (String type : WORKER_TYPES) {
       workers.add(
           shutdown.add(
               type + " worker",
               ReferenceWorkers.start(
-                  type, WorkerSettings.of(bootstrap, registryClient, nodeId + "-" + type))));
+                  type,
+                  WorkerSettings.of(bootstrap, registryClient, nodeId + "-" + type),
+                  openAi)));
     }
     Console.line("reference workers %s consuming job requests", WORKER_TYPES);
+    openAi.ifPresent(s -> Console.line("model worker streams from %s", s));
 
     if (SpringApp.awaitHealthy(app)) {
       Console.line(

@@ -70,7 +70,8 @@ import tools.jackson.databind.json.JsonMapper;
   DeliveryConfiguration.class,
   PresenceConfiguration.class,
   SessionsConfiguration.class,
-  HttpAuthConfiguration.class
+  HttpAuthConfiguration.class,
+  QueryApiProxyConfiguration.class
 })
 public class GatewayAutoConfiguration {
   /** The gateway's own JSON mapper (not a bean: the application's mapper stays its own). */

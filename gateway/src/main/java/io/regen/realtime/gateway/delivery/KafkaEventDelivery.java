@@ -1,5 +1,6 @@
 package io.regen.realtime.gateway.delivery;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.gateway.delivery.EventFrameEncoder.UnknownPayloadException;
 import io.regen.realtime.schemas.LogPosition;
@@ -78,6 +79,8 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
   private volatile boolean running = true;
   private volatile int partitionCount = -1;
 
+  private final KafkaClientMetrics consumerMetrics;
+
   // Owned by the dispatcher thread.
   private final Map<String, List<SessionState>> byUser = new HashMap<>();
 
@@ -103,6 +106,7 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     this.offsets = new OffsetLookups(admin);
     // Out of range (retention overtook the dispatcher): carry on from the oldest record kept.
     this.consumer = clients.consumer(id, "earliest");
+    this.consumerMetrics = metrics.bindConsumer(consumer);
     this.catchUp = new CatchUpReaders(this, clients, id);
     this.dispatcher = new Thread(this::dispatchLoop, "event-dispatcher");
     this.dispatcher.setDaemon(true);
@@ -184,6 +188,7 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     }
     catchUp.close();
     admin.close(Duration.ofSeconds(5));
+    consumerMetrics.close();
   }
 
   // ---------------------------------------------------------------- subscribe helpers

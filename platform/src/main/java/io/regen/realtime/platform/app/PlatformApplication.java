@@ -1,5 +1,10 @@
 package io.regen.realtime.platform.app;
 
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
@@ -7,6 +12,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 
 /**
  * The one Spring Boot application of the platform. It scans nothing: the gateway and the query API
@@ -16,6 +22,19 @@ import org.springframework.context.ConfigurableApplicationContext;
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 public class PlatformApplication {
+
+  /** Meter names and help texts that pass {@code promtool check metrics}. */
+  @Bean
+  static MeterFilter prometheusNaming() {
+    return new PrometheusNaming();
+  }
+
+  /** Replaces Boot's Prometheus registry: time units exported in seconds. */
+  @Bean
+  static PrometheusMeterRegistry prometheusMeterRegistry(
+      PrometheusConfig config, PrometheusRegistry registry, Clock clock) {
+    return new SecondsPrometheusMeterRegistry(config, registry, clock);
+  }
 
   /**
    * Starts the application with {@code properties} as defaults (real environment variables and

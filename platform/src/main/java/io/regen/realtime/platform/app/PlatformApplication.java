@@ -13,6 +13,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * The one Spring Boot application of the platform. It scans nothing: the gateway and the query API
@@ -27,6 +28,12 @@ public class PlatformApplication {
   @Bean
   static MeterFilter prometheusNaming() {
     return new PrometheusNaming();
+  }
+
+  /** Replication health of the platform's topics, for the under-replicated partitions alert. */
+  @Bean(destroyMethod = "close")
+  static ReplicationMetrics replicationMetrics(Environment env) {
+    return new ReplicationMetrics(env.getRequiredProperty("regen.kafka.bootstrap-servers"));
   }
 
   /** Replaces Boot's Prometheus registry: time units exported in seconds. */

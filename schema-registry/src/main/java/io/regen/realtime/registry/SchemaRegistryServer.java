@@ -1,6 +1,7 @@
 package io.regen.realtime.registry;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Metrics;
 import io.regen.realtime.registry.internal.KafkaSchemaLog;
 import io.regen.realtime.registry.internal.RegistryHttpHandler;
 import io.regen.realtime.registry.internal.RegistryService;
@@ -105,7 +106,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot listen on port " + requestedPort, e);
       }
-      http.createContext("/", new RegistryHttpHandler(new RegistryService(state, store)));
+      // Micrometer's global registry: the application's (up) or the role's metrics endpoint.
+      http.createContext(
+          "/", new RegistryHttpHandler(new RegistryService(state, store), Metrics.globalRegistry));
       http.setExecutor(executor);
       http.start();
     } catch (RuntimeException e) {

@@ -37,6 +37,7 @@ public final class RegistryRole implements Role {
                     RegenEnvironment.DEFAULT_SCHEMA_REGISTRY_PORT));
     String bootstrap = bootstrapServers(env);
     ShutdownSequence shutdown = new ShutdownSequence().installHooks();
+    RoleMetrics.startIfConfigured(env, shutdown);
     SchemaRegistryServer registry =
         shutdown.add("schema registry", new SchemaRegistryServer(bootstrap, port));
     registry.start();

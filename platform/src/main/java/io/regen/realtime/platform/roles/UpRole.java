@@ -1,5 +1,6 @@
 package io.regen.realtime.platform.roles;
 
+import io.micrometer.core.instrument.Metrics;
 import io.regen.realtime.platform.app.AppProperties;
 import io.regen.realtime.platform.app.ComponentHealth;
 import io.regen.realtime.platform.cli.CommandLine;
@@ -149,6 +150,7 @@ public final class UpRole implements Role {
                   WorkerSettings.of(bootstrap, registryClient, nodeId + "-" + type),
                   openAi)));
     }
+    workers.forEach(worker -> WorkerMeters.bind(worker, Metrics.globalRegistry));
     Console.line("reference workers %s consuming job requests", WORKER_TYPES);
     openAi.ifPresent(s -> Console.line("model worker streams from %s", s));
 

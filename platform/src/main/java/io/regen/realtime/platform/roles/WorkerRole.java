@@ -1,5 +1,6 @@
 package io.regen.realtime.platform.roles;
 
+import io.micrometer.core.instrument.Metrics;
 import io.regen.realtime.platform.cli.CommandLine;
 import io.regen.realtime.platform.cli.UsageException;
 import io.regen.realtime.platform.config.RegenEnvironment;
@@ -59,6 +60,7 @@ public final class WorkerRole implements Role {
             .orElseGet(() -> NodeId.of(env, (int) ProcessHandle.current().pid()) + "-" + type);
     Optional<OpenAiSettings> openAi = OpenAiSettings.fromEnvironment(env::get);
     ShutdownSequence shutdown = new ShutdownSequence().installHooks();
+    RoleMetrics.startIfConfigured(env, shutdown);
     RunningWorker worker =
         shutdown.add(
             type + " worker",
@@ -68,6 +70,7 @@ public final class WorkerRole implements Role {
                 openAi));
     Console.line(
         "%s worker %s: Kafka %s, schema registry %s", type, workerId, bootstrap, registryUrl);
+    WorkerMeters.bind(worker, Metrics.globalRegistry);
     if (ReferenceWorkers.streamsFromOpenAi(type, openAi)) {
       Console.line("streaming from %s", openAi.get());
     }

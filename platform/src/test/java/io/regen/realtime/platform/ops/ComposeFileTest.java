@@ -2,6 +2,7 @@ package io.regen.realtime.platform.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.regen.realtime.platform.app.MetricsServer;
 import io.regen.realtime.platform.config.RegenEnvironment;
 import io.regen.realtime.platform.roles.SpringRole;
 import io.regen.realtime.platform.testing.RepositoryFiles;
@@ -43,12 +44,16 @@ class ComposeFileTest {
           "topics",
           Set.of(RegenEnvironment.KAFKA_BOOTSTRAP_SERVERS, RegenEnvironment.TOPIC_PARTITIONS),
           "registry",
-          Set.of(RegenEnvironment.KAFKA_BOOTSTRAP_SERVERS, RegenEnvironment.SCHEMA_REGISTRY_PORT),
+          Set.of(
+              RegenEnvironment.KAFKA_BOOTSTRAP_SERVERS,
+              RegenEnvironment.SCHEMA_REGISTRY_PORT,
+              MetricsServer.METRICS_PORT),
           "worker",
           Set.of(
               RegenEnvironment.KAFKA_BOOTSTRAP_SERVERS,
               RegenEnvironment.SCHEMA_REGISTRY_URL,
               RegenEnvironment.REGEN_NODE_ID,
+              MetricsServer.METRICS_PORT,
               OpenAiSettings.OPENAI_BASE_URL,
               OpenAiSettings.OPENAI_API_KEY,
               OpenAiSettings.REGEN_MODEL),
@@ -243,20 +248,22 @@ class ComposeFileTest {
         continue;
       }
       List<Object> expose = (List<Object>) service.get("expose");
-      int expected =
-          switch (role(service)) {
-            case "registry" ->
-                Integer.parseInt(
-                    environment(service)
-                        .getOrDefault(
-                            RegenEnvironment.SCHEMA_REGISTRY_PORT,
-                            String.valueOf(RegenEnvironment.DEFAULT_SCHEMA_REGISTRY_PORT)));
-            case "gateway", "streams" -> httpPort(service);
-            default -> -1;
-          };
-      assertThat(expose)
-          .as("ports of %s", entry.getKey())
-          .containsExactly(String.valueOf(expected));
+      List<String> expected = new ArrayList<>();
+      switch (role(service)) {
+        case "registry" ->
+            expected.add(
+                environment(service)
+                    .getOrDefault(
+                        RegenEnvironment.SCHEMA_REGISTRY_PORT,
+                        String.valueOf(RegenEnvironment.DEFAULT_SCHEMA_REGISTRY_PORT)));
+        case "gateway", "streams" -> expected.add(String.valueOf(httpPort(service)));
+        default -> {}
+      }
+      String metricsPort = environment(service).get(MetricsServer.METRICS_PORT);
+      if (metricsPort != null) {
+        expected.add(metricsPort);
+      }
+      assertThat(expose).as("ports of %s", entry.getKey()).containsExactlyElementsOf(expected);
     }
     Map<String, Object> proxy = services().get("proxy");
     assertThat((List<Object>) proxy.get("ports")).containsExactly("8080:80");
@@ -312,24 +319,35 @@ class ComposeFileTest {
     assertThat((List<String>) prometheus.get("rule_files")).containsExactly("alerts.yml");
     Set<String> scraped = new HashSet<>();
     for (Map<String, Object> job : (List<Map<String, Object>>) prometheus.get("scrape_configs")) {
-      assertThat(job.get("metrics_path")).isEqualTo("/actuator/prometheus");
+      Object path = job.get("metrics_path");
       for (Map<String, Object> config : (List<Map<String, Object>>) job.get("static_configs")) {
         for (String target : (List<String>) config.get("targets")) {
           String[] hostPort = target.split(":");
           Map<String, Object> service = services.get(hostPort[0]);
           assertThat(service).as("target %s is a service", target).isNotNull();
-          assertThat(Integer.parseInt(hostPort[1])).as(target).isEqualTo(httpPort(service));
+          boolean spring = Set.of("gateway", "streams").contains(role(service));
+          // Spring roles: actuator on the HTTP port; registry and workers: /metrics on METRICS_PORT
+          assertThat(path)
+              .as("path of %s", target)
+              .isEqualTo(spring ? "/actuator/prometheus" : MetricsServer.PATH);
+          int port =
+              spring
+                  ? httpPort(service)
+                  : Integer.parseInt(environment(service).get(MetricsServer.METRICS_PORT));
+          assertThat(Integer.parseInt(hostPort[1])).as(target).isEqualTo(port);
           scraped.add(hostPort[0]);
         }
       }
     }
-    List<String> spring =
+    List<String> longRunning =
         services.entrySet().stream()
             .filter(e -> isPlatform(e.getValue()))
-            .filter(e -> Set.of("gateway", "streams").contains(role(e.getValue())))
+            .filter(e -> !"topics".equals(role(e.getValue())))
             .map(Map.Entry::getKey)
             .toList();
-    assertThat(scraped).containsExactlyInAnyOrderElementsOf(spring);
+    assertThat(scraped)
+        .as("every role is scraped")
+        .containsExactlyInAnyOrderElementsOf(longRunning);
     assertThat(String.valueOf(services.get("prometheus").get("volumes"))).contains("alerts.yml");
   }
 }

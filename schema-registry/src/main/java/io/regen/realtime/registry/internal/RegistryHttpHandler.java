@@ -2,6 +2,8 @@ package io.regen.realtime.registry.internal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.regen.realtime.registry.internal.RegistryService.ParsedSchema;
 import io.regen.realtime.registry.internal.RegistryState.Version;
 import io.regen.realtime.schemas.registry.CompatibilityLevel;
@@ -37,8 +39,22 @@ public final class RegistryHttpHandler implements HttpHandler {
 
   private final RegistryService registry;
 
-  public RegistryHttpHandler(RegistryService registry) {
+  private final Counter ok;
+  private final Counter clientErrors;
+  private final Counter serverErrors;
+
+  public RegistryHttpHandler(RegistryService registry, MeterRegistry meters) {
     this.registry = registry;
+    this.ok = responses(meters, "success");
+    this.clientErrors = responses(meters, "client_error");
+    this.serverErrors = responses(meters, "server_error");
+  }
+
+  private static Counter responses(MeterRegistry meters, String outcome) {
+    return Counter.builder("schema.registry.responses")
+        .tag("outcome", outcome)
+        .description("Responses of the schema registry by outcome (server_error: 5xx)")
+        .register(meters);
   }
 
   @Override
@@ -65,6 +81,7 @@ public final class RegistryHttpHandler implements HttpHandler {
         status = 500;
         body = error(50001, "Error in the backend data store: " + e);
       }
+      (status >= 500 ? serverErrors : status >= 400 ? clientErrors : ok).increment();
       byte[] bytes = JSON.writeValueAsBytes(body);
       exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
       exchange.sendResponseHeaders(status, bytes.length);

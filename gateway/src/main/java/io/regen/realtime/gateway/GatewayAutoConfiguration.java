@@ -72,7 +72,8 @@ import tools.jackson.databind.json.JsonMapper;
   SessionsConfiguration.class,
   HttpAuthConfiguration.class,
   WebSocketConfiguration.class,
-  EdgeConfiguration.class
+  EdgeConfiguration.class,
+  QueryApiProxyConfiguration.class
 })
 public class GatewayAutoConfiguration {
   /** The gateway's own JSON mapper (not a bean: the application's mapper stays its own). */

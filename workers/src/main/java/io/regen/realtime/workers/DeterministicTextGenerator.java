@@ -84,36 +84,37 @@ public final class DeterministicTextGenerator implements TextGenerator {
   }
 
   @Override
-  public Iterator<String> stream(String prompt, int maxChunks) {
+  public TextStream stream(String prompt, int maxChunks) {
     int total = expectedChunks(prompt, maxChunks);
     SplittableRandom random = new SplittableRandom(seed(prompt) ^ 0x5DEECE66DL);
-    return new Iterator<>() {
-      private int produced;
+    return TextStream.of(
+        new Iterator<>() {
+          private int produced;
 
-      @Override
-      public boolean hasNext() {
-        return produced < total;
-      }
-
-      @Override
-      public String next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        StringBuilder chunk = new StringBuilder();
-        int words = 1 + random.nextInt(3);
-        for (int w = 0; w < words; w++) {
-          String word = WORDS.get(random.nextInt(WORDS.size()));
-          if (produced == 0 && w == 0) {
-            word = Character.toUpperCase(word.charAt(0)) + word.substring(1);
+          @Override
+          public boolean hasNext() {
+            return produced < total;
           }
-          chunk.append(word);
-          chunk.append(produced == total - 1 && w == words - 1 ? "." : " ");
-        }
-        produced++;
-        return chunk.toString();
-      }
-    };
+
+          @Override
+          public String next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            StringBuilder chunk = new StringBuilder();
+            int words = 1 + random.nextInt(3);
+            for (int w = 0; w < words; w++) {
+              String word = WORDS.get(random.nextInt(WORDS.size()));
+              if (produced == 0 && w == 0) {
+                word = Character.toUpperCase(word.charAt(0)) + word.substring(1);
+              }
+              chunk.append(word);
+              chunk.append(produced == total - 1 && w == words - 1 ? "." : " ");
+            }
+            produced++;
+            return chunk.toString();
+          }
+        });
   }
 
   /** A stable seed: CRC32 is defined by its algorithm, unlike hashCode of other types. */

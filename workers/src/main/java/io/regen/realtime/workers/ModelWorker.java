@@ -4,19 +4,19 @@ import io.regen.realtime.sdk.JobContext;
 import io.regen.realtime.sdk.JobHandle;
 import io.regen.realtime.sdk.JobRequestHandler;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Objects;
 
 /**
  * The {@code model} worker: streams a generated response as {@code model:chunk:v1} events, one per
  * {@code chunkDelay}, with {@code job:progress:v1} about every 10% and {@code job:completed:v1} at
- * the end.
+ * the end. The last chunk has {@code final=true}; for a {@linkplain TextStream#isLive() live}
+ * stream that is an extra empty chunk after the model's last one, so no chunk waits for the next.
  *
  * <p>Input: {@code prompt} (the text to respond to), {@code chunks} (at most this many chunks,
  * 1–10000, default 64), {@code fail=true} (fail half-way with {@code REQUESTED_FAILURE}, for trying
  * out failure handling). A {@link GenerationException} from the generator ends the job with {@code
- * GENERATION_FAILED}; a CANCEL request stops the stream before the next chunk ({@code
- * job:cancelled:v1}, published by the SDK).
+ * GENERATION_FAILED}; a CANCEL request closes the generator's stream at once (an upstream model
+ * connection is closed, not drained) and the SDK ends the job with {@code job:cancelled:v1}.
  */
 public final class ModelWorker implements JobRequestHandler {
   public static final String TYPE = "model";
@@ -54,8 +54,9 @@ public final class ModelWorker implements JobRequestHandler {
     int index = 0;
     long characters = 0;
     int reportedPercent = 0;
-    try {
-      Iterator<String> chunks = generator.stream(prompt, maxChunks);
+    try (TextStream chunks = generator.stream(prompt, maxChunks)) {
+      context.onCancel(chunks::close);
+      boolean live = chunks.isLive();
       while (chunks.hasNext()) {
         if (context.awaitCancellation(chunkDelay)) {
           return;
@@ -65,7 +66,8 @@ public final class ModelWorker implements JobRequestHandler {
           return;
         }
         String text = chunks.next();
-        boolean last = !chunks.hasNext();
+        // A live stream's end is known only by waiting for it: publish now, mark the end later.
+        boolean last = !live && !chunks.hasNext();
         job.modelChunk(model, index, text, last);
         index++;
         characters += text.length();
@@ -75,9 +77,18 @@ public final class ModelWorker implements JobRequestHandler {
           reportedPercent = percent;
         }
       }
+      if (live && !context.isCancelled()) {
+        job.modelChunk(model, index, "", true);
+        job.progress(100, index + " chunks");
+      }
     } catch (GenerationException e) {
-      job.fail("GENERATION_FAILED", e.getMessage(), e.isRetryable());
+      if (!context.isCancelled()) {
+        job.fail("GENERATION_FAILED", e.getMessage(), e.isRetryable());
+      }
       return;
+    }
+    if (context.isCancelled()) {
+      return; // the stream was closed by the cancellation, not finished by the model
     }
     job.complete(index + " chunks, " + characters + " characters from " + model);
   }

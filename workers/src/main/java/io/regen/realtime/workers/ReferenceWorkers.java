@@ -5,6 +5,7 @@ import io.regen.realtime.sdk.RegenWorkerClient;
 import io.regen.realtime.sdk.RequestLoop;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,6 +44,26 @@ public final class ReferenceWorkers {
     }
     throw new IllegalArgumentException(
         "Unknown worker type '" + type + "'; known types: " + String.join(", ", TYPES));
+  }
+
+  /**
+   * Like {@link #start(String, WorkerSettings)}, except that a {@code model} worker streams from
+   * the OpenAI-compatible API of {@code openAi} when present, unpaced (the model sets the rate).
+   */
+  public static RunningWorker start(
+      String type, WorkerSettings settings, Optional<OpenAiSettings> openAi) {
+    if (streamsFromOpenAi(type, openAi)) {
+      return startModel(
+          settings.withChunkDelay(Duration.ZERO), new OpenAiChatGenerator(openAi.get()));
+    }
+    return start(type, settings);
+  }
+
+  /**
+   * Whether {@link #start(String, WorkerSettings, Optional)} streams from an OpenAI-compatible API.
+   */
+  public static boolean streamsFromOpenAi(String type, Optional<OpenAiSettings> openAi) {
+    return ModelWorker.TYPE.equals(type) && openAi.isPresent();
   }
 
   /** Starts a {@code model} worker streaming from {@code generator}. */

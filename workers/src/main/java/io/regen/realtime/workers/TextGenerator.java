@@ -1,14 +1,13 @@
 package io.regen.realtime.workers;
 
-import java.util.Iterator;
-
 /**
  * Produces a model's response as a stream of text chunks: the seam where a real model integration
  * (an inference server's streaming API) plugs into the {@link ModelWorker}.
  *
- * <p>Implementations are thread-safe (one generator serves concurrent jobs). The iterator is used
- * by one job thread; its {@code next()} may block while the model produces the next chunk and may
- * throw {@link GenerationException}.
+ * <p>Implementations are thread-safe (one generator serves concurrent jobs). The stream is used by
+ * one job thread; its {@code hasNext()} and {@code next()} may block while the model produces the
+ * next chunk and may throw {@link GenerationException}; the worker closes it when the job ends or
+ * is cancelled.
  */
 public interface TextGenerator {
 
@@ -16,7 +15,7 @@ public interface TextGenerator {
   String model();
 
   /** Streams the response to {@code prompt}, at most {@code maxChunks} chunks. */
-  Iterator<String> stream(String prompt, int maxChunks);
+  TextStream stream(String prompt, int maxChunks);
 
   /** How many chunks {@link #stream} will probably produce, for progress reporting. */
   int expectedChunks(String prompt, int maxChunks);

@@ -166,9 +166,9 @@ class ModelWorkerIT {
           }
 
           @Override
-          public Iterator<String> stream(String prompt, int maxChunks) {
+          public TextStream stream(String prompt, int maxChunks) {
             Iterator<String> inner = new DeterministicTextGenerator().stream(prompt, maxChunks);
-            return new Iterator<>() {
+            return new TextStream() {
               private int n;
 
               @Override

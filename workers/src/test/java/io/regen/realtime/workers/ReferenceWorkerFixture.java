@@ -7,6 +7,7 @@ import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.sdk.KafkaJobsFixture;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.LongStream;
 
 /**
@@ -25,6 +26,12 @@ final class ReferenceWorkerFixture implements AutoCloseable {
 
   /** Starts a broker, then the worker; returns once the worker is ready (up to 60 s). */
   static ReferenceWorkerFixture start(String jobType, String workerId) throws Exception {
+    return start(jobType, workerId, Optional.empty());
+  }
+
+  /** Like {@link #start(String, String)}, a model worker streaming from {@code openAi} if given. */
+  static ReferenceWorkerFixture start(
+      String jobType, String workerId, Optional<OpenAiSettings> openAi) throws Exception {
     KafkaJobsFixture jobs = KafkaJobsFixture.start();
     ReferenceWorkerFixture fixture;
     try {
@@ -32,7 +39,8 @@ final class ReferenceWorkerFixture implements AutoCloseable {
           ReferenceWorkers.start(
               jobType,
               WorkerSettings.of(jobs.bootstrap(), jobs.registry(), workerId)
-                  .withChunkDelay(Duration.ofMillis(5)));
+                  .withChunkDelay(Duration.ofMillis(5)),
+              openAi);
       fixture = new ReferenceWorkerFixture(jobs, workerId, worker);
     } catch (Exception | Error e) {
       jobs.close();

@@ -3,8 +3,10 @@ package io.regen.realtime.gateway.delivery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
 
 /**
  * The meters of event delivery. Names are dotted Micrometer names; Prometheus shows them as {@code
@@ -22,8 +24,10 @@ public final class DeliveryMetrics {
   private final Counter undecodable;
   private final Counter unknownPayload;
   private final Counter replays;
+  private final MeterRegistry registry;
 
   public DeliveryMetrics(MeterRegistry registry) {
+    this.registry = registry;
     latency =
         Timer.builder("delivery.latency")
             .description("Event occurredAt to frame offered to the session's outbound buffer")
@@ -51,7 +55,10 @@ public final class DeliveryMetrics {
             .description("Subscriptions with a cursor, by outcome")
             .register(registry);
     notResumed =
-        Counter.builder("delivery.resumes").tag("outcome", "not_resumed").register(registry);
+        Counter.builder("delivery.resumes")
+            .tag("outcome", "not_resumed")
+            .description("Subscriptions with a cursor, by outcome")
+            .register(registry);
     slowFallbacks =
         Counter.builder("delivery.slow.fallbacks")
             .description("Sessions whose buffer was full, switched to catching up from the topic")
@@ -68,7 +75,21 @@ public final class DeliveryMetrics {
         Counter.builder("delivery.records.unknown.payload")
             .description("Events whose payload type has no wire name here, skipped")
             .register(registry);
-    replays = Counter.builder("delivery.replays").register(registry);
+    replays =
+        Counter.builder("delivery.replays")
+            .description("Job histories replayed from the topic")
+            .register(registry);
+  }
+
+  /**
+   * Publishes the live consumer's Kafka client metrics (e.g. {@code
+   * kafka_consumer_fetch_manager_records_lag_max}, the gateway's consumer lag); closing the result
+   * removes them.
+   */
+  KafkaClientMetrics bindConsumer(Consumer<?, ?> consumer) {
+    KafkaClientMetrics binder = new KafkaClientMetrics(consumer);
+    binder.bindTo(registry);
+    return binder;
   }
 
   void latencyFrom(long occurredAtMillis) {

@@ -1,5 +1,6 @@
 package io.regen.realtime.gateway.delivery;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.gateway.delivery.CursorResolver.StartPoint;
 import io.regen.realtime.gateway.delivery.SessionState.HeldFrame;
@@ -80,6 +81,8 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
   private volatile boolean running;
   private volatile boolean closed;
 
+  private final KafkaClientMetrics consumerMetrics;
+
   /**
    * @param sightings where the first event of each job seen live is remembered (for replay); may be
    *     null
@@ -101,6 +104,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
     this.cursors = new CursorResolver(topic, admin, props.subscribeTimeout());
     // Out of range (retention overtook the dispatcher): carry on from the oldest record kept.
     this.consumer = clients.consumer(id, "earliest");
+    this.consumerMetrics = metrics.bindConsumer(consumer);
     this.routes = new LiveRoutes(consumer, topic.name());
     this.catchUp = new CatchUpReaders(this, clients, id, topic, props, decoder, frames, metrics);
     this.dispatcher = new Thread(this::dispatchLoop, "event-dispatcher");
@@ -183,6 +187,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
       closeConsumer(); // the dispatcher, which closes it, never ran
     }
     admin.close(Duration.ofSeconds(5));
+    consumerMetrics.close();
   }
 
   // ---------------------------------------------------------------- helpers

@@ -44,6 +44,7 @@ public final class RegistryRole implements Role {
         RegistryServerOptions.fromEnvironment(
             env.asMap(), port, RegistryServerOptions.ALL_INTERFACES);
     ShutdownSequence shutdown = new ShutdownSequence().installHooks();
+    RoleMetrics.startIfConfigured(env, shutdown);
     SchemaRegistryServer registry =
         shutdown.add(
             "schema registry",

@@ -1,5 +1,6 @@
 package io.regen.realtime.platform.roles;
 
+import io.micrometer.core.instrument.Metrics;
 import io.regen.realtime.platform.app.AppProperties;
 import io.regen.realtime.platform.app.ComponentHealth;
 import io.regen.realtime.platform.cli.CommandLine;
@@ -16,6 +17,7 @@ import io.regen.realtime.schemas.kafka.Durability;
 import io.regen.realtime.schemas.kafka.TopicProvisioning;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
 import io.regen.realtime.streams.StreamsSettings;
+import io.regen.realtime.workers.OpenAiSettings;
 import io.regen.realtime.workers.ReferenceWorkers;
 import io.regen.realtime.workers.RunningWorker;
 import io.regen.realtime.workers.WorkerSettings;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
@@ -161,14 +164,19 @@ public final class UpRole implements Role {
         app.getEnvironment().getProperty("management.server.port"));
 
     HttpSchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registryUrl);
+    Optional<OpenAiSettings> openAi = OpenAiSettings.fromEnvironment(env::get);
     for (String type : WORKER_TYPES) {
       workers.add(
           shutdown.add(
               type + " worker",
               ReferenceWorkers.start(
-                  type, WorkerSettings.of(bootstrap, registryClient, nodeId + "-" + type))));
+                  type,
+                  WorkerSettings.of(bootstrap, registryClient, nodeId + "-" + type),
+                  openAi)));
     }
+    workers.forEach(worker -> WorkerMeters.bind(worker, Metrics.globalRegistry));
     Console.line("reference workers %s consuming job requests", WORKER_TYPES);
+    openAi.ifPresent(s -> Console.line("model worker streams from %s", s));
 
     if (SpringApp.awaitHealthy(app)) {
       Console.line(

@@ -1,15 +1,18 @@
 package io.regen.realtime.platform.roles;
 
+import io.micrometer.core.instrument.Metrics;
 import io.regen.realtime.platform.cli.CommandLine;
 import io.regen.realtime.platform.cli.UsageException;
 import io.regen.realtime.platform.config.RegenEnvironment;
 import io.regen.realtime.platform.lifecycle.ShutdownSequence;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
+import io.regen.realtime.workers.OpenAiSettings;
 import io.regen.realtime.workers.ReferenceWorkers;
 import io.regen.realtime.workers.RunningWorker;
 import io.regen.realtime.workers.WorkerSettings;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -55,15 +58,22 @@ public final class WorkerRole implements Role {
         commandLine
             .option("id")
             .orElseGet(() -> NodeId.of(env, (int) ProcessHandle.current().pid()) + "-" + type);
+    Optional<OpenAiSettings> openAi = OpenAiSettings.fromEnvironment(env::get);
     ShutdownSequence shutdown = new ShutdownSequence().installHooks();
+    RoleMetrics.startIfConfigured(env, shutdown);
     RunningWorker worker =
         shutdown.add(
             type + " worker",
             ReferenceWorkers.start(
                 type,
-                WorkerSettings.of(bootstrap, new HttpSchemaRegistryClient(registryUrl), workerId)));
+                WorkerSettings.of(bootstrap, new HttpSchemaRegistryClient(registryUrl), workerId),
+                openAi));
     Console.line(
         "%s worker %s: Kafka %s, schema registry %s", type, workerId, bootstrap, registryUrl);
+    WorkerMeters.bind(worker, Metrics.globalRegistry);
+    if (ReferenceWorkers.streamsFromOpenAi(type, openAi)) {
+      Console.line("streaming from %s", openAi.get());
+    }
     awaitReady(worker);
     Console.line("ready in %.1f s (Ctrl-C or SIGTERM stops it)", Console.secondsSinceJvmStart());
     shutdown.awaitClosed();

@@ -1,5 +1,7 @@
 package io.regen.realtime.registry.internal;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.regen.realtime.registry.RegistryAccess;
 import io.regen.realtime.registry.RegistryLimits;
 import io.regen.realtime.registry.RegistryUsers;
@@ -37,6 +39,10 @@ public final class RegistryJettyHandler extends Handler.Abstract.NonBlocking {
   private static final Logger log = LoggerFactory.getLogger(RegistryJettyHandler.class);
   static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final String REALM = "Basic realm=\"SchemaRegistry\"";
+  // Micrometer's global registry: the application's (up) or the role's metrics endpoint.
+  private static final Counter OK = responses("success");
+  private static final Counter CLIENT_ERRORS = responses("client_error");
+  private static final Counter SERVER_ERRORS = responses("server_error");
 
   private final RegistryApi api;
   private final RegistryUsers users;
@@ -51,6 +57,13 @@ public final class RegistryJettyHandler extends Handler.Abstract.NonBlocking {
     this.limits = limits;
     this.workers = workers;
     this.uploads = new Semaphore(limits.maxConcurrentUploads());
+  }
+
+  private static Counter responses(String outcome) {
+    return Counter.builder("schema.registry.responses")
+        .tag("outcome", outcome)
+        .description("Responses of the schema registry by outcome (server_error: 5xx)")
+        .register(Metrics.globalRegistry);
   }
 
   @Override
@@ -163,6 +176,7 @@ public final class RegistryJettyHandler extends Handler.Abstract.NonBlocking {
       if (!answered.compareAndSet(false, true)) {
         return;
       }
+      (status >= 500 ? SERVER_ERRORS : status >= 400 ? CLIENT_ERRORS : OK).increment();
       byte[] bytes = RegistryApi.JSON.writeValueAsBytes(body);
       response.setStatus(status);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);

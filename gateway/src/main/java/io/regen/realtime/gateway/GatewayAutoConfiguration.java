@@ -10,6 +10,7 @@ import io.regen.realtime.gateway.auth.OriginPolicy;
 import io.regen.realtime.gateway.delivery.DeliveryConfiguration;
 import io.regen.realtime.gateway.delivery.EventDelivery;
 import io.regen.realtime.gateway.delivery.JobReplay;
+import io.regen.realtime.gateway.extension.ClientFrameExtension;
 import io.regen.realtime.gateway.http.BearerAuth;
 import io.regen.realtime.gateway.http.HttpAuthConfiguration;
 import io.regen.realtime.gateway.jobs.HttpJobOwnerLookup;
@@ -168,6 +169,7 @@ public class GatewayAutoConfiguration {
       ObjectProvider<SessionListener> listeners,
       ObjectProvider<PresenceRecorder> presence,
       ObjectProvider<SessionEventPublisher> sessionEvents,
+      ObjectProvider<ClientFrameExtension> extensions,
       Environment env,
       GatewayMetrics metrics,
       GatewayExecutors executors) {
@@ -180,19 +182,22 @@ public class GatewayAutoConfiguration {
     presence.ifAvailable(recorder -> all.add(new PresenceSessionListener(recorder)));
     String node = GatewayEnvironment.nodeId(env);
     sessionEvents.ifAvailable(publisher -> all.add(new SessionEventsListener(publisher, node)));
-    return new GatewayWebSocketHandler(
-        props,
-        verifier,
-        eventDelivery,
-        replay.getIfAvailable(),
-        commands,
-        registry,
-        all,
-        metrics,
-        JSON,
-        executors.writer(),
-        Clock.systemUTC(),
-        System::nanoTime);
+    GatewayWebSocketHandler handler =
+        new GatewayWebSocketHandler(
+            props,
+            verifier,
+            eventDelivery,
+            replay.getIfAvailable(),
+            commands,
+            registry,
+            all,
+            metrics,
+            JSON,
+            executors.writer(),
+            Clock.systemUTC(),
+            System::nanoTime);
+    handler.extensions(extensions.orderedStream().toList());
+    return handler;
   }
 
   @Bean

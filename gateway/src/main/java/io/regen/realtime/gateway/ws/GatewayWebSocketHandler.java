@@ -6,6 +6,7 @@ import io.regen.realtime.auth.JwtVerifier;
 import io.regen.realtime.gateway.GatewayProperties;
 import io.regen.realtime.gateway.delivery.EventDelivery;
 import io.regen.realtime.gateway.delivery.JobReplay;
+import io.regen.realtime.gateway.extension.ClientFrameExtension;
 import io.regen.realtime.gateway.jobs.JobCommandException;
 import io.regen.realtime.gateway.jobs.JobCommands;
 import io.regen.realtime.gateway.jobs.StartJob;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -70,6 +72,7 @@ public final class GatewayWebSocketHandler extends AbstractWebSocketHandler {
   private final Clock clock;
   private final LongSupplier nanos;
   private final AtomicLong replayIds = new AtomicLong();
+  private Map<String, ClientFrameExtension> extensions = Map.of();
 
   public GatewayWebSocketHandler(
       GatewayProperties props,
@@ -98,6 +101,13 @@ public final class GatewayWebSocketHandler extends AbstractWebSocketHandler {
     this.writerExecutor = writerExecutor;
     this.clock = clock;
     this.nanos = nanos;
+  }
+
+  /** Adds frame types handled outside the gateway (see {@link ClientFrameExtension}). */
+  public void extensions(List<ClientFrameExtension> list) {
+    Map<String, ClientFrameExtension> byType = new java.util.HashMap<>();
+    list.forEach(e -> e.frameTypes().forEach(t -> byType.put(t, e)));
+    this.extensions = Map.copyOf(byType);
   }
 
   // --- connection lifecycle ---
@@ -229,8 +239,16 @@ public final class GatewayWebSocketHandler extends AbstractWebSocketHandler {
         case "replay" -> onReplay(session, frame);
         case "ping" -> session.offerControl(frames.pong(frame.id()));
         default -> {
-          invalid(session, frame.id(), ErrorCodes.UNKNOWN_TYPE, "unknown type " + frame.type());
-          return;
+          ClientFrameExtension extension = extensions.get(frame.type());
+          if (extension == null) {
+            invalid(session, frame.id(), ErrorCodes.UNKNOWN_TYPE, "unknown type " + frame.type());
+            return;
+          }
+          try {
+            extension.handle(session, frame.type(), frame.id(), frame.body());
+          } catch (IllegalArgumentException e) {
+            throw new ClientFrame.InvalidFrameException(frame.id(), e.getMessage());
+          }
         }
       }
       session.invalidInARow = 0;

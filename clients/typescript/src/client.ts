@@ -117,6 +117,7 @@ export class RealtimeClient {
   private lastReceivedAt = 0;
   private lastPingAt = 0;
   private metricsWanted = false;
+  private metricsRequestId: string | null = null;
   private stopped = false;
   private nextId = 0;
   private unsubscribeNetwork: () => void = () => {};
@@ -271,9 +272,15 @@ export class RealtimeClient {
     const off = this.on('metrics', handler);
     if (!this.metricsWanted) {
       this.metricsWanted = true;
-      this.whenOpen(() => this.send({ type: 'subscribe_metrics', id: this.newId('m') }));
+      // Sent now if connected; otherwise by the next welcome, which re-subscribes every connection.
+      if (this.welcomed) this.subscribeMetricsFrame();
     }
     return off;
+  }
+
+  private subscribeMetricsFrame(): void {
+    this.metricsRequestId = this.newId('m');
+    this.send({ type: 'subscribe_metrics', id: this.metricsRequestId });
   }
 
   // --- connection ---
@@ -497,7 +504,7 @@ export class RealtimeClient {
     }
     this.replays.clear();
     for (const t of this.trackers) t.reconnected(!!sentCursor && !frame.resumed);
-    if (this.metricsWanted) this.send({ type: 'subscribe_metrics', id: this.newId('m') });
+    if (this.metricsWanted) this.subscribeMetricsFrame();
     for (const action of this.queue.all()) this.sendAction(action);
     for (const fn of this.openWaiters.splice(0)) fn();
   }
@@ -532,6 +539,9 @@ export class RealtimeClient {
     }
     if (frame.id) {
       for (const t of this.trackers) if (t.replayFailed(frame.id, error)) return;
+    }
+    if (frame.id && frame.id === this.metricsRequestId && frame.code === 'forbidden') {
+      this.metricsWanted = false; // this token may not see metrics: stop asking on every reconnect
     }
     if (frame.id && this.queue.has(frame.id)) {
       if (frame.code === 'rate_limited' || frame.code === 'internal') {

@@ -23,10 +23,10 @@ export interface LiveMetrics {
   users: number;
   /** Delivery latency (event written → frame queued) over the last interval, ms; null: no events. */
   deliveryLatencyMs: { mean: number | null; max: number | null; count: number };
-  /** Jobs of today (UTC) by outcome. */
-  jobs: { started: number; completed: number; failed: number; cancelled: number; running: number };
-  /** Distinct active users today (UTC). */
-  dau: number;
+  /** Jobs of today (UTC) by outcome; null until the analytics stores answer. */
+  jobs: { started: number; completed: number; failed: number; cancelled: number; running: number } | null;
+  /** Distinct active users today (UTC); null until the analytics stores answer. */
+  dau: number | null;
 }
 
 /** Close codes the client does not retry after (docs/protocol.md "Close codes"). */

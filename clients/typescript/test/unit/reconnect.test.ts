@@ -367,3 +367,29 @@ describe('openJob', () => {
     expect(seen).toEqual([0, 1, 2, 3]);
   });
 });
+
+describe('live metrics', () => {
+  it('subscribes once per connection, hands pushes to the handler, stops asking when forbidden', async () => {
+    const { c } = client();
+    const got: unknown[] = [];
+    c.subscribeMetrics((m) => got.push(m));
+    await flush();
+    FakeSocket.last.open();
+    FakeSocket.last.welcome();
+    expect(FakeSocket.last.sentOfType('subscribe_metrics')).toHaveLength(1);
+    FakeSocket.last.receive({ type: 'metrics', at: 1, connections: 3, users: 2, deliveryLatencyMs: { mean: 1, max: 2, count: 5 }, jobs: null, dau: null });
+    expect(got).toEqual([{ at: 1, connections: 3, users: 2, deliveryLatencyMs: { mean: 1, max: 2, count: 5 }, jobs: null, dau: null }]);
+    FakeSocket.last.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    FakeSocket.last.open();
+    FakeSocket.last.welcome(true);
+    const again = FakeSocket.last.sentOfType('subscribe_metrics');
+    expect(again).toHaveLength(1);
+    FakeSocket.last.receive({ type: 'error', id: again[0].id, code: 'forbidden', message: 'no role' });
+    FakeSocket.last.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    FakeSocket.last.open();
+    FakeSocket.last.welcome(true);
+    expect(FakeSocket.last.sentOfType('subscribe_metrics')).toHaveLength(0);
+  });
+});

@@ -97,22 +97,25 @@ function start(session: Session): void {
     ($('job-progress') as HTMLProgressElement).value = 0;
     const view = client.openJob(jobId, (e) => renderJobEvent(e));
     closeView = view.close;
-    view.snapshot.then(renderSnapshot, (err) => ($('app-error').textContent = `snapshot: ${err.message}`));
+    view.snapshot.then(renderSnapshot, (err) => {
+      // The view still completes: without a snapshot the SDK reads the whole history from the topic.
+      $('app-error').textContent = `snapshot: ${err.message}`;
+      renderSnapshot(null);
+    });
   };
   const renderSnapshot = (s: JobSnapshot | null) => {
+    // Always marks where the snapshot ends (seq -1: no snapshot yet), so what follows can be checked.
+    const span = document.createElement('span');
+    span.className = 'snapshot';
+    span.dataset.through = String(s ? s.lastSeq : -1);
+    span.textContent = s?.responseSoFar ?? '';
+    $('answer').prepend(span);
     if (!s) {
       $('job-status').textContent = 'REQUESTED';
       return;
     }
     $('job-status').textContent = s.status;
     ($('job-progress') as HTMLProgressElement).value = s.progressPercent;
-    if (s.responseSoFar) {
-      const span = document.createElement('span');
-      span.className = 'snapshot';
-      span.dataset.through = String(s.lastSeq);
-      span.textContent = s.responseSoFar;
-      $('answer').prepend(span);
-    }
     for (const step of s.researchSteps ?? []) addStep(step.step, step.title, step.url, String(s.lastSeq));
   };
   const addStep = (n: number, title: string, url: string | null, seq: string) => {
@@ -198,10 +201,10 @@ function start(session: Session): void {
     $('app-error').textContent = '';
     const p = client.startJob(jobType, input);
     renderStatus();
+    // The job view opens from the `action` event below (also for actions of an earlier page).
     p.then(
       (jobId) => {
         upsertRow(jobId, jobType, 'REQUESTED');
-        openJob(jobId);
         renderStatus();
       },
       (err) => ($('app-error').textContent = `${jobType}: ${err.message}`),
@@ -217,7 +220,7 @@ function start(session: Session): void {
     const f = new FormData(ev.target as HTMLFormElement);
     startJob('research', { topic: String(f.get('topic')) });
   });
-  // A job queued by the previous page (reload while offline) opens when its ack arrives.
+  // A started job opens when its ack arrives, also one queued by the previous page (reload offline).
   client.on('action', (r) => r.kind === 'start_job' && r.jobId && openJob(r.jobId));
 
   // --- live metrics ---

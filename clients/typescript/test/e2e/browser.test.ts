@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 
 // The demo in headless Chromium (the Debian package) against the real `up` of the global setup.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -52,6 +52,13 @@ beforeAll(async () => {
   page.on('pageerror', (e) => console.error('page error:', e));
 });
 
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && page) {
+    await shot(`failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}`);
+    console.error('page error text:', await page.getByTestId('app-error').textContent(), 'timings:', await timings());
+  }
+});
+
 afterAll(async () => {
   await browser?.close();
   writeFileSync(join(inject('outputDir'), 'e2e-figures.json'), JSON.stringify(figures, null, 2) + '\n');
@@ -81,7 +88,8 @@ describe('the demo dashboard in a real browser', () => {
     const jobId = await completed();
     const { seqs, text, through } = await answer();
     // The view opened right after the ack: the snapshot (if the job had begun) plus every later chunk.
-    expect(seqs).toEqual(await chunkSeqsAfter(jobId, through ?? -1));
+    expect(through).not.toBeNull();
+    expect(seqs).toEqual(await chunkSeqsAfter(jobId, through!));
     expect(text).toBe((await serverState(jobId)).responseSoFar);
     await shot('3-completed');
   });
@@ -89,15 +97,16 @@ describe('the demo dashboard in a real browser', () => {
   it('reloads mid-answer and shows the snapshot plus the rest', async () => {
     await page.getByTestId('chunks').fill('200');
     await page.getByTestId('start-model').click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="answer"] span[data-seq]').length >= 15, null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="answer"] span[data-seq]').length >= 40, null, { timeout: 60_000 });
     await page.reload();
-    await page.locator('[data-testid="answer"] .snapshot').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="answer"] .snapshot').waitFor({ state: 'attached', timeout: 30_000 });
     await shot('4-after-reload-snapshot');
     const t = await timings();
     figures.pageLoadToFirstEventMs = t.loadToFirstEventMs ?? 'none';
     const jobId = await completed();
     const { through, seqs, text } = await answer();
     expect(through).not.toBeNull();
+    figures.reloadSnapshotThroughSeq = through!;
     expect(seqs).toEqual(await chunkSeqsAfter(jobId, through!));
     expect(text).toBe((await serverState(jobId)).responseSoFar);
     await shot('5-reload-completed');

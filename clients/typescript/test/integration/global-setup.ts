@@ -43,6 +43,7 @@ async function healthy(url: string, deadline: number, proc: ChildProcess, log: s
 }
 
 let proc: ChildProcess | null = null;
+let logStream: ReturnType<typeof createWriteStream> | null = null;
 let dataDir: string | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
@@ -53,7 +54,7 @@ export async function setup(project: TestProject): Promise<void> {
   dataDir = mkdtempSync(join(tmpdir(), 'regen-e2e-'));
   const [port, registry, kafka, controller] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const log = join(outputDir, 'regen-up.log');
-  const out = createWriteStream(log);
+  const out = (logStream = createWriteStream(log));
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['KAFKA_BOOTSTRAP_SERVERS', 'SCHEMA_REGISTRY_URL', 'JWT_PUBLIC_KEY', 'REDIS_URL', 'REGEN_NODE_ID', 'FRONTEND_ORIGIN']) delete env[name];
   Object.assign(env, {
@@ -86,5 +87,6 @@ export async function teardown(): Promise<void> {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
     if (proc.exitCode === null) proc.kill('SIGKILL');
   }
+  logStream?.end();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -44,6 +44,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -169,7 +170,6 @@ public class GatewayAutoConfiguration {
       ObjectProvider<SessionListener> listeners,
       ObjectProvider<PresenceRecorder> presence,
       ObjectProvider<SessionEventPublisher> sessionEvents,
-      ObjectProvider<ClientFrameExtension> extensions,
       Environment env,
       GatewayMetrics metrics,
       GatewayExecutors executors) {
@@ -182,22 +182,26 @@ public class GatewayAutoConfiguration {
     presence.ifAvailable(recorder -> all.add(new PresenceSessionListener(recorder)));
     String node = GatewayEnvironment.nodeId(env);
     sessionEvents.ifAvailable(publisher -> all.add(new SessionEventsListener(publisher, node)));
-    GatewayWebSocketHandler handler =
-        new GatewayWebSocketHandler(
-            props,
-            verifier,
-            eventDelivery,
-            replay.getIfAvailable(),
-            commands,
-            registry,
-            all,
-            metrics,
-            JSON,
-            executors.writer(),
-            Clock.systemUTC(),
-            System::nanoTime);
-    handler.extensions(extensions.orderedStream().toList());
-    return handler;
+    return new GatewayWebSocketHandler(
+        props,
+        verifier,
+        eventDelivery,
+        replay.getIfAvailable(),
+        commands,
+        registry,
+        all,
+        metrics,
+        JSON,
+        executors.writer(),
+        Clock.systemUTC(),
+        System::nanoTime);
+  }
+
+  /** Hands the frame types contributed by other modules to the handler once all beans exist. */
+  @Bean
+  public SmartInitializingSingleton gatewayFrameExtensions(
+      GatewayWebSocketHandler handler, ObjectProvider<ClientFrameExtension> extensions) {
+    return () -> handler.extensions(extensions.orderedStream().toList());
   }
 
   @Bean

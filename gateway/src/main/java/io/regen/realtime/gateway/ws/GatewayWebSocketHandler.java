@@ -72,7 +72,7 @@ public final class GatewayWebSocketHandler extends AbstractWebSocketHandler {
   private final Clock clock;
   private final LongSupplier nanos;
   private final AtomicLong replayIds = new AtomicLong();
-  private Map<String, ClientFrameExtension> extensions = Map.of();
+  private volatile Map<String, ClientFrameExtension> extensions = Map.of();
 
   public GatewayWebSocketHandler(
       GatewayProperties props,

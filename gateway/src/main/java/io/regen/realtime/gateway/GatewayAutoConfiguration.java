@@ -8,6 +8,7 @@ import io.regen.realtime.gateway.auth.AccessTokenHidingJettyCustomizer;
 import io.regen.realtime.gateway.auth.JwtSettingsResolver;
 import io.regen.realtime.gateway.auth.OriginPolicy;
 import io.regen.realtime.gateway.delivery.DeliveryConfiguration;
+import io.regen.realtime.gateway.extension.ClientFrameExtension;
 import io.regen.realtime.gateway.http.BearerAuth;
 import io.regen.realtime.gateway.http.ClientAddresses;
 import io.regen.realtime.gateway.http.EdgeConfiguration;
@@ -41,6 +42,7 @@ import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.time.Clock;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -163,6 +165,13 @@ public class GatewayAutoConfiguration {
   public SessionListener gatewayPresenceSessionListener(ObjectProvider<PresenceRecorder> presence) {
     PresenceRecorder recorder = presence.getIfAvailable();
     return recorder == null ? SessionListener.NONE : new PresenceSessionListener(recorder);
+  }
+
+  /** Hands the frame types contributed by other modules to the handler once all beans exist. */
+  @Bean
+  public SmartInitializingSingleton gatewayFrameExtensions(
+      GatewayWebSocketHandler handler, ObjectProvider<ClientFrameExtension> extensions) {
+    return () -> handler.extensions(extensions.orderedStream().toList());
   }
 
   @Bean

@@ -1,9 +1,15 @@
 package io.regen.realtime.gateway.ws;
 
+import io.regen.realtime.gateway.extension.ClientFrameExtension;
 import io.regen.realtime.gateway.metrics.GatewayMetrics;
 import io.regen.realtime.gateway.protocol.ClientFrame;
 import io.regen.realtime.gateway.protocol.ClientFrame.InvalidFrameException;
 import io.regen.realtime.gateway.protocol.ErrorCodes;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -12,12 +18,15 @@ import tools.jackson.databind.ObjectMapper;
  * authentication: an error and a close). Runs on the connection's reader thread.
  */
 final class FrameRouter {
+  private static final Logger log = LoggerFactory.getLogger(FrameRouter.class);
+
   private final ObjectMapper json;
   private final FrameRateLimit rateLimit;
   private final AuthFlow auth;
   private final JobCommandFrames jobs;
   private final SessionReplies replies;
   private final GatewayMetrics metrics;
+  private volatile Map<String, ClientFrameExtension> extensions = Map.of();
 
   FrameRouter(
       ObjectMapper json,
@@ -32,6 +41,13 @@ final class FrameRouter {
     this.jobs = jobs;
     this.replies = replies;
     this.metrics = metrics;
+  }
+
+  /** Frame types handled outside the gateway (see {@link ClientFrameExtension}). */
+  void extensions(List<ClientFrameExtension> list) {
+    Map<String, ClientFrameExtension> byType = new HashMap<>();
+    list.forEach(e -> e.frameTypes().forEach(t -> byType.put(t, e)));
+    this.extensions = Map.copyOf(byType);
   }
 
   void onText(WebSocketClientSession session, String text) {
@@ -64,14 +80,30 @@ final class FrameRouter {
         case "replay" -> jobs.onReplay(session, frame);
         case "ping" -> session.offerControl(replies.frames().pong(frame.id()));
         default -> {
-          replies.invalid(
-              session, frame.id(), ErrorCodes.UNKNOWN_TYPE, "unknown type " + frame.type());
-          return;
+          ClientFrameExtension extension = extensions.get(frame.type());
+          if (extension == null) {
+            replies.invalid(
+                session, frame.id(), ErrorCodes.UNKNOWN_TYPE, "unknown type " + frame.type());
+            return;
+          }
+          handleExtension(extension, session, frame);
         }
       }
       session.invalidInARow = 0;
     } catch (InvalidFrameException e) {
       replies.invalid(session, frame.id(), ErrorCodes.INVALID_FRAME, e.getMessage());
+    }
+  }
+
+  private void handleExtension(
+      ClientFrameExtension extension, WebSocketClientSession session, ClientFrame frame) {
+    try {
+      extension.handle(session, frame.type(), frame.id(), frame.body());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidFrameException(frame.id(), e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("Frame extension for {} failed", frame.type(), e);
+      replies.error(session, frame.id(), ErrorCodes.INTERNAL, "internal error");
     }
   }
 }

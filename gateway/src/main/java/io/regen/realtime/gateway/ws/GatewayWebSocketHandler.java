@@ -1,7 +1,9 @@
 package io.regen.realtime.gateway.ws;
 
+import io.regen.realtime.gateway.extension.ClientFrameExtension;
 import io.regen.realtime.gateway.metrics.GatewayMetrics;
 import io.regen.realtime.gateway.protocol.ErrorCodes;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
@@ -41,6 +43,11 @@ public final class GatewayWebSocketHandler extends AbstractWebSocketHandler {
     this.router = router;
     this.replies = replies;
     this.metrics = metrics;
+  }
+
+  /** Adds frame types handled outside the gateway (see {@link ClientFrameExtension}). */
+  public void extensions(List<ClientFrameExtension> list) {
+    router.extensions(list);
   }
 
   @Override

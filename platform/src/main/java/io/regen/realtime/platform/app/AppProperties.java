@@ -1,6 +1,7 @@
 package io.regen.realtime.platform.app;
 
 import io.regen.realtime.platform.config.RegenEnvironment;
+import io.regen.realtime.platform.demo.DemoAutoConfiguration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,19 +14,24 @@ import java.util.Map;
 public final class AppProperties {
   /** Which parts of the Spring application run. */
   public enum Mode {
-    /** Everything: the gateway on {@code /ws} plus the stream processors and query REST API. */
-    UP(true, true),
+    /**
+     * Everything: the gateway on {@code /ws} plus the stream processors and query REST API, and the
+     * local demo (dashboard at {@code /}, dev sign-in, live metrics push).
+     */
+    UP(true, true, true),
     /** The query role: stream processors and their REST API only. */
-    STREAMS(false, true),
+    STREAMS(false, true, false),
     /** The WebSocket gateway only. */
-    GATEWAY(true, false);
+    GATEWAY(true, false, false);
 
     final boolean gateway;
     final boolean streams;
+    final boolean demo;
 
-    Mode(boolean gateway, boolean streams) {
+    Mode(boolean gateway, boolean streams, boolean demo) {
       this.gateway = gateway;
       this.streams = streams;
+      this.demo = demo;
     }
   }
 
@@ -69,9 +75,18 @@ public final class AppProperties {
     env.get(RegenEnvironment.JWT_AUDIENCE).ifPresent(v -> p.put("regen.jwt.audience", v));
     env.get(RegenEnvironment.REDIS_URL).ifPresent(v -> p.put("regen.redis.url", v));
     env.get(RegenEnvironment.FRONTEND_ORIGIN)
-        .ifPresent(v -> p.put("regen.gateway.allowed-origins", v));
+        .ifPresent(
+            v -> {
+              p.put("regen.gateway.allowed-origins", v);
+              p.put("regen.cors.allowed-origins", v);
+            });
     p.put("regen.gateway.enabled", mode.gateway);
     p.put("regen.streams.enabled", mode.streams);
+    if (mode.demo) {
+      p.put("regen.demo.enabled", true);
+      // Only up serves the dashboard: the other roles keep Boot's (empty) static locations.
+      p.put("spring.web.resources.static-locations", DemoAutoConfiguration.STATIC_LOCATION);
+    }
     p.put("management.endpoints.web.exposure.include", ACTUATOR_ENDPOINTS);
     // Metrics name users, jobs and internals: a separate listener (MANAGEMENT_SERVER_PORT,
     // MANAGEMENT_SERVER_ADDRESS); only /actuator/health stays on the public port (PublicHealth).

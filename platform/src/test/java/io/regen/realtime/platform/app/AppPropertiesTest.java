@@ -42,6 +42,18 @@ class AppPropertiesTest {
   }
 
   @Test
+  void onlyUpServesTheDemo() {
+    RegenEnvironment env = new RegenEnvironment(Map.of());
+    assertThat(AppProperties.of(Mode.UP, env, ENDPOINTS))
+        .containsEntry("regen.demo.enabled", true)
+        .containsEntry("spring.web.resources.static-locations", "classpath:/regen-demo/");
+    for (Mode mode : new Mode[] {Mode.GATEWAY, Mode.STREAMS}) {
+      assertThat(AppProperties.of(mode, env, ENDPOINTS))
+          .doesNotContainKeys("regen.demo.enabled", "spring.web.resources.static-locations");
+    }
+  }
+
+  @Test
   void mapsOptionalVariables() {
     RegenEnvironment env =
         new RegenEnvironment(
@@ -55,6 +67,7 @@ class AppPropertiesTest {
     assertThat(AppProperties.of(Mode.UP, env, noSecret))
         .containsEntry("regen.redis.url", "redis://localhost:6379")
         .containsEntry("regen.gateway.allowed-origins", "https://app.example,https://admin.example")
+        .containsEntry("regen.cors.allowed-origins", "https://app.example,https://admin.example")
         .containsEntry("regen.jwt.issuer", "acme")
         .containsEntry("regen.jwt.audience", "acme-rt")
         .containsEntry("regen.jwt.public-key", "/etc/regen/jwt.pem")

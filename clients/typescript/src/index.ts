@@ -1,0 +1,11 @@
+export { createClient, RealtimeClient } from './client.js';
+export type { ClientOptions, ClientEvents, ActionResult, TokenSource, WebSocketLike, WebSocketFactory } from './client.js';
+export { Backoff, type BackoffOptions } from './backoff.js';
+export { StatusMachine, type ConnectionState, type ConnectionStatus } from './status.js';
+export { OfflineQueue, QueueFullError, type QueuedAction } from './queue.js';
+export { MemoryStorage, defaultStorage, type KeyValueStorage } from './storage.js';
+export { ManualNetwork, defaultNetwork, type NetworkMonitor } from './network.js';
+export { SeqDeduper } from './dedupe.js';
+export { RealtimeError, TERMINAL_CLOSE_CODES, type LiveMetrics, type ServerFrame } from './protocol.js';
+export type { JobSnapshot } from './job-tracker.js';
+export * from './generated/events.js';

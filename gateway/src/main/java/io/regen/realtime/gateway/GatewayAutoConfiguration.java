@@ -8,42 +8,38 @@ import io.regen.realtime.gateway.auth.AccessTokenHidingJettyCustomizer;
 import io.regen.realtime.gateway.auth.JwtSettingsResolver;
 import io.regen.realtime.gateway.auth.OriginPolicy;
 import io.regen.realtime.gateway.delivery.DeliveryConfiguration;
-import io.regen.realtime.gateway.delivery.EventDelivery;
-import io.regen.realtime.gateway.delivery.JobReplay;
 import io.regen.realtime.gateway.http.BearerAuth;
 import io.regen.realtime.gateway.http.ClientAddresses;
 import io.regen.realtime.gateway.http.EdgeConfiguration;
 import io.regen.realtime.gateway.http.HttpAuthConfiguration;
-import io.regen.realtime.gateway.jobs.HttpJobOwnerLookup;
+import io.regen.realtime.gateway.jobs.CachingJobDirectory;
+import io.regen.realtime.gateway.jobs.InMemoryJobDirectory;
 import io.regen.realtime.gateway.jobs.JobCommands;
-import io.regen.realtime.gateway.jobs.JobOwnerLookup;
 import io.regen.realtime.gateway.jobs.JobRequestPublisher;
 import io.regen.realtime.gateway.jobs.JobsController;
+import io.regen.realtime.gateway.jobs.QueryApiJobDirectory;
 import io.regen.realtime.gateway.jobs.StartJobParser;
+import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.gateway.limits.UserRateLimiter;
 import io.regen.realtime.gateway.metrics.GatewayMetrics;
 import io.regen.realtime.gateway.presence.PresenceConfiguration;
 import io.regen.realtime.gateway.presence.PresenceRecorder;
+import io.regen.realtime.gateway.replay.ReplayConfiguration;
 import io.regen.realtime.gateway.sessions.SessionEventPublisher;
 import io.regen.realtime.gateway.sessions.SessionsConfiguration;
 import io.regen.realtime.gateway.ws.GatewayHandshakeInterceptor;
-import io.regen.realtime.gateway.ws.GatewayTimers;
 import io.regen.realtime.gateway.ws.GatewayWebSocketHandler;
 import io.regen.realtime.gateway.ws.PresenceSessionListener;
 import io.regen.realtime.gateway.ws.SessionEventsListener;
 import io.regen.realtime.gateway.ws.SessionListener;
 import io.regen.realtime.gateway.ws.SessionRegistry;
+import io.regen.realtime.gateway.ws.WebSocketConfiguration;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -51,6 +47,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -70,9 +67,11 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableWebSocket
 @Import({
   DeliveryConfiguration.class,
+  ReplayConfiguration.class,
   PresenceConfiguration.class,
   SessionsConfiguration.class,
   HttpAuthConfiguration.class,
+  WebSocketConfiguration.class,
   EdgeConfiguration.class
 })
 public class GatewayAutoConfiguration {
@@ -114,42 +113,41 @@ public class GatewayAutoConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  public JobRequestPublisher jobRequestPublisher(Environment env, SchemaRegistryClient registry) {
-    Properties config = new Properties();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, GatewayEnvironment.bootstrapServers(env));
-    config.put(
-        ProducerConfig.CLIENT_ID_CONFIG, "gateway-requests-" + GatewayEnvironment.nodeId(env));
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    // Bounded waits: a start_job during a broker outage fails with an error frame, never hangs.
-    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+  public JobRequestPublisher jobRequestPublisher(
+      Environment env, GatewayKafkaClients clients, SchemaRegistryClient registry) {
     KafkaProducer<String, JobRequest> producer =
-        new KafkaProducer<>(
-            config,
-            new StringSerializer(),
+        clients.requestProducer(
+            "gateway-requests-" + GatewayEnvironment.nodeId(env),
             new RegistrySerdes(registry).valueSerializer(Topics.JOB_REQUESTS));
     return new JobRequestPublisher(producer);
   }
 
+  /** What this node knows of jobs: those started here, and first events seen live. */
   @Bean
-  @ConditionalOnMissingBean
-  public JobOwnerLookup jobOwnerLookup(GatewayProperties props, Environment env) {
-    return new HttpJobOwnerLookup(
-        () -> GatewayEnvironment.stateUrl(props, env), props.stateTimeout(), JSON);
+  public InMemoryJobDirectory jobSightings(GatewayProperties props) {
+    return new InMemoryJobDirectory(props.ownedJobsCacheSize());
+  }
+
+  // Primary: jobSightings is a JobDirectory too, but asking it alone would miss every job this
+  // node neither started nor saw start.
+  @Bean
+  @Primary
+  public CachingJobDirectory jobDirectory(
+      InMemoryJobDirectory jobSightings, GatewayProperties props, Environment env) {
+    return new CachingJobDirectory(
+        jobSightings,
+        new QueryApiJobDirectory(
+            () -> GatewayEnvironment.stateUrl(props, env), props.stateTimeout()));
   }
 
   @Bean
   public JobCommands jobCommands(
-      GatewayProperties props, JobRequestPublisher publisher, JobOwnerLookup ownerLookup) {
+      GatewayProperties props, JobRequestPublisher publisher, CachingJobDirectory jobDirectory) {
     return new JobCommands(
         publisher,
-        ownerLookup,
+        jobDirectory,
         new UserRateLimiter(props.startJobsPerMinute()),
         props.idempotencyCacheSize(),
-        props.ownedJobsCacheSize(),
         Clock.systemUTC());
   }
 
@@ -161,50 +159,18 @@ public class GatewayAutoConfiguration {
   }
 
   @Bean
-  public GatewayWebSocketHandler gatewayWebSocketHandler(
-      GatewayProperties props,
-      JwtVerifier verifier,
-      ObjectProvider<EventDelivery> delivery,
-      ObjectProvider<JobReplay> replay,
-      JobCommands commands,
-      SessionRegistry registry,
-      ObjectProvider<SessionListener> listeners,
-      ObjectProvider<PresenceRecorder> presence,
-      ObjectProvider<SessionEventPublisher> sessionEvents,
-      Environment env,
-      GatewayMetrics metrics,
-      GatewayExecutors executors) {
-    EventDelivery eventDelivery = delivery.getIfAvailable();
-    if (eventDelivery == null) {
-      throw new IllegalStateException(
-          "The WebSocket gateway needs an EventDelivery bean (DeliveryConfiguration)");
-    }
-    List<SessionListener> all = new ArrayList<>(listeners.orderedStream().toList());
-    presence.ifAvailable(recorder -> all.add(new PresenceSessionListener(recorder)));
-    String node = GatewayEnvironment.nodeId(env);
-    sessionEvents.ifAvailable(publisher -> all.add(new SessionEventsListener(publisher, node)));
-    return new GatewayWebSocketHandler(
-        props,
-        verifier,
-        eventDelivery,
-        replay.getIfAvailable(),
-        commands,
-        registry,
-        all,
-        metrics,
-        JSON,
-        executors.writer(),
-        Clock.systemUTC(),
-        System::nanoTime);
+  public SessionListener gatewayPresenceSessionListener(ObjectProvider<PresenceRecorder> presence) {
+    PresenceRecorder recorder = presence.getIfAvailable();
+    return recorder == null ? SessionListener.NONE : new PresenceSessionListener(recorder);
   }
 
   @Bean
-  public GatewayTimers gatewayTimers(
-      GatewayWebSocketHandler handler,
-      JobCommands commands,
-      GatewayExecutors executors,
-      GatewayProperties props) {
-    return new GatewayTimers(handler, commands, executors.timer(), props.sweepInterval());
+  public SessionListener gatewaySessionEventsListener(
+      ObjectProvider<SessionEventPublisher> sessionEvents, Environment env) {
+    SessionEventPublisher publisher = sessionEvents.getIfAvailable();
+    return publisher == null
+        ? SessionListener.NONE
+        : new SessionEventsListener(publisher, GatewayEnvironment.nodeId(env));
   }
 
   @Bean

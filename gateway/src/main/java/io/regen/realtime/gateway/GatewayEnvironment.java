@@ -7,18 +7,15 @@ import java.util.UUID;
 import org.springframework.core.env.Environment;
 
 /**
- * The common platform properties the gateway reads ({@code regen.kafka.bootstrap-servers}, {@code
- * regen.schema-registry.url}, {@code regen.node-id}) with their documented environment fallbacks.
+ * The common platform properties the gateway reads ({@code regen.schema-registry.url}, {@code
+ * regen.node-id}; Kafka's are read by {@code GatewayKafkaClients}) with their documented
+ * environment fallbacks.
  */
 final class GatewayEnvironment {
   private static final String FALLBACK_NODE =
       "gateway-" + UUID.randomUUID().toString().substring(0, 8);
 
   private GatewayEnvironment() {}
-
-  static String bootstrapServers(Environment env) {
-    return first(env, "localhost:9092", "regen.kafka.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS");
-  }
 
   static String schemaRegistryUrl(Environment env) {
     return first(env, null, "regen.schema-registry.url", "SCHEMA_REGISTRY_URL");

@@ -83,12 +83,21 @@ class MultiInstanceQueryIT {
               .isEqualTo(404);
         }
       }
-      // Fan-out (listing) from either instance is complete.
+      // Fan-out (listing) from either instance is complete. The listing reads the jobs-by-user
+      // store, which another processor than the job state awaited above fills: wait on it.
       for (QueryInstance instance : List.of(first, second)) {
-        JsonNode page =
-            http.get(instance.port, "/api/users/me/jobs?limit=100", Http.token(user(run, 0)))
-                .json();
-        assertThat(page.get("jobs").size()).isEqualTo(JOBS_PER_USER);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  JsonNode page =
+                      http.get(
+                              instance.port,
+                              "/api/users/me/jobs?limit=100",
+                              Http.token(user(run, 0)))
+                          .json();
+                  assertThat(page.get("jobs").size()).isEqualTo(JOBS_PER_USER);
+                });
       }
 
       // Kill the second instance while a loop queries the first one continuously.

@@ -1,5 +1,6 @@
 package io.regen.realtime.streams;
 
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -8,10 +9,15 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class StreamsConfigFactory {
   private StreamsConfigFactory() {}
 
+  /** The Properties with the Kafka connection settings of the process environment. */
   public static Properties create(StreamsSettings s) {
-    Properties p = new Properties();
+    return create(s, KafkaClientConfigs.fromEnvironment(s.bootstrapServers()));
+  }
+
+  /** The Properties on top of {@code clients}' connection settings (servers, security). */
+  public static Properties create(StreamsSettings s, KafkaClientConfigs clients) {
+    Properties p = clients.streams();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.numStandbyReplicas());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.replicationFactor());

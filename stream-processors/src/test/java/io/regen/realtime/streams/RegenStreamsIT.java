@@ -122,9 +122,12 @@ class RegenStreamsIT {
         await()
             .atMost(Duration.ofSeconds(30))
             .ignoreExceptions()
-            .untilAsserted(() -> assertThat(dailyCompleted(second)).isEqualTo(2));
-        JobMetrics merged = mergedDaily(second);
-        assertThat(merged.getStarted()).isEqualTo(2);
+            .untilAsserted(
+                () -> {
+                  JobMetrics merged = mergedDaily(second);
+                  assertThat(merged.getCompleted()).isEqualTo(2);
+                  assertThat(merged.getStarted()).isEqualTo(2);
+                });
         assertThat(jobState(second, "job-1").getDuplicates()).isZero();
         assertThat(jobState(second, "job-2").getFirstPosition().getOffset()).isEqualTo(4);
       } finally {

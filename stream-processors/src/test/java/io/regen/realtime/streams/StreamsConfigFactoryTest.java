@@ -3,6 +3,7 @@ package io.regen.realtime.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -32,6 +33,25 @@ class StreamsConfigFactoryTest {
     assertThat(p.get("commit.interval.ms")).isEqualTo(50);
     // Kafka accepts the whole set.
     new StreamsConfig(p);
+  }
+
+  @Test
+  void takesTheClusterSecuritySettingsFromTheOneClientConfigBuilder() {
+    StreamsSettings settings = StreamsSettings.defaults("broker:9093", "node-7", Path.of("/tmp/s"));
+    Properties p =
+        StreamsConfigFactory.create(
+            settings,
+            KafkaClientConfigs.of(
+                "broker:9093",
+                Map.of(
+                    "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                    "KAFKA_SASL_MECHANISM", "SCRAM-SHA-256",
+                    "KAFKA_SASL_JAAS_CONFIG", "x required;")));
+    assertThat(p.get("bootstrap.servers")).isEqualTo("broker:9093");
+    assertThat(p.get("security.protocol")).isEqualTo("SASL_PLAINTEXT");
+    assertThat(p.get("sasl.mechanism")).isEqualTo("SCRAM-SHA-256");
+    assertThat(p.get("sasl.jaas.config")).isEqualTo("x required;");
+    assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
   }
 
   @Test

@@ -3,12 +3,14 @@ package io.regen.realtime.sdk;
 import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import io.regen.realtime.sdk.internal.CompositeRequestLoop;
 import io.regen.realtime.sdk.internal.EventValidator;
 import io.regen.realtime.sdk.internal.LoopSettings;
+import io.regen.realtime.sdk.internal.RequestConsumerConfig;
 import io.regen.realtime.sdk.internal.RequestConsumerLoop;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +26,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -61,7 +62,7 @@ public final class RegenWorkerClient implements AutoCloseable {
   private final Producer<String, JobEvent> producer;
   private final EventValidator validator;
   private final Clock clock;
-  private final String bootstrapServers;
+  private final KafkaClientConfigs kafka;
   private final SchemaRegistryClient registry;
   private final Map<String, Object> consumerOverrides;
   private final LoopSettings loopSettings;
@@ -71,7 +72,7 @@ public final class RegenWorkerClient implements AutoCloseable {
     this.workerId = b.workerId;
     this.validator = new EventValidator(b.limits);
     this.clock = b.clock;
-    this.bootstrapServers = b.bootstrapServers;
+    this.kafka = b.kafkaClients();
     this.registry = b.registry;
     this.consumerOverrides = Map.copyOf(b.consumerOverrides);
     this.loopSettings =
@@ -82,7 +83,7 @@ public final class RegenWorkerClient implements AutoCloseable {
             b.dedupeLookback,
             b.drainTimeout,
             b.maxRequestAge);
-    this.producer = b.producer != null ? b.producer : createProducer(b);
+    this.producer = b.producer != null ? b.producer : createProducer(b, kafka);
   }
 
   public static Builder builder() {
@@ -156,7 +157,7 @@ public final class RegenWorkerClient implements AutoCloseable {
     for (String type : jobTypes) {
       validator.requireId("jobType", type, "Cannot handle requests");
     }
-    if (bootstrapServers == null || registry == null) {
+    if (kafka == null || registry == null) {
       throw new IllegalStateException(
           "handleRequests needs bootstrapServers and a schema registry on the builder");
     }
@@ -164,10 +165,11 @@ public final class RegenWorkerClient implements AutoCloseable {
         new RegistrySerdes(registry).valueDeserializer(Topics.JOB_REQUESTS);
     List<RequestLoop> perType = new ArrayList<>();
     for (String type : new TreeSet<>(jobTypes)) {
-      Map<String, Object> config = new HashMap<>(consumerOverrides);
-      config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      Map<String, Object> config =
+          RequestConsumerConfig.of(kafka, loopSettings, workerId, type, consumerOverrides);
       perType.add(
-          RequestConsumerLoop.start(this, type, handler, loopSettings, config, deserializer));
+          RequestConsumerLoop.start(
+              type, handler, this::startJob, workerId, loopSettings, config, deserializer));
     }
     RequestLoop loop =
         perType.size() == 1
@@ -215,15 +217,11 @@ public final class RegenWorkerClient implements AutoCloseable {
     return ack;
   }
 
-  private static Producer<String, JobEvent> createProducer(Builder b) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+  private static Producer<String, JobEvent> createProducer(Builder b, KafkaClientConfigs kafka) {
+    Map<String, Object> config = kafka.producer("regen-worker-" + b.workerId);
     config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     config.put(ProducerConfig.LINGER_MS_CONFIG, b.lingerMs);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, b.compressionType);
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, "regen-worker-" + b.workerId);
     config.putAll(b.producerOverrides);
     return new KafkaProducer<>(
         config,
@@ -236,6 +234,7 @@ public final class RegenWorkerClient implements AutoCloseable {
    */
   public static final class Builder {
     private String bootstrapServers;
+    private KafkaClientConfigs kafkaClients;
     private SchemaRegistryClient registry;
     private String workerId;
     private int lingerMs = 2;
@@ -253,6 +252,25 @@ public final class RegenWorkerClient implements AutoCloseable {
     private Duration maxRequestAge = Duration.ofHours(1);
 
     private Builder() {}
+
+    /**
+     * The Kafka connection settings (servers, security) of every client; default: {@link
+     * KafkaClientConfigs#fromEnvironment} of the {@link #bootstrapServers}.
+     */
+    public Builder kafkaClients(KafkaClientConfigs kafkaClients) {
+      this.kafkaClients = Objects.requireNonNull(kafkaClients, "kafkaClients");
+      this.bootstrapServers = kafkaClients.bootstrapServers();
+      return this;
+    }
+
+    private KafkaClientConfigs kafkaClients() {
+      if (kafkaClients != null) {
+        return kafkaClients;
+      }
+      return bootstrapServers == null || bootstrapServers.isBlank()
+          ? null
+          : KafkaClientConfigs.fromEnvironment(bootstrapServers);
+    }
 
     /** Kafka bootstrap servers, e.g. {@code localhost:9092}. */
     public Builder bootstrapServers(String bootstrapServers) {

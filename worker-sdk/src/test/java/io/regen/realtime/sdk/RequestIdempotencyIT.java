@@ -171,7 +171,8 @@ class RequestIdempotencyIT {
       JobEvent last = jobs.events(jobId).get(2);
       assertThat(last.getSeq()).isEqualTo(2);
       assertThat(last.getPayload()).isEqualTo(new JobCancelled("cancel requested"));
-      assertThat(loop.stats().cancelsDelivered()).isEqualTo(1);
+      // The polling thread counts the cancel after handing it over; the job may publish first.
+      await().atMost(Duration.ofSeconds(10)).until(() -> loop.stats().cancelsDelivered() == 1);
       assertThat(callbacks.get()).isEqualTo(1);
       await().atMost(Duration.ofSeconds(10)).until(() -> loop.stats().running() == 0);
     }
@@ -189,7 +190,8 @@ class RequestIdempotencyIT {
       jobs.send(TestKafka.start(jobId, user, jobType, null));
 
       await().atMost(Duration.ofSeconds(60)).until(() -> handledCount(jobId) == 1);
-      assertThat(loop.stats().malformedSkipped()).isGreaterThanOrEqualTo(2);
+      // The garbage is keyed otherwise than the job, so it may sit on a partition read later.
+      await().atMost(Duration.ofSeconds(30)).until(() -> loop.stats().malformedSkipped() >= 2);
       assertThat(loop.isRunning()).isTrue();
     }
   }

@@ -6,9 +6,10 @@ import io.regen.realtime.events.JobProgress;
 import io.regen.realtime.gateway.delivery.ClientSession;
 import io.regen.realtime.gateway.delivery.DeliveryMetrics;
 import io.regen.realtime.gateway.delivery.DeliveryProperties;
-import io.regen.realtime.gateway.delivery.InMemoryJobLocator;
-import io.regen.realtime.gateway.delivery.KafkaClients;
 import io.regen.realtime.gateway.delivery.KafkaEventDelivery;
+import io.regen.realtime.gateway.jobs.InMemoryJobDirectory;
+import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
+import io.regen.realtime.gateway.protocol.CloseCode;
 import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
@@ -112,14 +113,15 @@ public final class DeliveryLatencyBenchmark {
     KafkaEventDelivery delivery =
         new KafkaEventDelivery(
             topic,
-            new KafkaClients(
+            new GatewayKafkaClients(
                 broker.getBrokersAsString(),
                 Map.of(),
                 DeliveryProperties.defaults().fetchMaxWait()),
             serdes.valueDeserializer(Topics.JOB_EVENTS),
             DeliveryProperties.defaults(),
             metrics,
-            new InMemoryJobLocator(10_000));
+            new InMemoryJobDirectory(10_000));
+    delivery.start();
     List<String> users = new ArrayList<>(connections);
     for (int i = 0; i < connections; i++) {
       String user = "bench-user-" + i;
@@ -270,7 +272,7 @@ public final class DeliveryLatencyBenchmark {
     }
 
     @Override
-    public void close(int code, String reason) {}
+    public void close(CloseCode code, String reason) {}
 
     @Override
     public boolean isOpen() {

@@ -1,23 +1,22 @@
 package io.regen.realtime.gateway.delivery;
 
 import io.regen.realtime.events.JobEvent;
-import io.regen.realtime.gateway.delivery.EventFrameEncoder.UnknownPayloadException;
-import io.regen.realtime.gateway.delivery.KafkaEventDelivery.HandoverReply;
-import io.regen.realtime.gateway.delivery.KafkaEventDelivery.Mode;
-import io.regen.realtime.gateway.delivery.KafkaEventDelivery.SessionState;
+import io.regen.realtime.gateway.delivery.CatchUpHandover.Reply;
+import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
+import io.regen.realtime.gateway.kafka.JobEventDecoder;
+import io.regen.realtime.gateway.protocol.ServerFrames;
+import io.regen.realtime.gateway.protocol.ServerFrames.UnknownPayloadException;
 import io.regen.realtime.schemas.LogPosition;
+import io.regen.realtime.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,21 +39,46 @@ import org.slf4j.LoggerFactory;
  * each partition, not a thousand. A group is served by at most one reader at a time; after one
  * slice it goes back in line so other partitions get their turn. A session whose buffer is full
  * leaves the group and is retried later instead of holding the reader. Sessions that have delivered
- * everything the live dispatcher has dispatched are handed over to it in one request per batch.
+ * everything the live dispatcher has dispatched are handed over to it in one request per batch,
+ * through the narrow {@link CatchUpHandover}.
+ *
+ * <p>Lifecycle: {@link #start()} creates the readers' consumers and starts their threads; {@link
+ * #close()} stops them.
  */
 final class CatchUpReaders implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CatchUpReaders.class);
 
-  private final KafkaEventDelivery delivery;
+  private final CatchUpHandover dispatcher;
+  private final GatewayKafkaClients clients;
+  private final String clientIdPrefix;
+  private final Topic<String, JobEvent> topic;
   private final DeliveryProperties props;
-  private final ConcurrentHashMap<Integer, PartitionGroup> groups = new ConcurrentHashMap<>();
-  private final LinkedBlockingQueue<PartitionGroup> ready = new LinkedBlockingQueue<>();
+  private final JobEventDecoder decoder;
+  private final ServerFrames frames;
+  private final DeliveryMetrics metrics;
+  private final ConcurrentHashMap<Integer, CatchUpGroup> groups = new ConcurrentHashMap<>();
+  private final LinkedBlockingQueue<CatchUpGroup> ready = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService retries;
   private final List<Reader> readers = new ArrayList<>();
+  private volatile boolean running;
 
-  CatchUpReaders(KafkaEventDelivery delivery, KafkaClients clients, String clientIdPrefix) {
-    this.delivery = delivery;
-    this.props = delivery.props();
+  CatchUpReaders(
+      CatchUpHandover dispatcher,
+      GatewayKafkaClients clients,
+      String clientIdPrefix,
+      Topic<String, JobEvent> topic,
+      DeliveryProperties props,
+      JobEventDecoder decoder,
+      ServerFrames frames,
+      DeliveryMetrics metrics) {
+    this.dispatcher = dispatcher;
+    this.clients = clients;
+    this.clientIdPrefix = clientIdPrefix;
+    this.topic = topic;
+    this.props = props;
+    this.decoder = decoder;
+    this.frames = frames;
+    this.metrics = metrics;
     this.retries =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -62,6 +86,14 @@ final class CatchUpReaders implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** Creates the readers and starts their threads. Call once. */
+  synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
     for (int i = 0; i < props.catchUpReaders(); i++) {
       Reader reader = new Reader(clients.consumer(clientIdPrefix + "-catchup-" + i, "none"));
       Thread t = new Thread(reader, "catch-up-reader-" + i);
@@ -74,25 +106,28 @@ final class CatchUpReaders implements AutoCloseable {
 
   /** Queues a session whose mode is CATCHING_UP; it must not already be queued or served. */
   void submit(SessionState s) {
-    PartitionGroup g = groups.computeIfAbsent(s.partition, PartitionGroup::new);
+    CatchUpGroup g = groups.computeIfAbsent(s.partition, CatchUpGroup::new);
     g.incoming.add(s);
     schedule(g);
   }
 
-  private void schedule(PartitionGroup g) {
+  private void schedule(CatchUpGroup g) {
     if (g.scheduled.compareAndSet(false, true)) {
       ready.add(g);
     }
   }
 
   private void retryLater(SessionState s) {
-    if (delivery.running()) {
+    if (running) {
       retries.schedule(() -> submit(s), props.catchUpRetry().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
   @Override
   public void close() {
+    synchronized (this) {
+      running = false;
+    }
     retries.shutdownNow();
     for (Reader r : readers) {
       r.consumer.wakeup();
@@ -119,56 +154,7 @@ final class CatchUpReaders implements AutoCloseable {
   }
 
   private static boolean catchingUp(SessionState s) {
-    Mode m = s.mode;
-    return m == Mode.CATCHING_UP || m == Mode.BUFFERING;
-  }
-
-  /**
-   * The sessions catching up on one partition. {@link #incoming} and {@link #scheduled} are shared;
-   * the rest belongs to the one reader serving the group (handed from reader to reader through the
-   * ready queue, which orders the accesses).
-   */
-  static final class PartitionGroup {
-    final int partition;
-    final ConcurrentLinkedQueue<SessionState> incoming = new ConcurrentLinkedQueue<>();
-    final AtomicBoolean scheduled = new AtomicBoolean();
-    final Map<String, List<SessionState>> byUser = new HashMap<>();
-    int members;
-
-    /** Joined behind the reader's position during a pass: served by the next pass. */
-    final List<SessionState> deferred = new ArrayList<>();
-
-    PartitionGroup(int partition) {
-      this.partition = partition;
-    }
-
-    void add(SessionState s) {
-      s.inCatchUpGroup = true;
-      byUser.computeIfAbsent(s.userId, u -> new ArrayList<>(2)).add(s);
-      members++;
-    }
-
-    void remove(SessionState s) {
-      if (!s.inCatchUpGroup) {
-        return;
-      }
-      s.inCatchUpGroup = false;
-      List<SessionState> list = byUser.get(s.userId);
-      if (list != null && list.remove(s)) {
-        members--;
-        if (list.isEmpty()) {
-          byUser.remove(s.userId);
-        }
-      }
-    }
-
-    List<SessionState> all() {
-      List<SessionState> out = new ArrayList<>(members);
-      for (List<SessionState> list : byUser.values()) {
-        out.addAll(list);
-      }
-      return out;
-    }
+    return s.mode.catchingUp();
   }
 
   private final class Reader implements Runnable {
@@ -181,10 +167,10 @@ final class CatchUpReaders implements AutoCloseable {
 
     @Override
     public void run() {
-      warmUp(consumer, delivery.topic().name());
+      warmUp(consumer, topic.name());
       try {
-        while (delivery.running()) {
-          PartitionGroup g;
+        while (running) {
+          CatchUpGroup g;
           try {
             g = ready.poll(100, TimeUnit.MILLISECONDS);
           } catch (InterruptedException e) {
@@ -198,7 +184,7 @@ final class CatchUpReaders implements AutoCloseable {
           } catch (WakeupException e) {
             return;
           } catch (RuntimeException e) {
-            if (!delivery.running()) {
+            if (!running) {
               return;
             }
             log.error("Catch-up of partition {} failed; retrying", g.partition, e);
@@ -225,8 +211,8 @@ final class CatchUpReaders implements AutoCloseable {
     }
 
     /** Back in line if there is more to do, else unscheduled (re-checking late arrivals). */
-    private void release(PartitionGroup g) {
-      if (!delivery.running()) {
+    private void release(CatchUpGroup g) {
+      if (!running) {
         return;
       }
       if (g.members > 0 || !g.deferred.isEmpty() || !g.incoming.isEmpty()) {
@@ -239,8 +225,8 @@ final class CatchUpReaders implements AutoCloseable {
       }
     }
 
-    private void serve(PartitionGroup g) {
-      TopicPartition tp = new TopicPartition(delivery.topic().name(), g.partition);
+    private void serve(CatchUpGroup g) {
+      TopicPartition tp = new TopicPartition(topic.name(), g.partition);
       consumer.assign(List.of(tp));
       promoteDeferred(g);
       absorb(g, -1);
@@ -256,7 +242,7 @@ final class CatchUpReaders implements AutoCloseable {
             minStart(g));
       }
       int scanned = 0;
-      while (delivery.running()) {
+      while (running) {
         handOver(g);
         if (g.members == 0) {
           // This pass is over; the sessions that joined behind it get the next one.
@@ -307,7 +293,7 @@ final class CatchUpReaders implements AutoCloseable {
 
     /** Offers one record to the group's sessions of its user that have not had it yet. */
     private void deliver(
-        PartitionGroup g, List<SessionState> sessions, ConsumerRecord<String, byte[]> r) {
+        CatchUpGroup g, List<SessionState> sessions, ConsumerRecord<String, byte[]> r) {
       long offset = r.offset();
       boolean decoded = false;
       JobEvent event = null;
@@ -325,21 +311,19 @@ final class CatchUpReaders implements AutoCloseable {
         }
         if (!decoded) {
           decoded = true;
-          event = delivery.decode(r);
+          event = decoder.decode(r);
           if (event != null) {
             try {
-              frame = delivery.encoder().eventFrame(event, new LogPosition(r.partition(), offset));
+              frame = frames.eventFrame(event, new LogPosition(r.partition(), offset));
             } catch (UnknownPayloadException e) {
-              delivery.metrics().unknownPayloadSkipped();
+              metrics.unknownPayload();
             }
           }
         }
         if (frame != null && !s.session.offer(frame)) {
           g.remove(s);
           if (s.session.isOpen()) {
-            if (s.slowSinceNanos == 0) {
-              s.slowSinceNanos = System.nanoTime();
-            }
+            s.markSlow();
             retryLater(s);
           }
           continue;
@@ -351,22 +335,22 @@ final class CatchUpReaders implements AutoCloseable {
         i++;
       }
       if (sent > 0) {
-        delivery.metrics().framesSent(sent);
-        delivery.metrics().latencyFrom(event.getOccurredAt().toEpochMilli());
+        metrics.framesSent(sent);
+        metrics.latencyFrom(event.getOccurredAt().toEpochMilli());
       }
     }
 
     /** Asks the dispatcher, in one request, to take over every member that has caught up. */
-    private void handOver(PartitionGroup g) {
-      long dispatched = delivery.dispatchedThrough(g.partition);
+    private void handOver(CatchUpGroup g) {
+      long dispatched = dispatcher.dispatchedThrough(g.partition);
       List<SessionState> due = null;
       for (SessionState s : g.all()) {
-        Mode m = s.mode;
-        if (m != Mode.CATCHING_UP && m != Mode.BUFFERING) {
+        DeliveryMode m = s.mode;
+        if (!m.catchingUp()) {
           g.remove(s);
           continue;
         }
-        long target = m == Mode.BUFFERING ? s.switchPoint : dispatched;
+        long target = m == DeliveryMode.BUFFERING ? s.switchPoint : dispatched;
         if (s.deliveredThrough >= target) {
           if (due == null) {
             due = new ArrayList<>();
@@ -377,16 +361,16 @@ final class CatchUpReaders implements AutoCloseable {
       if (due == null) {
         return;
       }
-      HandoverReply[] replies = delivery.requestHandover(due);
+      Reply[] replies = dispatcher.requestHandover(due);
       if (log.isDebugEnabled()) {
         log.debug(
             "Hand-over on partition {}: {} due, replies {}",
             g.partition,
             due.size(),
-            java.util.Arrays.toString(replies));
+            Arrays.toString(replies));
       }
       for (int i = 0; i < replies.length; i++) {
-        if (replies[i] != HandoverReply.CONTINUE) {
+        if (replies[i] != Reply.CONTINUE) {
           g.remove(due.get(i));
         }
       }
@@ -396,7 +380,7 @@ final class CatchUpReaders implements AutoCloseable {
      * Moves newly submitted sessions into the group: into the current pass if they start at or
      * after {@code position} (any position when negative), else into the deferred list.
      */
-    private void absorb(PartitionGroup g, long position) {
+    private void absorb(CatchUpGroup g, long position) {
       SessionState s;
       while ((s = g.incoming.poll()) != null) {
         if (s.inCatchUpGroup || !catchingUp(s) || !s.session.isOpen() || tooSlow(s)) {
@@ -414,7 +398,7 @@ final class CatchUpReaders implements AutoCloseable {
     /**
      * Starts a pass for the deferred sessions (the caller seeks to the group's smallest cursor).
      */
-    private void promoteDeferred(PartitionGroup g) {
+    private void promoteDeferred(CatchUpGroup g) {
       for (SessionState s : g.deferred) {
         s.inCatchUpGroup = false;
         if (catchingUp(s) && s.session.isOpen()) {
@@ -424,7 +408,7 @@ final class CatchUpReaders implements AutoCloseable {
       g.deferred.clear();
     }
 
-    private long minStart(PartitionGroup g) {
+    private long minStart(CatchUpGroup g) {
       long min = Long.MAX_VALUE;
       for (List<SessionState> list : g.byUser.values()) {
         for (SessionState s : list) {
@@ -435,12 +419,12 @@ final class CatchUpReaders implements AutoCloseable {
     }
 
     /** Retention removed what some members had not seen yet: they must start over. */
-    private void dropBelowLogStart(PartitionGroup g, TopicPartition tp) {
+    private void dropBelowLogStart(CatchUpGroup g, TopicPartition tp) {
       long logStart = consumer.beginningOffsets(List.of(tp)).getOrDefault(tp, 0L);
       for (SessionState s : g.all()) {
         if (s.deliveredThrough + 1 < logStart) {
           g.remove(s);
-          delivery.closeTooSlow(s, "its position fell below the log start");
+          dispatcher.closeTooSlow(s, "its position fell below the log start");
         }
       }
     }
@@ -452,13 +436,13 @@ final class CatchUpReaders implements AutoCloseable {
       }
       long behindNanos = System.nanoTime() - since;
       if (behindNanos > props.slowMaxBehind().toNanos()) {
-        delivery.closeTooSlow(
+        dispatcher.closeTooSlow(
             s, "behind live for " + TimeUnit.NANOSECONDS.toMillis(behindNanos) + " ms");
         return true;
       }
-      long dispatched = delivery.dispatchedThrough(s.partition);
+      long dispatched = dispatcher.dispatchedThrough(s.partition);
       if (dispatched != Long.MAX_VALUE && dispatched - s.deliveredThrough > props.slowMaxLag()) {
-        delivery.closeTooSlow(s, "lagging " + (dispatched - s.deliveredThrough) + " offsets");
+        dispatcher.closeTooSlow(s, "lagging " + (dispatched - s.deliveredThrough) + " offsets");
         return true;
       }
       return false;

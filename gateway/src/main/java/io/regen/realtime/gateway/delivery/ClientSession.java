@@ -1,5 +1,7 @@
 package io.regen.realtime.gateway.delivery;
 
+import io.regen.realtime.gateway.protocol.CloseCode;
+
 /**
  * A connected, authenticated client as event delivery sees it. Implemented by the WebSocket layer,
  * which owns the socket and the session's bounded outbound buffer.
@@ -26,8 +28,8 @@ public interface ClientSession {
   /** Frames queued but not yet written to the socket. */
   int pendingFrames();
 
-  /** Closes the connection with a WebSocket close code (e.g. 4009 too slow). Idempotent. */
-  void close(int code, String reason);
+  /** Closes the connection with a protocol close code (e.g. too slow). Idempotent. */
+  void close(CloseCode code, String reason);
 
   boolean isOpen();
 

@@ -76,7 +76,7 @@ public final class DeliveryMetrics {
     latency.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
   }
 
-  void framesSent(int n) {
+  public void framesSent(int n) {
     framesSent.increment(n);
   }
 
@@ -92,19 +92,15 @@ public final class DeliveryMetrics {
     slowCloses.increment();
   }
 
-  void undecodable() {
+  public void undecodable() {
     undecodable.increment();
   }
 
-  void unknownPayloadSkipped() {
+  public void unknownPayload() {
     unknownPayload.increment();
   }
 
-  void unknownPayload() {
-    unknownPayload.increment();
-  }
-
-  void replay() {
+  public void replay() {
     replays.increment();
   }
 

@@ -23,7 +23,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param replayMaxEvents the most events one replay or history request returns
  * @param replayStallTimeout how long a replay waits for a full client buffer to drain before it
  *     gives up
- * @param locatorCacheSize how many jobs' first positions the gateway remembers from live records
  * @param subscribeTimeout bound on the broker look-ups a subscribe makes (partition count, offsets)
  */
 @ConfigurationProperties("regen.gateway.delivery")
@@ -38,7 +37,6 @@ public record DeliveryProperties(
     int replayReaders,
     long replayMaxEvents,
     Duration replayStallTimeout,
-    int locatorCacheSize,
     Duration subscribeTimeout) {
 
   public DeliveryProperties {
@@ -52,13 +50,12 @@ public record DeliveryProperties(
     replayReaders = replayReaders > 0 ? replayReaders : 2;
     replayMaxEvents = replayMaxEvents > 0 ? replayMaxEvents : 100_000;
     replayStallTimeout = orDefault(replayStallTimeout, Duration.ofSeconds(30));
-    locatorCacheSize = locatorCacheSize > 0 ? locatorCacheSize : 100_000;
     subscribeTimeout = orDefault(subscribeTimeout, Duration.ofSeconds(10));
   }
 
   /** All defaults. */
   public static DeliveryProperties defaults() {
-    return new DeliveryProperties(null, null, 0, 0, null, null, 0, 0, 0, null, 0, null);
+    return new DeliveryProperties(null, null, 0, 0, null, null, 0, 0, 0, null, null);
   }
 
   private static Duration orDefault(Duration value, Duration fallback) {

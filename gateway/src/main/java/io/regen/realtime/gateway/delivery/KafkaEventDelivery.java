@@ -1,22 +1,32 @@
 package io.regen.realtime.gateway.delivery;
 
 import io.regen.realtime.events.JobEvent;
-import io.regen.realtime.gateway.delivery.EventFrameEncoder.UnknownPayloadException;
+import io.regen.realtime.gateway.delivery.CursorResolver.StartPoint;
+import io.regen.realtime.gateway.delivery.SessionState.HeldFrame;
+import io.regen.realtime.gateway.jobs.InMemoryJobDirectory;
+import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
+import io.regen.realtime.gateway.kafka.JobEventDecoder;
+import io.regen.realtime.gateway.protocol.CloseCode;
+import io.regen.realtime.gateway.protocol.ServerFrames;
+import io.regen.realtime.gateway.protocol.ServerFrames.UnknownPayloadException;
 import io.regen.realtime.schemas.LogPosition;
 import io.regen.realtime.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,41 +42,36 @@ import org.slf4j.LoggerFactory;
  * record out to the sessions of its key's user. Catch-up (resume from a cursor, slow clients) is
  * read by a small pool of catch-up consumers ({@link CatchUpReaders}), never one per client.
  *
+ * <p>Lifecycle: the constructor creates the Kafka clients; {@link #start()} starts the dispatcher
+ * thread and the catch-up readers; {@link #close()} stops them.
+ *
  * <p>Threads and ownership: the dispatcher thread alone touches the consumer, the user → sessions
  * map and the partition assignment; other threads talk to it through a command queue. Each
  * partition's "dispatched through" offset is written by the dispatcher only. A session is either
- * {@link Mode#LIVE} (the dispatcher offers it records with offset greater than its {@code
- * deliveredThrough}), {@link Mode#CATCHING_UP} (the dispatcher skips it; one catch-up reader owns
- * it), or {@link Mode#BUFFERING} (hand-over in progress: the reader delivers up to a fixed switch
- * point while the dispatcher holds the frames after it, then releases them and goes live). Only one
- * thread offers to a session at any time, and the hand-over happens on the dispatcher thread, so
- * there is no gap and no duplicate.
+ * {@link DeliveryMode#LIVE} (the dispatcher offers it records with offset greater than its {@code
+ * deliveredThrough}), {@link DeliveryMode#CATCHING_UP} (the dispatcher skips it; one catch-up
+ * reader owns it), or {@link DeliveryMode#BUFFERING} (hand-over in progress: the reader delivers up
+ * to a fixed switch point while the dispatcher holds the frames after it, then releases them and
+ * goes live). Only one thread offers to a session at any time, and the hand-over happens on the
+ * dispatcher thread, so there is no gap and no duplicate.
  *
  * <p>A record's JSON is built once and the same String is offered to every live session of the
  * user; records of users without a live session here are not even decoded.
  */
-public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
+public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventDelivery.class);
 
   /** Frames a session may accumulate in the dispatcher during one hand-over before it gives up. */
   static final int HANDOVER_BUFFER_LIMIT = 2_000;
 
-  enum Mode {
-    PENDING,
-    CATCHING_UP,
-    BUFFERING,
-    LIVE,
-    CLOSED
-  }
-
   private final Topic<String, JobEvent> topic;
   private final DeliveryProperties props;
-  private final Deserializer<JobEvent> valueDeserializer;
-  private final EventFrameEncoder encoder;
+  private final JobEventDecoder decoder;
+  private final ServerFrames frames = new ServerFrames();
   private final DeliveryMetrics metrics;
-  private final InMemoryJobLocator sightings;
+  private final InMemoryJobDirectory sightings;
   private final Admin admin;
-  private final OffsetLookups offsets;
+  private final CursorResolver cursors;
   private final KafkaConsumer<String, byte[]> consumer;
   private final CatchUpReaders catchUp;
   private final Thread dispatcher;
@@ -74,9 +79,8 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
   private final ConcurrentHashMap<ClientSession, SessionState> bySession =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, PartitionState> partitions = new ConcurrentHashMap<>();
-  private final AtomicLong undecodableLogged = new AtomicLong();
-  private volatile boolean running = true;
-  private volatile int partitionCount = -1;
+  private volatile boolean running;
+  private volatile boolean closed;
 
   // Owned by the dispatcher thread.
   private final Map<String, List<SessionState>> byUser = new HashMap<>();
@@ -87,26 +91,34 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
    */
   public KafkaEventDelivery(
       Topic<String, JobEvent> topic,
-      KafkaClients clients,
+      GatewayKafkaClients clients,
       Deserializer<JobEvent> valueDeserializer,
       DeliveryProperties props,
       DeliveryMetrics metrics,
-      InMemoryJobLocator sightings) {
+      InMemoryJobDirectory sightings) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.props = Objects.requireNonNull(props, "props");
-    this.valueDeserializer = Objects.requireNonNull(valueDeserializer, "valueDeserializer");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.decoder = new JobEventDecoder(valueDeserializer, metrics::undecodable);
     this.sightings = sightings;
-    this.encoder = new EventFrameEncoder();
     String id = "gateway-delivery-" + Long.toHexString(System.nanoTime());
     this.admin = clients.admin(id + "-admin");
-    this.offsets = new OffsetLookups(admin);
+    this.cursors = new CursorResolver(topic, admin, props.subscribeTimeout());
     // Out of range (retention overtook the dispatcher): carry on from the oldest record kept.
     this.consumer = clients.consumer(id, "earliest");
-    this.catchUp = new CatchUpReaders(this, clients, id);
+    this.catchUp = new CatchUpReaders(this, clients, id, topic, props, decoder, frames, metrics);
     this.dispatcher = new Thread(this::dispatchLoop, "event-dispatcher");
     this.dispatcher.setDaemon(true);
-    this.dispatcher.start();
+  }
+
+  /** Starts the dispatcher thread and the catch-up readers. Idempotent; not after close. */
+  public synchronized void start() {
+    if (running || closed) {
+      return;
+    }
+    running = true;
+    catchUp.start();
+    dispatcher.start();
   }
 
   // ---------------------------------------------------------------- public API (any thread)
@@ -119,39 +131,21 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
       unsubscribe(session);
     }
     String userId = session.userId();
-    int partition = UserPartitioner.partitionOf(userId, partitionCount());
-    TopicPartition tp = new TopicPartition(topic.name(), partition);
-    LogPosition requested = parseCursor(cursor);
-    boolean checkCursor = requested != null && requested.partition() == partition;
-    // Both look-ups in flight at once, batched with other subscribes' (see OffsetLookups).
-    var latest = offsets.end(tp);
-    var earliest = checkCursor ? offsets.logStart(tp) : null;
-    long end = await(latest);
-    boolean resumed = false;
-    long mark = end - 1;
-    if (checkCursor) {
-      long logStart = await(earliest);
-      long o = requested.offset();
-      // o is the last event the client saw: resumable when o+1 is still kept and o was written.
-      if (o + 1 >= logStart && o < end) {
-        resumed = true;
-        mark = o;
-      }
-    }
+    StartPoint start = cursors.resolve(userId, cursor);
     if (cursor != null) {
-      metrics.resume(resumed);
+      metrics.resume(start.resumed());
     }
-    SessionState state = new SessionState(session, userId, partition, mark, end);
+    SessionState state =
+        new SessionState(session, userId, start.partition(), start.mark(), start.end());
     bySession.put(session, state);
-    String latestCursor = end > 0 ? new LogPosition(partition, end - 1).toCursor() : null;
-    return new StateSubscription(state, resumed, latestCursor);
+    return new StateSubscription(state, start.resumed(), start.latestCursor());
   }
 
   @Override
   public void unsubscribe(ClientSession session) {
     SessionState state = bySession.remove(session);
     if (state != null) {
-      state.mode = Mode.CLOSED;
+      state.mode = DeliveryMode.CLOSED;
       command(() -> detach(state));
     }
   }
@@ -162,8 +156,8 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
   }
 
   /** Partitions the live consumer is assigned, for tests and diagnostics. */
-  public java.util.Set<Integer> assignedPartitions() {
-    return java.util.Set.copyOf(partitions.keySet());
+  public Set<Integer> assignedPartitions() {
+    return Set.copyOf(partitions.keySet());
   }
 
   public DeliveryMetrics metrics() {
@@ -172,71 +166,35 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
 
   @Override
   public void close() {
-    if (!running) {
-      return;
+    boolean wasRunning;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      wasRunning = running;
+      running = false;
     }
-    running = false;
-    consumer.wakeup();
-    try {
-      dispatcher.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    catchUp.close(); // first: its readers may be waiting for the dispatcher's hand-over replies
+    if (wasRunning) {
+      consumer.wakeup();
+      try {
+        dispatcher.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else {
+      closeConsumer(); // the dispatcher, which closes it, never ran
     }
-    catchUp.close();
     admin.close(Duration.ofSeconds(5));
   }
 
-  // ---------------------------------------------------------------- subscribe helpers
+  // ---------------------------------------------------------------- helpers
 
   private void ensureRunning() {
     if (!running) {
-      throw new IllegalStateException("event delivery is closed");
-    }
-  }
-
-  private static LogPosition parseCursor(String cursor) {
-    if (cursor == null || cursor.isBlank()) {
-      return null;
-    }
-    try {
-      return LogPosition.fromCursor(cursor.trim());
-    } catch (IllegalArgumentException e) {
-      return null; // unknown cursor: not resumed, live from now
-    }
-  }
-
-  private int partitionCount() {
-    int n = partitionCount;
-    if (n > 0) {
-      return n;
-    }
-    try {
-      n =
-          admin
-              .describeTopics(List.of(topic.name()))
-              .allTopicNames()
-              .get(props.subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS)
-              .get(topic.name())
-              .partitions()
-              .size();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot describe topic " + topic.name() + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-    partitionCount = n;
-    return n;
-  }
-
-  private long await(java.util.concurrent.CompletableFuture<Long> future) {
-    try {
-      return future.get(props.subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot read offsets of " + topic.name() + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      throw new IllegalStateException(
+          closed ? "event delivery is closed" : "event delivery is not started");
     }
   }
 
@@ -251,7 +209,7 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     // asked to resume every client at once).
     CatchUpReaders.warmUp(consumer, topic.name());
     try {
-      partitionCount();
+      cursors.partitionCount();
     } catch (RuntimeException e) {
       log.debug("Partition count warm-up failed; the first subscribe will retry", e);
     }
@@ -290,12 +248,15 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
         }
       }
     } finally {
-      try {
-        consumer.close(
-            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-      } catch (RuntimeException e) {
-        log.debug("closing the delivery consumer", e);
-      }
+      closeConsumer();
+    }
+  }
+
+  private void closeConsumer() {
+    try {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    } catch (RuntimeException e) {
+      log.debug("closing the delivery consumer", e);
     }
   }
 
@@ -319,8 +280,8 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     boolean wanted = false;
     for (int i = 0; i < sessions.size(); i++) {
       SessionState s = sessions.get(i);
-      Mode m = s.mode;
-      if ((m == Mode.LIVE && offset > s.deliveredThrough) || m == Mode.BUFFERING) {
+      DeliveryMode m = s.mode;
+      if ((m == DeliveryMode.LIVE && offset > s.deliveredThrough) || m == DeliveryMode.BUFFERING) {
         wanted = true;
         break;
       }
@@ -328,38 +289,38 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     if (!wanted) {
       return;
     }
-    JobEvent event = decode(r);
+    JobEvent event = decoder.decode(r);
     if (event == null) {
       return;
     }
     String frame;
     try {
-      frame = encoder.eventFrame(event, new LogPosition(ps.partition, offset));
+      frame = frames.eventFrame(event, new LogPosition(ps.partition, offset));
     } catch (UnknownPayloadException e) {
       metrics.unknownPayload();
       return;
     }
     if (sightings != null && event.getSeq() == 0) {
-      sightings.recordFirst(event.getJobId(), r.key(), ps.partition, offset);
+      sightings.recordFirstEvent(event.getJobId(), r.key(), new LogPosition(ps.partition, offset));
     }
     int sent = 0;
     for (int i = 0; i < sessions.size(); i++) {
       SessionState s = sessions.get(i);
-      Mode m = s.mode;
-      if (m == Mode.LIVE && offset > s.deliveredThrough) {
+      DeliveryMode m = s.mode;
+      if (m == DeliveryMode.LIVE && offset > s.deliveredThrough) {
         if (s.session.offer(frame)) {
           s.deliveredThrough = offset;
           sent++;
         } else if (s.session.isOpen()) {
           fallBehind(s);
         } else {
-          s.mode = Mode.CLOSED; // the socket layer unsubscribes it
+          s.mode = DeliveryMode.CLOSED; // the socket layer unsubscribes it
         }
-      } else if (m == Mode.BUFFERING && offset > s.switchPoint) {
+      } else if (m == DeliveryMode.BUFFERING && offset > s.switchPoint) {
         if (s.handoverBuffer.size() >= HANDOVER_BUFFER_LIMIT) {
           // The reader is not getting there: drop the held frames, keep catching up.
           s.handoverBuffer = null;
-          s.mode = Mode.CATCHING_UP;
+          s.mode = DeliveryMode.CATCHING_UP;
         } else {
           s.handoverBuffer.add(new HeldFrame(offset, frame));
         }
@@ -371,41 +332,16 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     }
   }
 
-  JobEvent decode(ConsumerRecord<String, byte[]> r) {
-    try {
-      JobEvent e = valueDeserializer.deserialize(r.topic(), r.headers(), r.value());
-      if (e == null) {
-        throw new IllegalArgumentException("null value");
-      }
-      return e;
-    } catch (RuntimeException e) {
-      metrics.undecodable();
-      long n = undecodableLogged.incrementAndGet();
-      if (n <= 10 || n % 1000 == 0) {
-        log.warn(
-            "Skipping undecodable record {}-{}@{} ({} so far): {}",
-            r.topic(),
-            r.partition(),
-            r.offset(),
-            n,
-            e.toString());
-      }
-      return null;
-    }
-  }
-
   private void fallBehind(SessionState s) {
-    s.mode = Mode.CATCHING_UP;
-    if (s.slowSinceNanos == 0) {
-      s.slowSinceNanos = System.nanoTime();
-    }
+    s.mode = DeliveryMode.CATCHING_UP;
+    s.markSlow();
     metrics.slowFallback();
     catchUp.submit(s);
   }
 
   /** Registers a started session with the dispatcher; runs on the dispatcher thread. */
   private void attach(SessionState s) {
-    if (s.mode != Mode.PENDING) {
+    if (s.mode != DeliveryMode.PENDING) {
       return; // unsubscribed before it started
     }
     PartitionState ps = partitions.get(s.partition);
@@ -429,16 +365,16 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
     byUser.computeIfAbsent(s.userId, u -> new ArrayList<>(2)).add(s);
     s.attached = true;
     if (s.deliveredThrough >= ps.dispatchedThrough) {
-      s.mode = Mode.LIVE;
+      s.mode = DeliveryMode.LIVE;
     } else {
-      s.mode = Mode.CATCHING_UP;
+      s.mode = DeliveryMode.CATCHING_UP;
       catchUp.submit(s);
     }
   }
 
   /** Removes a session; runs on the dispatcher thread. */
   private void detach(SessionState s) {
-    s.mode = Mode.CLOSED;
+    s.mode = DeliveryMode.CLOSED;
     s.handoverBuffer = null;
     if (!s.attached) {
       return;
@@ -471,179 +407,110 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
    * A catch-up reader has delivered everything of the session's user up to {@code
    * s.deliveredThrough}; may it go live? Runs on the dispatcher thread.
    */
-  private HandoverReply handover(SessionState s) {
-    Mode m = s.mode;
-    if (m != Mode.CATCHING_UP && m != Mode.BUFFERING) {
-      return HandoverReply.STOP;
+  private Reply handover(SessionState s) {
+    DeliveryMode m = s.mode;
+    if (m != DeliveryMode.CATCHING_UP && m != DeliveryMode.BUFFERING) {
+      return Reply.STOP;
     }
     PartitionState ps = partitions.get(s.partition);
     if (ps == null) {
-      return HandoverReply.STOP;
+      return Reply.STOP;
     }
-    if (m == Mode.CATCHING_UP) {
+    if (m == DeliveryMode.CATCHING_UP) {
       if (s.deliveredThrough >= ps.dispatchedThrough) {
         goLive(s);
-        return HandoverReply.LIVE;
+        return Reply.LIVE;
       }
       // Behind by a few records: hold what the dispatcher sees from now on, let the reader
       // deliver up to this fixed point, then release the held frames.
       s.switchPoint = ps.dispatchedThrough;
       s.handoverBuffer = new ArrayList<>();
-      s.mode = Mode.BUFFERING;
-      return HandoverReply.CONTINUE;
+      s.mode = DeliveryMode.BUFFERING;
+      return Reply.CONTINUE;
     }
     if (s.deliveredThrough < s.switchPoint) {
-      return HandoverReply.CONTINUE;
+      return Reply.CONTINUE;
     }
     List<HeldFrame> held = s.handoverBuffer;
     s.handoverBuffer = null;
-    s.mode = Mode.LIVE;
+    s.mode = DeliveryMode.LIVE;
     int sent = 0;
     for (HeldFrame f : held) {
-      if (f.offset <= s.deliveredThrough) {
+      if (f.offset() <= s.deliveredThrough) {
         continue;
       }
-      if (s.session.offer(f.frame)) {
-        s.deliveredThrough = f.offset;
+      if (s.session.offer(f.frame())) {
+        s.deliveredThrough = f.offset();
         sent++;
       } else {
         metrics.framesSent(sent);
         if (s.session.isOpen()) {
           fallBehind(s);
-          return HandoverReply.STOP; // a new catch-up task owns the session now
+          return Reply.STOP; // a new catch-up task owns the session now
         }
-        s.mode = Mode.CLOSED;
-        return HandoverReply.STOP;
+        s.mode = DeliveryMode.CLOSED;
+        return Reply.STOP;
       }
     }
     metrics.framesSent(sent);
     goLive(s);
-    return HandoverReply.LIVE;
+    return Reply.LIVE;
   }
 
   private void goLive(SessionState s) {
-    s.mode = Mode.LIVE;
+    s.mode = DeliveryMode.LIVE;
     s.slowSinceNanos = 0;
   }
 
-  // ---------------------------------------------------------------- for CatchUpReaders
+  // ---------------------------------------------------------------- CatchUpHandover
 
-  enum HandoverReply {
-    LIVE,
-    CONTINUE,
-    STOP
-  }
-
-  /**
-   * Asks the dispatcher thread to hand caught-up sessions over, all in one command; blocks the
-   * calling reader. The reply for {@code sessions.get(i)} is at index {@code i}.
-   */
-  HandoverReply[] requestHandover(List<SessionState> sessions) {
-    var reply = new java.util.concurrent.CompletableFuture<HandoverReply[]>();
+  @Override
+  public Reply[] requestHandover(List<SessionState> sessions) {
+    var reply = new CompletableFuture<Reply[]>();
     command(
         () -> {
-          HandoverReply[] out = new HandoverReply[sessions.size()];
+          Reply[] out = new Reply[sessions.size()];
           for (int i = 0; i < out.length; i++) {
             try {
               out[i] = handover(sessions.get(i));
             } catch (RuntimeException e) {
               log.error("Hand-over of session {} failed", sessions.get(i).session.sessionId(), e);
-              out[i] = HandoverReply.CONTINUE;
+              out[i] = Reply.CONTINUE;
             }
           }
           reply.complete(out);
         });
-    HandoverReply fallback;
+    Reply fallback;
     try {
       return reply.get(props.subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      fallback = running ? HandoverReply.CONTINUE : HandoverReply.STOP;
+      fallback = running ? Reply.CONTINUE : Reply.STOP;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      fallback = HandoverReply.STOP;
+      fallback = Reply.STOP;
     }
-    HandoverReply[] out = new HandoverReply[sessions.size()];
-    java.util.Arrays.fill(out, fallback);
+    Reply[] out = new Reply[sessions.size()];
+    Arrays.fill(out, fallback);
     return out;
   }
 
-  long dispatchedThrough(int partition) {
+  @Override
+  public long dispatchedThrough(int partition) {
     PartitionState ps = partitions.get(partition);
     return ps == null ? Long.MAX_VALUE : ps.dispatchedThrough;
   }
 
-  boolean running() {
-    return running;
-  }
-
-  DeliveryProperties props() {
-    return props;
-  }
-
-  EventFrameEncoder encoder() {
-    return encoder;
-  }
-
-  Topic<String, JobEvent> topic() {
-    return topic;
-  }
-
-  /**
-   * Closes a session that stayed behind past the limit; it resumes on reconnect with its cursor.
-   */
-  void closeTooSlow(SessionState s, String reason) {
+  @Override
+  public void closeTooSlow(SessionState s, String reason) {
     metrics.slowClose();
-    log.info("Closing session {} of {} with 4009: {}", s.session.sessionId(), s.userId, reason);
-    s.session.close(4009, "too slow; reconnect with your cursor");
+    log.info(
+        "Closing session {} of {} with {}: {}",
+        s.session.sessionId(),
+        s.userId,
+        CloseCode.TOO_SLOW,
+        reason);
+    s.session.close(CloseCode.TOO_SLOW, "too slow; reconnect with your cursor");
     unsubscribe(s.session);
-  }
-
-  // ---------------------------------------------------------------- state
-
-  static final class PartitionState {
-    final TopicPartition tp;
-    final int partition;
-    volatile long dispatchedThrough = -1;
-    int sessions; // dispatcher thread only
-
-    PartitionState(TopicPartition tp) {
-      this.tp = tp;
-      this.partition = tp.partition();
-    }
-  }
-
-  record HeldFrame(long offset, String frame) {}
-
-  /** One subscribed session as delivery tracks it. */
-  static final class SessionState {
-    final ClientSession session;
-    final String userId;
-    final int partition;
-    final long liveEnd;
-    volatile Mode mode = Mode.PENDING;
-
-    /**
-     * Every event of the user at or below this offset has been offered. Written by whichever thread
-     * owns the session's mode (dispatcher when live, a reader when catching up).
-     */
-    volatile long deliveredThrough;
-
-    volatile long slowSinceNanos;
-
-    /** Written by the dispatcher during a hand-over request; read by the reader after the reply. */
-    volatile long switchPoint;
-
-    boolean inCatchUpGroup; // the catch-up reader serving the session's partition only
-    List<HeldFrame> handoverBuffer; // dispatcher thread only
-    boolean attached; // dispatcher thread only
-
-    SessionState(ClientSession session, String userId, int partition, long mark, long liveEnd) {
-      this.session = session;
-      this.userId = userId;
-      this.partition = partition;
-      this.deliveredThrough = mark;
-      this.liveEnd = liveEnd;
-    }
   }
 
   private final class StateSubscription implements Subscription {
@@ -669,7 +536,7 @@ public final class KafkaEventDelivery implements EventDelivery, AutoCloseable {
 
     @Override
     public void start() {
-      if (state.mode == Mode.PENDING && running) {
+      if (state.mode == DeliveryMode.PENDING && running) {
         command(() -> attach(state));
       }
     }

@@ -1,5 +1,6 @@
 package io.regen.realtime.gateway.http;
 
+import io.regen.realtime.auth.BearerAuthenticator;
 import io.regen.realtime.auth.JwtVerifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -15,8 +16,14 @@ public class HttpAuthConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  public BearerAuth bearerAuth(JwtVerifier verifier) {
-    return new BearerAuth(verifier);
+  public BearerAuth bearerAuth(BearerAuthenticator authenticator) {
+    return new BearerAuth(authenticator);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public BearerAuthenticator bearerAuthenticator(JwtVerifier verifier) {
+    return new BearerAuthenticator(verifier);
   }
 
   @Bean

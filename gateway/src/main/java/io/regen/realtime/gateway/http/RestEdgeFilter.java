@@ -1,5 +1,6 @@
 package io.regen.realtime.gateway.http;
 
+import io.regen.realtime.auth.AccessDeniedException;
 import io.regen.realtime.auth.AuthenticatedUser;
 import io.regen.realtime.gateway.auth.AccessTokenQueryParameter;
 import io.regen.realtime.gateway.limits.UserRateLimiter;
@@ -61,10 +62,11 @@ public final class RestEdgeFilter extends OncePerRequestFilter {
     AuthenticatedUser user;
     try {
       user = auth.require(request);
-    } catch (UnauthorizedException e) {
-      response.setHeader(
-          HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"regen\", error=\"invalid_token\"");
-      write(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", e.getMessage(), null);
+    } catch (AccessDeniedException e) {
+      if (e.kind() == AccessDeniedException.Kind.UNAUTHENTICATED) {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate());
+      }
+      write(response, e.status(), e.code(), e.getMessage(), null);
       return;
     }
     evictIdleUsersNowAndThen();

@@ -19,33 +19,30 @@ import java.util.regex.Pattern;
  * <p>Idempotency: a start with an idempotency key gets a jobId derived from the user and the key
  * (name-based UUID), so every node and every retry names the same job; a repeat seen by this node
  * within its bounded recent-starts cache is answered from the cache without a second request
- * record. Cancel is for the job's owner only: ownership comes from the bounded map of jobs started
- * here, otherwise from the job state query API. Thread-safe; never blocks on Kafka or HTTP (the
- * futures complete on client threads).
+ * record. Cancel is for the job's owner only: ownership comes from the {@link JobDirectory} (which
+ * knows every job started here without asking the query API). Thread-safe; never blocks on Kafka or
+ * HTTP (the futures complete on client threads).
  */
 public final class JobCommands {
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private final JobRequestPublisher publisher;
-  private final JobOwnerLookup ownerLookup;
+  private final CachingJobDirectory directory;
   private final UserRateLimiter startLimiter;
   private final Clock clock;
   private final Map<String, CompletableFuture<String>> recentStarts;
-  private final Map<String, JobOwnerLookup.JobOwner> ownedJobs;
 
   public JobCommands(
       JobRequestPublisher publisher,
-      JobOwnerLookup ownerLookup,
+      CachingJobDirectory directory,
       UserRateLimiter startLimiter,
       int idempotencyCacheSize,
-      int ownedJobsCacheSize,
       Clock clock) {
     this.publisher = publisher;
-    this.ownerLookup = ownerLookup;
+    this.directory = directory;
     this.startLimiter = startLimiter;
     this.clock = clock;
     this.recentStarts = boundedLru(idempotencyCacheSize);
-    this.ownedJobs = boundedLru(ownedJobsCacheSize);
   }
 
   /** The jobId of a start: name-based on user and key, random without a key. */
@@ -93,9 +90,7 @@ public final class JobCommands {
               null));
       return mine.copy();
     }
-    synchronized (ownedJobs) {
-      ownedJobs.put(jobId, new JobOwnerLookup.JobOwner(user.userId(), start.jobType()));
-    }
+    directory.cache().recordStart(jobId, user.userId(), start.jobType());
     JobRequest request =
         JobRequest.newBuilder()
             .setJobId(jobId)
@@ -134,14 +129,19 @@ public final class JobCommands {
       return CompletableFuture.failedFuture(
           new JobCommandException(JobCommandException.INVALID, "jobId is not a valid job id"));
     }
-    JobOwnerLookup.JobOwner known;
-    synchronized (ownedJobs) {
-      known = ownedJobs.get(jobId);
-    }
-    CompletableFuture<JobOwnerLookup.JobOwner> owner =
-        known != null
-            ? CompletableFuture.completedFuture(known)
-            : ownerLookup.owner(jobId, bearerToken);
+    CompletableFuture<JobRecord> owner =
+        directory
+            .find(jobId, bearerToken)
+            .handle(
+                (found, error) -> {
+                  if (error != null) {
+                    throw lookupFailure(error);
+                  }
+                  return found.orElseThrow(
+                      () ->
+                          new JobCommandException(
+                              JobCommandException.NOT_FOUND, "no job " + jobId));
+                });
     return owner
         .thenCompose(
             found -> {
@@ -175,6 +175,16 @@ public final class JobCommands {
   /** Evicts idle per-user rate limit state; call periodically. */
   public void evictIdle() {
     startLimiter.evictIdle();
+  }
+
+  private static JobCommandException lookupFailure(Throwable error) {
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    if (cause instanceof JobLookupException e
+        && e.reason() == JobLookupException.Reason.FORBIDDEN) {
+      return new JobCommandException(JobCommandException.FORBIDDEN, "not your job");
+    }
+    return new JobCommandException(
+        JobCommandException.INTERNAL, "job state is unavailable", 0, cause);
   }
 
   private void forget(String jobId, CompletableFuture<String> attempt) {

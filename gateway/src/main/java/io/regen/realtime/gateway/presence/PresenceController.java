@@ -1,6 +1,6 @@
 package io.regen.realtime.gateway.presence;
 
-import io.regen.realtime.gateway.http.ApiError;
+import io.regen.realtime.auth.ErrorBody;
 import io.regen.realtime.gateway.http.BearerAuth;
 import io.regen.realtime.gateway.presence.PresenceRegistry.Presence;
 import jakarta.servlet.http.HttpServletRequest;
@@ -69,11 +69,11 @@ public class PresenceController {
   }
 
   @ExceptionHandler(PresenceUnavailableException.class)
-  public ResponseEntity<ApiError> unavailable(PresenceUnavailableException e) {
+  public ResponseEntity<ErrorBody> unavailable(PresenceUnavailableException e) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())))
         .contentType(MediaType.APPLICATION_JSON)
         // Not e's message: it names the Redis host.
-        .body(new ApiError("presence_unavailable", "presence is temporarily unavailable"));
+        .body(new ErrorBody("presence_unavailable", "presence is temporarily unavailable"));
   }
 }

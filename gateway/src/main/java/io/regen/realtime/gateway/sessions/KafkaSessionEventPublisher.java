@@ -4,13 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.regen.realtime.events.SessionEvent;
+import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,28 +83,16 @@ public final class KafkaSessionEventPublisher implements SessionEventPublisher {
    * @param bufferCapacity events that may wait for the producer; more are dropped and counted
    */
   public static KafkaSessionEventPublisher create(
-      String bootstrapServers,
+      GatewayKafkaClients clients,
       SchemaRegistryClient registry,
       String clientId,
       Map<String, Object> overrides,
       int bufferCapacity,
       MeterRegistry meters) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    // Only the sender thread ever waits on the producer; a bound keeps close() prompt.
-    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-    config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 8L * 1024 * 1024);
-    config.putAll(overrides);
     Topic<String, SessionEvent> topic = Topics.GATEWAY_SESSIONS;
     KafkaProducer<String, SessionEvent> producer =
-        new KafkaProducer<>(
-            config,
-            topic.keySerde().serializer(),
-            new RegistrySerdes(registry).valueSerializer(topic));
+        clients.sessionEventProducer(
+            clientId, new RegistrySerdes(registry).valueSerializer(topic), overrides);
     return new KafkaSessionEventPublisher(
         producer, topic, bufferCapacity, Clock.systemUTC(), meters);
   }

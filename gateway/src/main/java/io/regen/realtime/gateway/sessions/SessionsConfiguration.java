@@ -2,6 +2,8 @@ package io.regen.realtime.gateway.sessions;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.regen.realtime.gateway.delivery.DeliveryProperties;
+import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import java.util.Map;
 import java.util.UUID;
@@ -36,7 +38,7 @@ public class SessionsConfiguration {
       return SessionEventPublisher.noop();
     }
     return KafkaSessionEventPublisher.create(
-        first(env, "localhost:9092", "regen.kafka.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS"),
+        GatewayKafkaClients.from(env, DeliveryProperties.defaults().fetchMaxWait()),
         client,
         "gateway-sessions-"
             + first(env, UUID.randomUUID().toString().substring(0, 8), "regen.node-id", "NODE_ID"),

@@ -8,12 +8,12 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the handler's {@link GatewayWebSocketHandler#sweep() sweep} (auth timeouts, token expiry,
- * heartbeats) on one timer thread for all connections, and closes every connection with 1001 when
- * the application stops (before the web server), so clients reconnect with their cursors.
+ * Runs the {@link SessionSweeper#sweep() sweep} (auth timeouts, token expiry, heartbeats) on one
+ * timer thread for all connections, and closes every connection with 1001 when the application
+ * stops (before the web server), so clients reconnect with their cursors.
  */
 public final class GatewayTimers implements SmartLifecycle {
-  private final GatewayWebSocketHandler handler;
+  private final SessionSweeper sweeper;
   private final JobCommands commands;
   private final ScheduledExecutorService timer;
   private final Duration interval;
@@ -22,11 +22,11 @@ public final class GatewayTimers implements SmartLifecycle {
   private volatile boolean running;
 
   public GatewayTimers(
-      GatewayWebSocketHandler handler,
+      SessionSweeper sweeper,
       JobCommands commands,
       ScheduledExecutorService timer,
       Duration interval) {
-    this.handler = handler;
+    this.sweeper = sweeper;
     this.commands = commands;
     this.timer = timer;
     this.interval = interval;
@@ -38,7 +38,7 @@ public final class GatewayTimers implements SmartLifecycle {
       return;
     }
     long ms = interval.toMillis();
-    sweep = timer.scheduleWithFixedDelay(handler::sweep, ms, ms, TimeUnit.MILLISECONDS);
+    sweep = timer.scheduleWithFixedDelay(sweeper::sweep, ms, ms, TimeUnit.MILLISECONDS);
     evict = timer.scheduleWithFixedDelay(commands::evictIdle, 1, 1, TimeUnit.MINUTES);
     running = true;
   }
@@ -51,7 +51,7 @@ public final class GatewayTimers implements SmartLifecycle {
     running = false;
     sweep.cancel(false);
     evict.cancel(false);
-    handler.closeAll();
+    sweeper.closeAll();
   }
 
   @Override

@@ -8,6 +8,15 @@ import java.time.Duration;
  * call, counts failures and carries on, since delivery never depends on them.
  */
 public interface SessionListener {
+  /** Listens to nothing (a listener whose backing service is not configured). */
+  SessionListener NONE =
+      new SessionListener() {
+        @Override
+        public void started(WebSocketClientSession session) {}
+
+        @Override
+        public void ended(WebSocketClientSession session, Duration duration, int closeCode) {}
+      };
 
   void started(WebSocketClientSession session);
 

@@ -5,6 +5,7 @@ import io.regen.realtime.gateway.delivery.ClientSession;
 import io.regen.realtime.gateway.delivery.EventDelivery;
 import io.regen.realtime.gateway.limits.TokenBucket;
 import io.regen.realtime.gateway.metrics.GatewayMetrics;
+import io.regen.realtime.gateway.protocol.CloseCode;
 import java.time.Instant;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -138,12 +139,12 @@ public final class WebSocketClientSession implements ClientSession {
 
   /** Closes at once, dropping queued frames (e.g. 4009 too slow). Idempotent. */
   @Override
-  public void close(int code, String reason) {
+  public void close(CloseCode code, String reason) {
     if (closeRequested.compareAndSet(false, true)) {
       closeRequestedAtNanos = System.nanoTime();
       discardQueued();
       try {
-        socket.close(code, reason);
+        socket.close(code.code(), reason);
       } catch (RuntimeException ignored) {
         // already gone
       }
@@ -151,7 +152,7 @@ public final class WebSocketClientSession implements ClientSession {
   }
 
   /** Closes after the frames queued so far (e.g. an error frame explaining the close). */
-  public void closeAfterQueued(int code, String reason) {
+  public void closeAfterQueued(CloseCode code, String reason) {
     if (closeRequested.compareAndSet(false, true)) {
       closeRequestedAtNanos = System.nanoTime();
       queue.add(new CloseMarker(code, reason));
@@ -213,7 +214,7 @@ public final class WebSocketClientSession implements ClientSession {
       writerExecutor.execute(this::drain);
     } catch (RejectedExecutionException shuttingDown) {
       kicked.set(false);
-      socket.close(CloseCodes.GOING_AWAY, "server stopping");
+      socket.close(CloseCode.GOING_AWAY.code(), "server stopping");
     }
   }
 
@@ -235,7 +236,7 @@ public final class WebSocketClientSession implements ClientSession {
       }
       if (item instanceof CloseMarker marker) {
         discardQueued();
-        socket.close(marker.code(), marker.reason());
+        socket.close(marker.code().code(), marker.reason());
         return Action.SUCCEEDED;
       }
       String frame = (String) item;
@@ -252,7 +253,7 @@ public final class WebSocketClientSession implements ClientSession {
     }
   }
 
-  private record CloseMarker(int code, String reason) {}
+  private record CloseMarker(CloseCode code, String reason) {}
 
   // --- protocol state ---
 

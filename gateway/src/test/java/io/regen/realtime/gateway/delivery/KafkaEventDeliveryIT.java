@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.gateway.delivery.EventDelivery.Subscription;
+import io.regen.realtime.gateway.jobs.InMemoryJobDirectory;
+import io.regen.realtime.gateway.testapp.DeliveryKafka;
+import io.regen.realtime.gateway.testapp.TestSession;
 import io.regen.realtime.schemas.LogPosition;
 import io.regen.realtime.schemas.Topic;
 import java.time.Duration;
@@ -51,7 +54,8 @@ class KafkaEventDeliveryIT {
             kafka.deserializer(),
             props,
             new DeliveryMetrics(new SimpleMeterRegistry()),
-            new InMemoryJobLocator(1000));
+            new InMemoryJobDirectory(1000));
+    d.start();
     deliveries.add(d);
     return d;
   }
@@ -464,8 +468,7 @@ class KafkaEventDeliveryIT {
   void sessionStayingBehindPastTheLimitIsClosedWith4009AndOthersAreUnaffected() {
     Topic<String, JobEvent> topic = kafka.newTopic();
     DeliveryProperties strict =
-        new DeliveryProperties(
-            null, null, 0, 0, null, Duration.ofMillis(500), 0, 0, 0, null, 0, null);
+        new DeliveryProperties(null, null, 0, 0, null, Duration.ofMillis(500), 0, 0, 0, null, null);
     KafkaEventDelivery d = delivery(topic, strict);
     String user = "stalled";
     TestSession fast = new TestSession(user, 100_000);

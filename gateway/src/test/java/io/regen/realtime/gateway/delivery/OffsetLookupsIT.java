@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.regen.realtime.events.JobEvent;
+import io.regen.realtime.gateway.testapp.DeliveryKafka;
 import io.regen.realtime.schemas.Topic;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,6 @@ import io.regen.realtime.gateway.testapp.EmbeddedBroker;
 import io.regen.realtime.gateway.testapp.GatewayTestApplication;
 import io.regen.realtime.gateway.testapp.RecordingEventDelivery;
 import io.regen.realtime.gateway.testapp.TestTokens;
-import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,7 +53,7 @@ class RestEdgeIT {
   static class TestBeans {
     @Bean
     SchemaRegistryClient schemaRegistryClient() {
-      return new InMemorySchemaRegistryClient();
+      return EmbeddedBroker.registry();
     }
 
     @Bean

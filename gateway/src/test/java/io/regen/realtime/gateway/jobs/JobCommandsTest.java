@@ -13,6 +13,7 @@ import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,21 +31,17 @@ class JobCommandsTest {
           new RegistrySerdes(new InMemorySchemaRegistryClient())
               .valueSerializer(Topics.JOB_REQUESTS));
   private final AtomicInteger lookups = new AtomicInteger();
-  private JobOwnerLookup.JobOwner remoteOwner = new JobOwnerLookup.JobOwner("alice", "model");
-  private final JobOwnerLookup lookup =
+  private JobRecord remoteOwner = JobRecord.owned("alice", "model");
+  private final JobDirectory remote =
       (jobId, token) -> {
         lookups.incrementAndGet();
-        return remoteOwner == null
-            ? CompletableFuture.failedFuture(
-                new JobCommandException(JobCommandException.NOT_FOUND, "no job"))
-            : CompletableFuture.completedFuture(remoteOwner);
+        return CompletableFuture.completedFuture(Optional.ofNullable(remoteOwner));
       };
   private final JobCommands commands =
       new JobCommands(
           new JobRequestPublisher(producer),
-          lookup,
+          new CachingJobDirectory(new InMemoryJobDirectory(100), remote),
           new UserRateLimiter(3),
-          100,
           100,
           Clock.systemUTC());
 
@@ -97,9 +94,8 @@ class JobCommandsTest {
     JobCommands c =
         new JobCommands(
             new JobRequestPublisher(failing),
-            lookup,
+            new CachingJobDirectory(new InMemoryJobDirectory(100), remote),
             new UserRateLimiter(10),
-            100,
             100,
             Clock.systemUTC());
     StartJob start = new StartJob("model", Map.of(), "k");
@@ -146,5 +142,29 @@ class JobCommandsTest {
         .cause()
         .extracting(e -> ((JobCommandException) e).code())
         .isEqualTo(JobCommandException.INVALID);
+  }
+
+  @Test
+  void aRefusingOrUnavailableDirectoryIsForbiddenOrInternal() {
+    for (var reason : JobLookupException.Reason.values()) {
+      JobCommands c =
+          new JobCommands(
+              new JobRequestPublisher(producer),
+              new CachingJobDirectory(
+                  new InMemoryJobDirectory(10),
+                  (jobId, token) ->
+                      CompletableFuture.failedFuture(new JobLookupException(reason, "no"))),
+              new UserRateLimiter(10),
+              100,
+              Clock.systemUTC());
+      assertThatThrownBy(() -> c.cancel(user("alice"), "t", "remote-job").join())
+          .cause()
+          .extracting(e -> ((JobCommandException) e).code())
+          .isEqualTo(
+              reason == JobLookupException.Reason.FORBIDDEN
+                  ? JobCommandException.FORBIDDEN
+                  : JobCommandException.INTERNAL);
+    }
+    assertThat(producer.history()).isEmpty();
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.regen.realtime.events.SessionEvent;
 import io.regen.realtime.events.SessionKind;
+import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.gateway.testapp.TestKafka;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
@@ -55,7 +56,7 @@ class KafkaSessionEventPublisherIT {
     Instant before = Instant.now().minusMillis(1);
     try (var publisher =
         KafkaSessionEventPublisher.create(
-            broker.getBrokersAsString(), registry, "sessions-it", Map.of(), 100, meters)) {
+            clients(broker.getBrokersAsString()), registry, "sessions-it", Map.of(), 100, meters)) {
       publisher.started("alice", "s1", "node-1");
       publisher.started("bob", "s2", "node-2");
       publisher.ended("alice", "s1", "node-1", Duration.ofSeconds(42));
@@ -104,7 +105,7 @@ class KafkaSessionEventPublisherIT {
     var meters = new SimpleMeterRegistry();
     try (var publisher =
         KafkaSessionEventPublisher.create(
-            "127.0.0.1:" + closedPort,
+            clients("127.0.0.1:" + closedPort),
             new InMemorySchemaRegistryClient(),
             "sessions-down-it",
             Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000),
@@ -161,5 +162,9 @@ class KafkaSessionEventPublisherIT {
     }
     assertThat(records).hasSize(expected);
     return records;
+  }
+
+  private static GatewayKafkaClients clients(String bootstrap) {
+    return new GatewayKafkaClients(bootstrap, Map.of(), Duration.ofMillis(10));
   }
 }

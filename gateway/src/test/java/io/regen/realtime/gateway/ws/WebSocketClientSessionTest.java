@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regen.realtime.gateway.limits.TokenBucket;
 import io.regen.realtime.gateway.metrics.GatewayMetrics;
+import io.regen.realtime.gateway.protocol.CloseCode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,7 +129,7 @@ class WebSocketClientSessionTest {
   void closeAfterQueuedSendsQueuedFramesFirst() {
     WebSocketClientSession s = session(10, 10_000);
     s.offer("error");
-    s.closeAfterQueued(4001, "auth failed");
+    s.closeAfterQueued(CloseCode.AUTH_FAILED, "auth failed");
     assertThat(s.offer("late")).isFalse();
     assertThat(socket.closes).isEmpty();
     socket.completeOne();
@@ -141,8 +142,8 @@ class WebSocketClientSessionTest {
     WebSocketClientSession s = session(10, 10_000);
     s.offer("a");
     s.offer("b");
-    s.close(4009, "too slow");
-    s.close(4009, "too slow");
+    s.close(CloseCode.TOO_SLOW, "too slow");
+    s.close(CloseCode.TOO_SLOW, "too slow");
     assertThat(socket.closes).containsExactly(4009);
     assertThat(s.pendingFrames()).isZero();
     assertThat(s.isOpen()).isFalse();
@@ -155,7 +156,7 @@ class WebSocketClientSessionTest {
     long now = System.nanoTime();
     assertThat(s.closeOverdue(now, 0)).as("no close asked yet").isFalse();
 
-    s.closeAfterQueued(4009, "too slow");
+    s.closeAfterQueued(CloseCode.TOO_SLOW, "too slow");
 
     assertThat(s.closeOverdue(System.nanoTime() + 1_000, 0)).isTrue();
     assertThat(s.closeOverdue(System.nanoTime(), 60_000_000_000L)).as("within grace").isFalse();

@@ -1,6 +1,7 @@
 package io.regen.realtime.query.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.regen.realtime.auth.BearerAuthenticator;
 import io.regen.realtime.auth.JwtSettings;
 import io.regen.realtime.auth.JwtVerifier;
 import io.regen.realtime.query.AnalyticsService;
@@ -11,7 +12,6 @@ import io.regen.realtime.query.internal.KafkaStoreLocator;
 import io.regen.realtime.query.internal.LocalStoreReader;
 import io.regen.realtime.query.internal.ServiceCredential;
 import io.regen.realtime.query.web.AnalyticsController;
-import io.regen.realtime.query.web.BearerAuthenticator;
 import io.regen.realtime.query.web.InternalQueryController;
 import io.regen.realtime.query.web.JobQueryController;
 import io.regen.realtime.query.web.QueryExceptionHandler;
@@ -159,7 +159,9 @@ public class QueryAutoConfiguration {
     return new AnalyticsService(queries, properties.maxRangeEntries());
   }
 
+  // Conditional: the gateway, in the same application under `up`, needs the same one.
   @Bean
+  @ConditionalOnMissingBean
   BearerAuthenticator regenBearerAuthenticator(JwtVerifier verifier) {
     return new BearerAuthenticator(verifier);
   }

@@ -1,5 +1,7 @@
 package io.regen.realtime.query.web;
 
+import io.regen.realtime.auth.AccessRules;
+import io.regen.realtime.auth.BearerAuthenticator;
 import io.regen.realtime.query.AnalyticsService;
 import io.regen.realtime.query.api.AnalyticsViews;
 import java.time.Clock;
@@ -81,6 +83,6 @@ public class AnalyticsController {
   }
 
   private void analyst(String authorization) {
-    BearerAuthenticator.requireAnalyst(auth.authenticate(authorization));
+    AccessRules.requireAnalyst(auth.authenticate(authorization));
   }
 }

@@ -2,7 +2,10 @@ package io.regen.realtime.query.web;
 
 import org.springframework.http.HttpStatus;
 
-/** A client error with its status and machine-readable code (400, 401, 403, 404). */
+/**
+ * A client error with its status and machine-readable code (400, 404); 401 and 403 are {@link
+ * io.regen.realtime.auth.AccessDeniedException}s.
+ */
 public final class ApiException extends RuntimeException {
   private final HttpStatus status;
   private final String code;
@@ -15,14 +18,6 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException badRequest(String message) {
     return new ApiException(HttpStatus.BAD_REQUEST, "bad_request", message);
-  }
-
-  public static ApiException unauthorized(String message) {
-    return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", message);
-  }
-
-  public static ApiException forbidden(String message) {
-    return new ApiException(HttpStatus.FORBIDDEN, "forbidden", message);
   }
 
   public static ApiException notFound(String message) {

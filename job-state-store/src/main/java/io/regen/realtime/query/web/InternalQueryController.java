@@ -1,6 +1,8 @@
 package io.regen.realtime.query.web;
 
+import io.regen.realtime.auth.AccessRules;
 import io.regen.realtime.auth.AuthenticatedUser;
+import io.regen.realtime.auth.BearerAuthenticator;
 import io.regen.realtime.query.JobStateRead;
 import io.regen.realtime.query.QueryService;
 import io.regen.realtime.query.internal.CountsReply;
@@ -97,11 +99,9 @@ public class InternalQueryController {
 
     if (def.name().equals(Stores.JOBS_BY_USER.name())) {
       String owner = ownerOfRange(from, to);
-      if (!user.mayRead(owner)) {
-        throw ApiException.forbidden("Only analysts may list another user's jobs");
-      }
+      AccessRules.requireReaderOf(user, owner);
     } else {
-      BearerAuthenticator.requireAnalyst(user);
+      AccessRules.requireAnalyst(user);
     }
     return queries.localRange(def, from, to, limit);
   }
@@ -111,7 +111,7 @@ public class InternalQueryController {
       @RequestParam String from,
       @RequestParam String to,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    BearerAuthenticator.requireAnalyst(auth.authenticate(authorization));
+    AccessRules.requireAnalyst(auth.authenticate(authorization));
     return queries.localDistinctUsers(from, to);
   }
 

@@ -1,6 +1,8 @@
 package io.regen.realtime.query.web;
 
+import io.regen.realtime.auth.AccessRules;
 import io.regen.realtime.auth.AuthenticatedUser;
+import io.regen.realtime.auth.BearerAuthenticator;
 import io.regen.realtime.query.JobStateRead;
 import io.regen.realtime.query.QueryService;
 import io.regen.realtime.query.ReadOptions;
@@ -82,9 +84,7 @@ public class JobQueryController {
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
     AuthenticatedUser user = auth.authenticate(authorization);
     QueryParams.id("userId", userId);
-    if (!user.mayRead(userId)) {
-      throw ApiException.forbidden("Only analysts may list another user's jobs");
-    }
+    AccessRules.requireReaderOf(user, userId);
     return list(userId, limit, cursor, authorization);
   }
 
@@ -99,9 +99,7 @@ public class JobQueryController {
         queries
             .jobState(jobId, options, authorization)
             .orElseThrow(() -> ApiException.notFound("No job " + jobId));
-    if (!user.mayRead(read.state().getUserId())) {
-      throw ApiException.forbidden("The job belongs to another user");
-    }
+    AccessRules.requireReaderOf(user, read.state().getUserId());
     return read;
   }
 

@@ -1,7 +1,8 @@
 package io.regen.realtime.query.web;
 
+import io.regen.realtime.auth.AccessDeniedException;
+import io.regen.realtime.auth.ErrorBody;
 import io.regen.realtime.query.QueryUnavailableException;
-import io.regen.realtime.query.api.ErrorBody;
 import java.util.Locale;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -30,11 +31,16 @@ public class QueryExceptionHandler {
 
   @ExceptionHandler(ApiException.class)
   public ResponseEntity<ErrorBody> api(ApiException e) {
+    return ResponseEntity.status(e.status()).body(new ErrorBody(e.code(), e.getMessage()));
+  }
+
+  @ExceptionHandler(AccessDeniedException.class)
+  public ResponseEntity<ErrorBody> accessDenied(AccessDeniedException e) {
     ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status());
-    if (e.status() == HttpStatus.UNAUTHORIZED) {
-      builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    if (e.kind() == AccessDeniedException.Kind.UNAUTHENTICATED) {
+      builder.header(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate());
     }
-    return builder.body(new ErrorBody(e.code(), e.getMessage()));
+    return builder.body(e.body());
   }
 
   @ExceptionHandler(QueryUnavailableException.class)

@@ -1,5 +1,6 @@
 package io.regen.realtime.platform.kafka;
 
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -222,9 +222,10 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     return p;
   }
 
-  private static Properties adminProperties(String bootstrapServers) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  private static Map<String, Object> adminProperties(String bootstrapServers) {
+    // The embedded broker listens in plaintext on localhost only.
+    Map<String, Object> p =
+        KafkaClientConfigs.plaintext(bootstrapServers).admin("regen-embedded-broker-admin");
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
     return p;

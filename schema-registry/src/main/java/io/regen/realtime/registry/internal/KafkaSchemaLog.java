@@ -1,11 +1,11 @@
 package io.regen.realtime.registry.internal;
 
 import io.regen.realtime.registry.internal.RegistryState.ClaimOutcome;
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import io.regen.realtime.schemas.registry.CompatibilityLevel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,41 +59,34 @@ public final class KafkaSchemaLog implements AutoCloseable {
   private Thread reader;
 
   public KafkaSchemaLog(String bootstrapServers, String topic, RegistryState state) {
+    this(KafkaClientConfigs.fromEnvironment(bootstrapServers), topic, state);
+  }
+
+  public KafkaSchemaLog(KafkaClientConfigs clients, String topic, RegistryState state) {
     this.topic = topic;
     this.partition = new TopicPartition(topic, 0);
     this.state = state;
     String clientId = "regen-schema-registry-" + UUID.randomUUID().toString().substring(0, 8);
 
-    Properties adminProps = new Properties();
-    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin");
+    Map<String, Object> adminProps = clients.admin(clientId + "-admin");
     adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     this.admin = Admin.create(adminProps);
 
-    Properties producerProps = new Properties();
-    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
-    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> producerProps = clients.producer(clientId + "-producer");
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     // A broker outage must become a prompt 500, not a request hanging for two minutes.
     producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     producerProps.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
-    producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    this.producer = new KafkaProducer<>(producerProps);
+    this.producer =
+        new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
 
-    Properties consumerProps = new Properties();
-    consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-reader");
-    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> consumerProps = clients.consumer(clientId + "-reader");
     consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    this.consumer = new KafkaConsumer<>(consumerProps);
+    this.consumer =
+        new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
   }
 
   /**

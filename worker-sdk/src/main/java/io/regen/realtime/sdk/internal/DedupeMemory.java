@@ -1,7 +1,7 @@
 package io.regen.realtime.sdk.internal;
 
 import io.regen.realtime.events.JobRequest;
-import java.util.LinkedHashMap;
+import io.regen.realtime.schemas.util.BoundedMap;
 import java.util.Map;
 
 /**
@@ -10,30 +10,32 @@ import java.util.Map;
  * on the order of the log, so the memory rebuilt from the log after a restart decides the same way.
  */
 public final class DedupeMemory {
-  private final int capacity;
   private final Map<String, Boolean> keys;
 
   public DedupeMemory(int capacity) {
-    this.capacity = capacity;
-    this.keys =
-        new LinkedHashMap<>(1024, 0.75f, false) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > DedupeMemory.this.capacity;
-          }
-        };
+    this.keys = BoundedMap.oldestFirst(capacity);
   }
 
   /** Remembers the request's keys; returns whether any of them was already known. */
   public synchronized boolean checkAndRemember(JobRequest request) {
-    String jobKey = jobKey(request);
+    boolean seen = seen(request);
+    remember(request);
+    return seen;
+  }
+
+  /** Whether the request's jobId, or its userId + idempotencyKey, was remembered before. */
+  public synchronized boolean seen(JobRequest request) {
     String idemKey = idempotencyKey(request);
-    boolean seen = keys.containsKey(jobKey) || (idemKey != null && keys.containsKey(idemKey));
-    keys.put(jobKey, Boolean.TRUE);
+    return keys.containsKey(jobKey(request)) || (idemKey != null && keys.containsKey(idemKey));
+  }
+
+  /** Remembers the request's keys. */
+  public synchronized void remember(JobRequest request) {
+    keys.put(jobKey(request), Boolean.TRUE);
+    String idemKey = idempotencyKey(request);
     if (idemKey != null) {
       keys.put(idemKey, Boolean.TRUE);
     }
-    return seen;
   }
 
   public synchronized int size() {

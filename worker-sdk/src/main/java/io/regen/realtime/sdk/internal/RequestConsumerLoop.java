@@ -1,36 +1,22 @@
 package io.regen.realtime.sdk.internal;
 
 import io.regen.realtime.events.JobRequest;
-import io.regen.realtime.events.JobRequestAction;
 import io.regen.realtime.schemas.Topics;
-import io.regen.realtime.sdk.InvalidEventException;
-import io.regen.realtime.sdk.JobHandle;
 import io.regen.realtime.sdk.JobRequestHandler;
-import io.regen.realtime.sdk.RegenWorkerClient;
 import io.regen.realtime.sdk.RequestLoop;
 import io.regen.realtime.sdk.RequestLoopStats;
-import io.regen.realtime.sdk.internal.DefaultJobContext.CancelKind;
+import io.regen.realtime.sdk.internal.RequestTriage.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -42,93 +28,67 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request loop of one job type: one polling thread owning a {@link KafkaConsumer}, a pool of
- * job threads running the handler. Only the polling thread touches the consumer and the offset
- * bookkeeping; job threads report finished records through a queue.
+ * The request loop of one job type: one polling thread owning a {@link KafkaConsumer}, which
+ * decodes and {@linkplain RequestTriage triages} each request, hands jobs to the {@link JobRunner}
+ * and commits what the {@link OffsetBook} allows. Only the polling thread touches the consumer.
  */
 public final class RequestConsumerLoop implements RequestLoop {
   private static final Logger log = LoggerFactory.getLogger(RequestConsumerLoop.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-  private static final Duration TERMINAL_ACK_TIMEOUT = Duration.ofSeconds(60);
-  private static final int MAX_ERROR_MESSAGE = 1000;
 
-  private final RegenWorkerClient client;
   private final String jobType;
-  private final JobRequestHandler handler;
   private final LoopSettings settings;
   private final Map<String, Object> consumerConfig;
   private final Deserializer<JobRequest> deserializer;
   private final DedupeMemory dedupe;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final ExecutorService jobs;
-  private final Map<String, DefaultJobContext> running = new ConcurrentHashMap<>();
-  private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+  private final OffsetBook offsets = new OffsetBook();
+  private final LoopCounters counters = new LoopCounters();
+  private final JobRunner jobs;
   private final Set<TopicPartition> rebuilt = ConcurrentHashMap.newKeySet();
-  private final Queue<TopicPartitionOffset> handled = new ConcurrentLinkedQueue<>();
   private final Thread pollThread;
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicLong started = new AtomicLong();
-  private final AtomicLong finished = new AtomicLong();
-  private final AtomicLong duplicates = new AtomicLong();
-  private final AtomicLong malformed = new AtomicLong();
-  private final AtomicLong stale = new AtomicLong();
-  private final AtomicLong cancels = new AtomicLong();
   private volatile boolean closing;
   private volatile boolean assigned;
   private volatile boolean stopped;
   private boolean paused;
 
-  private record TopicPartitionOffset(TopicPartition partition, long offset) {}
-
   private RequestConsumerLoop(
-      RegenWorkerClient client,
       String jobType,
       JobRequestHandler handler,
+      JobStarter starter,
+      String workerId,
       LoopSettings settings,
-      Map<String, Object> config,
+      Map<String, Object> consumerConfig,
       Deserializer<JobRequest> deserializer) {
-    this.client = client;
     this.jobType = jobType;
-    this.handler = handler;
     this.settings = settings;
     this.deserializer = deserializer;
     this.dedupe = new DedupeMemory(settings.dedupeCapacity());
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupIdPrefix() + jobType);
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(10, settings.concurrency() * 2));
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "regen-worker-" + client.workerId() + "-" + jobType);
-    c.putAll(config);
-    this.consumerConfig = Map.copyOf(c);
+    this.consumerConfig = Map.copyOf(consumerConfig);
     this.consumer =
         new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
-    AtomicInteger threadNo = new AtomicInteger();
     this.jobs =
-        new ThreadPoolExecutor(
-            settings.concurrency(),
-            settings.concurrency(),
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "regen-job-" + jobType + "-" + threadNo.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+        new JobRunner(
+            jobType, workerId, settings.concurrency(), handler, starter, offsets, counters);
     this.pollThread = new Thread(this::run, "regen-requests-" + jobType);
   }
 
-  /** Creates the loop and starts its polling thread. */
+  /**
+   * Creates the loop and starts its polling thread.
+   *
+   * @param consumerConfig the complete consumer configuration (see {@link RequestConsumerConfig})
+   */
   public static RequestConsumerLoop start(
-      RegenWorkerClient client,
       String jobType,
       JobRequestHandler handler,
+      JobStarter starter,
+      String workerId,
       LoopSettings settings,
-      Map<String, Object> config,
+      Map<String, Object> consumerConfig,
       Deserializer<JobRequest> deserializer) {
     RequestConsumerLoop loop =
-        new RequestConsumerLoop(client, jobType, handler, settings, config, deserializer);
+        new RequestConsumerLoop(
+            jobType, handler, starter, workerId, settings, consumerConfig, deserializer);
     loop.pollThread.start();
     return loop;
   }
@@ -150,19 +110,13 @@ public final class RequestConsumerLoop implements RequestLoop {
 
   @Override
   public RequestLoopStats stats() {
-    return new RequestLoopStats(
-        started.get(),
-        finished.get(),
-        duplicates.get(),
-        malformed.get(),
-        stale.get(),
-        cancels.get(),
-        inFlight.get());
+    return counters.snapshot(jobs.inFlight());
   }
 
   @Override
   public void close() {
     closing = true;
+    jobs.stopStartingJobs();
     consumer.wakeup();
     try {
       pollThread.join(settings.drainTimeout().plusSeconds(30).toMillis());
@@ -176,13 +130,7 @@ public final class RequestConsumerLoop implements RequestLoop {
       consumer.subscribe(List.of(Topics.JOB_REQUESTS.name()), new Rebalance());
       while (!closing) {
         try {
-          applyHandled();
-          commit(false);
-          adjustPause();
-          ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
-          for (ConsumerRecord<String, byte[]> record : records) {
-            onRecord(record);
-          }
+          pollOnce();
         } catch (WakeupException e) {
           // close() woke us up; the loop condition ends the loop.
         } catch (org.apache.kafka.common.errors.InterruptException e) {
@@ -201,197 +149,86 @@ public final class RequestConsumerLoop implements RequestLoop {
     }
   }
 
+  private void pollOnce() {
+    commit(offsets.committable(), false);
+    adjustPause();
+    for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
+      onRecord(record);
+    }
+  }
+
   private void onRecord(ConsumerRecord<String, byte[]> record) {
     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-    PartitionProgress partition = progress.computeIfAbsent(tp, p -> new PartitionProgress());
     long offset = record.offset();
     JobRequest request;
     try {
       request = deserializer.deserialize(record.topic(), record.value());
     } catch (RuntimeException e) {
-      malformed.incrementAndGet();
+      counters.malformed.incrementAndGet();
       log.warn("Skipping undecodable job request at {}@{}: {}", tp, offset, e.getMessage());
-      partition.read(offset, true);
+      offsets.read(tp, offset, true);
       return;
     }
-    if (request == null || blank(request.getJobId()) || blank(request.getUserId())) {
-      malformed.incrementAndGet();
-      log.warn("Skipping job request without jobId/userId at {}@{}", tp, offset);
-      partition.read(offset, true);
-      return;
+    Verdict verdict =
+        RequestTriage.triage(
+            request, jobType, dedupe::seen, Instant.now(), settings.maxRequestAge());
+    if (verdict.remembered()) {
+      dedupe.remember(request);
     }
-    if (request.getAction() == JobRequestAction.CANCEL) {
-      DefaultJobContext context = running.get(request.getJobId());
-      if (context != null && context.cancel(CancelKind.REQUESTED, "cancel requested")) {
-        cancels.incrementAndGet();
-        log.info("Cancelling job {} on request", request.getJobId());
-      }
-      partition.read(offset, true);
-      return;
-    }
-    if (!jobType.equals(request.getJobType())) {
-      partition.read(offset, true);
-      return;
-    }
-    if (dedupe.checkAndRemember(request)) {
-      duplicates.incrementAndGet();
-      log.info(
-          "Skipping duplicate request for job {} (idempotencyKey {}) at {}@{}",
-          request.getJobId(),
-          request.getIdempotencyKey(),
-          tp,
-          offset);
-      partition.read(offset, true);
-      return;
-    }
-    if (isStale(request)) {
-      stale.incrementAndGet();
-      log.warn(
-          "Skipping request for job {}: requested at {}, older than {}",
-          request.getJobId(),
-          request.getRequestedAt(),
-          settings.maxRequestAge());
-      partition.read(offset, true);
-      return;
-    }
-    DefaultJobContext context = new DefaultJobContext(request, client.workerId());
-    running.put(request.getJobId(), context);
-    partition.read(offset, false);
-    inFlight.incrementAndGet();
-    jobs.execute(() -> runJob(tp, offset, context));
+    act(verdict, request, tp, offset);
   }
 
-  private void runJob(TopicPartition tp, long offset, DefaultJobContext context) {
-    JobRequest request = context.request();
-    boolean done = true;
-    try {
-      if (closing) {
-        // Not started yet: leave the request uncommitted for the next worker.
-        done = false;
-        return;
+  private void act(Verdict verdict, JobRequest request, TopicPartition tp, long offset) {
+    switch (verdict) {
+      case MALFORMED -> {
+        counters.malformed.incrementAndGet();
+        log.warn("Skipping job request without jobId/userId at {}@{}", tp, offset);
       }
-      JobHandle job;
-      try {
-        job = client.startJob(request.getJobId(), request.getUserId(), jobType, summary(request));
-      } catch (InvalidEventException e) {
-        malformed.incrementAndGet();
-        log.warn("Skipping job request at {}@{}: {}", tp, offset, e.getMessage());
-        return;
-      }
-      started.incrementAndGet();
-      context.attach(job);
-      Throwable error = null;
-      try {
-        if (!context.isCancelled()) {
-          handler.handle(context);
-        }
-      } catch (Throwable t) {
-        error = t;
-        if (t instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
+      case CANCEL -> {
+        if (jobs.cancel(request.getJobId())) {
+          counters.cancels.incrementAndGet();
+          log.info("Cancelling job {} on request", request.getJobId());
         }
       }
-      end(job, context, error);
-      awaitAck(job);
-      finished.incrementAndGet();
-    } finally {
-      running.remove(request.getJobId(), context);
-      inFlight.decrementAndGet();
-      if (done) {
-        handled.add(new TopicPartitionOffset(tp, offset));
+      case OTHER_TYPE -> {
+        // Another job type's group handles it.
+      }
+      case DUPLICATE -> {
+        counters.duplicates.incrementAndGet();
+        log.info(
+            "Skipping duplicate request for job {} (idempotencyKey {}) at {}@{}",
+            request.getJobId(),
+            request.getIdempotencyKey(),
+            tp,
+            offset);
+      }
+      case STALE -> {
+        counters.stale.incrementAndGet();
+        log.warn(
+            "Skipping request for job {}: requested at {}, older than {}",
+            request.getJobId(),
+            request.getRequestedAt(),
+            settings.maxRequestAge());
+      }
+      case RUN -> {
+        offsets.read(tp, offset, false);
+        jobs.submit(tp, offset, request);
+        return;
       }
     }
+    offsets.read(tp, offset, true);
   }
 
-  private String summary(JobRequest request) {
-    try {
-      return handler.inputSummary(request);
-    } catch (RuntimeException e) {
-      return "";
-    }
-  }
-
-  /** Publishes the terminal event the handler left out (see {@link JobRequestHandler}). */
-  private void end(JobHandle job, DefaultJobContext context, Throwable error) {
-    if (job.isEnded()) {
-      return;
-    }
-    try {
-      CancelKind kind = context.cancelKind().orElse(null);
-      String reason = context.cancellationReason().orElse("");
-      if (kind == CancelKind.REQUESTED) {
-        job.cancel(reason);
-      } else if (kind == CancelKind.SHUTDOWN) {
-        job.fail("WORKER_SHUTDOWN", reason, true);
-      } else if (error != null) {
-        log.warn("Job {} failed in its handler", job.jobId(), error);
-        job.fail("WORKER_ERROR", describe(error), false);
-      } else {
-        job.complete("");
-      }
-    } catch (RuntimeException e) {
-      // The handler ended the job concurrently, or the producer refused the record.
-      if (!job.isEnded()) {
-        log.error("Could not publish the terminal event of job {}", job.jobId(), e);
-      }
-    }
-  }
-
-  private static void awaitAck(JobHandle job) {
-    try {
-      job.lastPublished().get(TERMINAL_ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      log.error("Events of job {} were not acknowledged: {}", job.jobId(), e.toString());
-    }
-  }
-
-  private static String describe(Throwable t) {
-    String text = t.toString();
-    return text.length() <= MAX_ERROR_MESSAGE ? text : text.substring(0, MAX_ERROR_MESSAGE);
-  }
-
-  private boolean isStale(JobRequest request) {
-    Duration maxAge = settings.maxRequestAge();
-    Instant requestedAt = request.getRequestedAt();
-    return !maxAge.isZero()
-        && requestedAt != null
-        && requestedAt.isBefore(Instant.now().minus(maxAge));
-  }
-
-  private void applyHandled() {
-    TopicPartitionOffset next;
-    while ((next = handled.poll()) != null) {
-      PartitionProgress partition = progress.get(next.partition());
-      if (partition != null) {
-        partition.handled(next.offset());
-      }
-    }
-  }
-
-  private void commit(boolean sync) {
-    commit(progress.keySet(), sync);
-  }
-
-  private void commit(Collection<TopicPartition> partitions, boolean sync) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      PartitionProgress partition = progress.get(tp);
-      long upTo = partition == null ? -1 : partition.committable();
-      if (upTo >= 0) {
-        offsets.put(tp, new OffsetAndMetadata(upTo));
-      }
-    }
-    if (offsets.isEmpty()) {
+  private void commit(Map<TopicPartition, OffsetAndMetadata> toCommit, boolean sync) {
+    if (toCommit.isEmpty()) {
       return;
     }
     try {
       if (sync) {
-        consumer.commitSync(offsets, Duration.ofSeconds(10));
+        consumer.commitSync(toCommit, Duration.ofSeconds(10));
       } else {
         consumer.commitAsync(
-            offsets,
+            toCommit,
             (committed, error) -> {
               if (error != null) {
                 log.warn(
@@ -399,8 +236,7 @@ public final class RequestConsumerLoop implements RequestLoop {
               }
             });
       }
-      // Async failures are retried by the next commit, which covers at least the same offsets.
-      offsets.forEach((tp, o) -> progress.get(tp).committedUpTo(o.offset()));
+      offsets.committed(toCommit);
     } catch (RuntimeException e) {
       log.warn("Committing request offsets of '{}' failed: {}", jobType, e.toString());
     }
@@ -408,7 +244,7 @@ public final class RequestConsumerLoop implements RequestLoop {
 
   /** Stops reading while the job threads have enough to do, keeping the group membership. */
   private void adjustPause() {
-    boolean full = inFlight.get() >= settings.concurrency() * 2;
+    boolean full = jobs.inFlight() >= settings.concurrency() * 2;
     if (full && !paused) {
       consumer.pause(consumer.assignment());
       paused = true;
@@ -429,24 +265,9 @@ public final class RequestConsumerLoop implements RequestLoop {
   }
 
   private void shutdown() {
-    jobs.shutdown();
+    jobs.shutdown(settings.drainTimeout());
     try {
-      if (!jobs.awaitTermination(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        log.info(
-            "Cancelling {} running job(s) of '{}': worker shutting down", running.size(), jobType);
-        running.values().forEach(c -> c.cancel(CancelKind.SHUTDOWN, "worker shutting down"));
-        if (!jobs.awaitTermination(10, TimeUnit.SECONDS)) {
-          jobs.shutdownNow();
-          jobs.awaitTermination(5, TimeUnit.SECONDS);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      jobs.shutdownNow();
-    }
-    try {
-      applyHandled();
-      commit(true);
+      commit(offsets.committable(), true);
     } catch (RuntimeException e) {
       log.warn("Final commit of '{}' failed: {}", jobType, e.toString());
     }
@@ -457,52 +278,49 @@ public final class RequestConsumerLoop implements RequestLoop {
     }
   }
 
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
+  private void rebuildDedupe(Collection<TopicPartition> partitions) {
+    Set<TopicPartition> toRebuild = new HashSet<>(partitions);
+    toRebuild.removeAll(rebuilt);
+    if (toRebuild.isEmpty() || settings.dedupeLookback() <= 0) {
+      return;
+    }
+    try {
+      DedupeRebuilder.rebuild(
+          consumerConfig,
+          consumer.committed(toRebuild),
+          settings.dedupeLookback(),
+          deserializer,
+          jobType,
+          dedupe,
+          Duration.ofSeconds(30));
+      rebuilt.addAll(toRebuild);
+    } catch (RuntimeException e) {
+      log.warn(
+          "Could not rebuild the duplicate filter of '{}' from earlier requests: {}",
+          jobType,
+          e.toString());
+    }
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      applyHandled();
-      commit(partitions, true);
-      partitions.forEach(progress::remove);
+      commit(offsets.committable(partitions), true);
+      offsets.removed(partitions);
       // Another worker may handle requests there meanwhile: rebuild when it comes back.
       rebuilt.removeAll(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      partitions.forEach(progress::remove);
+      offsets.removed(partitions);
       rebuilt.removeAll(partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      for (TopicPartition tp : partitions) {
-        progress.put(tp, new PartitionProgress());
-      }
-      Set<TopicPartition> toRebuild = new java.util.HashSet<>(partitions);
-      toRebuild.removeAll(rebuilt);
-      if (!toRebuild.isEmpty() && settings.dedupeLookback() > 0) {
-        try {
-          Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(toRebuild);
-          DedupeRebuilder.rebuild(
-              consumerConfig,
-              committed,
-              settings.dedupeLookback(),
-              deserializer,
-              jobType,
-              dedupe,
-              Duration.ofSeconds(30));
-          rebuilt.addAll(toRebuild);
-        } catch (RuntimeException e) {
-          log.warn(
-              "Could not rebuild the duplicate filter of '{}' from earlier requests: {}",
-              jobType,
-              e.toString());
-        }
-      }
+      offsets.assigned(partitions);
+      rebuildDedupe(partitions);
       assigned = true;
     }
   }

@@ -1,0 +1,222 @@
+package io.regen.realtime.gateway.protocol;
+
+import io.regen.realtime.events.JobEvent;
+import io.regen.realtime.schemas.EventTypes;
+import io.regen.realtime.schemas.LogPosition;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericEnumSymbol;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.util.Utf8;
+
+/**
+ * The one builder of server → client frames of protocol v1 (see docs/protocol.md): the {@code
+ * event} frame around the one mapping from an Avro {@link JobEvent} to the protocol's event object
+ * ({@code type, eventId, jobId, seq, occurredAt, data}), replay frames, and the control frames
+ * (welcome, acks, errors, ...). Payload fields become {@code data} by their Avro names, so a new
+ * payload record needs no code here, only a wire name in {@link EventTypes}. Written by hand into
+ * one StringBuilder: the live path encodes each record once and offers the same String to every
+ * session of the user.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ServerFrames {
+
+  /** A payload this version cannot name (no wire name in {@link EventTypes}). */
+  public static final class UnknownPayloadException extends IllegalArgumentException {
+    UnknownPayloadException(String message) {
+      super(message);
+    }
+  }
+
+  // ---------------------------------------------------------------- event frames
+
+  /**
+   * The {@code event} frame of a live or catch-up delivery.
+   *
+   * @throws UnknownPayloadException for a payload without a wire name
+   */
+  public String eventFrame(JobEvent event, LogPosition position) {
+    return frame(event, position, null);
+  }
+
+  /** The {@code event} frame of a replay, tagged with the replay's correlation id. */
+  public String replayFrame(JobEvent event, LogPosition position, String replayId) {
+    return frame(event, position, replayId);
+  }
+
+  /** The {@code replay_end} frame. */
+  public String replayEndFrame(String replayId, String jobId, long count) {
+    StringBuilder sb = new StringBuilder(96);
+    sb.append("{\"type\":\"replay_end\",\"id\":");
+    JsonText.string(sb, replayId);
+    sb.append(",\"jobId\":");
+    JsonText.string(sb, jobId);
+    sb.append(",\"count\":").append(count).append('}');
+    return sb.toString();
+  }
+
+  /** The bare event object, as in the frame's {@code event} field (one NDJSON line of history). */
+  public String eventObject(JobEvent event) {
+    StringBuilder sb = new StringBuilder(256);
+    appendEvent(sb, event);
+    return sb.toString();
+  }
+
+  // ---------------------------------------------------------------- control frames
+
+  public String welcome(
+      String userId, String sessionId, String cursor, boolean resumed, long heartbeatMs) {
+    StringBuilder sb = control("welcome", null);
+    field(sb, "userId", userId);
+    field(sb, "sessionId", sessionId);
+    field(sb, "cursor", cursor);
+    sb.append(",\"resumed\":").append(resumed);
+    sb.append(",\"heartbeatMs\":").append(heartbeatMs);
+    return sb.append('}').toString();
+  }
+
+  public String reauthed(String id, long expiresAtEpochMs) {
+    StringBuilder sb = control("reauthed", id);
+    sb.append(",\"expiresAt\":").append(expiresAtEpochMs);
+    return sb.append('}').toString();
+  }
+
+  public String ack(String id, String jobId) {
+    StringBuilder sb = control("ack", id);
+    field(sb, "jobId", jobId);
+    return sb.append('}').toString();
+  }
+
+  public String pong(String id) {
+    return control("pong", id).append('}').toString();
+  }
+
+  public String tokenExpiring(long inMs) {
+    StringBuilder sb = control("token_expiring", null);
+    sb.append(",\"inMs\":").append(inMs);
+    return sb.append('}').toString();
+  }
+
+  public String error(String id, String code, String message) {
+    StringBuilder sb = control("error", id);
+    field(sb, "code", code);
+    field(sb, "message", message);
+    return sb.append('}').toString();
+  }
+
+  public String rateLimited(String id, String message, long retryAfterMs) {
+    StringBuilder sb = control("error", id);
+    field(sb, "code", ErrorCodes.RATE_LIMITED);
+    field(sb, "message", message);
+    sb.append(",\"retryAfterMs\":").append(retryAfterMs);
+    return sb.append('}').toString();
+  }
+
+  private static StringBuilder control(String type, String id) {
+    StringBuilder sb = new StringBuilder(128).append("{\"type\":");
+    JsonText.string(sb, type);
+    if (id != null) {
+      field(sb, "id", id);
+    }
+    return sb;
+  }
+
+  private static void field(StringBuilder sb, String name, String value) {
+    sb.append(",\"").append(name).append("\":");
+    JsonText.string(sb, value);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private String frame(JobEvent event, LogPosition position, String replayId) {
+    StringBuilder sb = new StringBuilder(320);
+    sb.append("{\"type\":\"event\",");
+    if (replayId != null) {
+      sb.append("\"replay\":");
+      JsonText.string(sb, replayId);
+      sb.append(',');
+    }
+    sb.append("\"cursor\":\"").append(position.toCursor()).append("\",\"event\":");
+    appendEvent(sb, event);
+    sb.append('}');
+    return sb.toString();
+  }
+
+  private void appendEvent(StringBuilder sb, JobEvent event) {
+    Object payload = event.getPayload();
+    String wireName;
+    try {
+      wireName = EventTypes.wireName(payload);
+    } catch (IllegalArgumentException e) {
+      throw new UnknownPayloadException(e.getMessage());
+    }
+    sb.append("{\"type\":\"").append(wireName).append("\",\"eventId\":");
+    JsonText.string(sb, event.getEventId());
+    sb.append(",\"jobId\":");
+    JsonText.string(sb, event.getJobId());
+    sb.append(",\"seq\":").append(event.getSeq()).append(",\"occurredAt\":\"");
+    Instant at = event.getOccurredAt();
+    sb.append(at == null ? "" : at.toString()).append("\",\"data\":");
+    value(sb, payload);
+    sb.append('}');
+  }
+
+  private void value(StringBuilder sb, Object v) {
+    if (v == null) {
+      sb.append("null");
+    } else if (v instanceof CharSequence
+        || v instanceof Utf8
+        || v instanceof GenericEnumSymbol<?>) {
+      JsonText.string(sb, v.toString());
+    } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long) {
+      sb.append(v);
+    } else if (v instanceof Float f) {
+      sb.append(Float.isFinite(f) ? f.toString() : "null");
+    } else if (v instanceof Double d) {
+      sb.append(Double.isFinite(d) ? d.toString() : "null");
+    } else if (v instanceof Instant i) {
+      JsonText.string(sb, i.toString());
+    } else if (v instanceof IndexedRecord record) {
+      sb.append('{');
+      List<Schema.Field> fields = record.getSchema().getFields();
+      for (int i = 0; i < fields.size(); i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        JsonText.string(sb, fields.get(i).name());
+        sb.append(':');
+        value(sb, record.get(i));
+      }
+      sb.append('}');
+    } else if (v instanceof Map<?, ?> map) {
+      sb.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!first) {
+          sb.append(',');
+        }
+        first = false;
+        JsonText.string(sb, String.valueOf(e.getKey()));
+        sb.append(':');
+        value(sb, e.getValue());
+      }
+      sb.append('}');
+    } else if (v instanceof Iterable<?> list) {
+      sb.append('[');
+      boolean first = true;
+      for (Object item : list) {
+        if (!first) {
+          sb.append(',');
+        }
+        first = false;
+        value(sb, item);
+      }
+      sb.append(']');
+    } else {
+      JsonText.string(sb, v.toString());
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.regen.realtime.gateway.replay;
+
+import io.regen.realtime.auth.AccessDeniedException;
+import io.regen.realtime.auth.AuthenticatedUser;
+import io.regen.realtime.auth.BearerAuthenticator;
+import io.regen.realtime.auth.ErrorBody;
+import io.regen.realtime.gateway.jobs.JobRecord;
+import io.regen.realtime.gateway.protocol.ServerFrames;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code GET /api/job/{jobId}/events?fromSeq=0}: a job's history read from the topic, as NDJSON
+ * (one event object per line, as in the WebSocket {@code event} frame). Bearer JWT; the job's owner
+ * or an analyst. 401 without a valid token, 404 unknown job, 403 another user's job, 503 when the
+ * job directory is unavailable or too many reads are running.
+ */
+@RestController
+public class JobEventsController {
+  private static final Logger log = LoggerFactory.getLogger(JobEventsController.class);
+  static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final KafkaJobReplay replay;
+  private final BearerAuthenticator auth;
+
+  public JobEventsController(KafkaJobReplay replay, BearerAuthenticator auth) {
+    this.replay = replay;
+    this.auth = auth;
+  }
+
+  @GetMapping("/api/job/{jobId}/events")
+  public ResponseEntity<StreamingResponseBody> events(
+      @PathVariable String jobId,
+      @RequestParam(name = "fromSeq", defaultValue = "0") long fromSeq,
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+    JobRecord job;
+    try {
+      AuthenticatedUser user = auth.authenticate(authorization);
+      job = replay.authorize(user, jobId, BearerAuthenticator.tokenOf(authorization));
+    } catch (AccessDeniedException e) {
+      ResponseEntity.BodyBuilder denied = ResponseEntity.status(e.status());
+      if (e.kind() == AccessDeniedException.Kind.UNAUTHENTICATED) {
+        denied.header(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate());
+      }
+      return error(denied, e.body());
+    } catch (JobAccessException e) {
+      HttpStatus status = e.forbidden() ? HttpStatus.FORBIDDEN : HttpStatus.NOT_FOUND;
+      return error(ResponseEntity.status(status), new ErrorBody(e.code(), e.getMessage()));
+    } catch (IllegalStateException e) {
+      return error(
+          ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE),
+          new ErrorBody("unavailable", e.getMessage()));
+    }
+    ServerFrames frames = replay.frames();
+    StreamingResponseBody body =
+        out -> {
+          try {
+            replay
+                .onReaderPool(
+                    () ->
+                        replay.read(
+                            jobId,
+                            job,
+                            fromSeq,
+                            (event, position) -> writeLine(out, frames.eventObject(event))))
+                .get(10, TimeUnit.MINUTES);
+            out.flush();
+          } catch (ExecutionException | TimeoutException e) {
+            log.warn("History of job {} ended early: {}", jobId, e.toString());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    return ResponseEntity.ok().contentType(NDJSON).body(body);
+  }
+
+  private static boolean writeLine(OutputStream out, String json) {
+    try {
+      out.write(json.getBytes(StandardCharsets.UTF_8));
+      out.write('\n');
+      return true;
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException(e); // the client went away
+    }
+  }
+
+  // One return type for every outcome: Spring MVC streams a StreamingResponseBody only when the
+  // declared type says so.
+  private static ResponseEntity<StreamingResponseBody> error(
+      ResponseEntity.BodyBuilder response, ErrorBody error) {
+    byte[] bytes = JSON.writeValueAsBytes(error);
+    return response.contentType(MediaType.APPLICATION_JSON).body(out -> out.write(bytes));
+  }
+}

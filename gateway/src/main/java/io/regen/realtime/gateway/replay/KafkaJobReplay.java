@@ -1,0 +1,305 @@
+package io.regen.realtime.gateway.replay;
+
+import io.regen.realtime.auth.AccessDeniedException;
+import io.regen.realtime.auth.AccessRules;
+import io.regen.realtime.auth.AuthenticatedUser;
+import io.regen.realtime.events.JobEvent;
+import io.regen.realtime.gateway.delivery.ClientSession;
+import io.regen.realtime.gateway.delivery.DeliveryMetrics;
+import io.regen.realtime.gateway.delivery.DeliveryProperties;
+import io.regen.realtime.gateway.jobs.JobDirectory;
+import io.regen.realtime.gateway.jobs.JobLookupException;
+import io.regen.realtime.gateway.jobs.JobRecord;
+import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
+import io.regen.realtime.gateway.kafka.JobEventDecoder;
+import io.regen.realtime.gateway.protocol.ServerFrames;
+import io.regen.realtime.gateway.protocol.ServerFrames.UnknownPayloadException;
+import io.regen.realtime.schemas.EventTypes;
+import io.regen.realtime.schemas.LogPosition;
+import io.regen.realtime.schemas.Topic;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays a job's events from the topic. The job's first position comes from the {@link
+ * JobDirectory}; a reader from a small pool (one consumer per pool thread, reused) seeks there —
+ * never to the partition's start — and reads the owner's records, keeping the job's events with
+ * {@code seq >= fromSeq} in increasing seq order (a duplicate seq is sent once), until the job's
+ * last known offset, its terminal event, or the end of the partition as it was when the replay
+ * began.
+ */
+public final class KafkaJobReplay implements JobReplay, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KafkaJobReplay.class);
+
+  private final Topic<String, JobEvent> topic;
+  private final GatewayKafkaClients clients;
+  private final JobEventDecoder decoder;
+  private final JobDirectory directory;
+  private final DeliveryProperties props;
+  private final DeliveryMetrics metrics;
+  private final ReplayListener listener;
+  private final ServerFrames frames = new ServerFrames();
+  private final ExecutorService pool;
+  private final ThreadLocal<KafkaConsumer<String, byte[]>> readers = new ThreadLocal<>();
+  private final List<KafkaConsumer<String, byte[]>> allReaders =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+  public KafkaJobReplay(
+      Topic<String, JobEvent> topic,
+      GatewayKafkaClients clients,
+      Deserializer<JobEvent> valueDeserializer,
+      JobDirectory directory,
+      DeliveryProperties props,
+      DeliveryMetrics metrics,
+      ReplayListener listener) {
+    this.topic = Objects.requireNonNull(topic, "topic");
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.props = Objects.requireNonNull(props, "props");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.decoder = new JobEventDecoder(valueDeserializer, metrics::undecodable);
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.listener = listener == null ? ReplayListener.NONE : listener;
+    AtomicInteger n = new AtomicInteger();
+    // Bounded: a few readers, a short queue; beyond that a replay is refused, not queued forever.
+    this.pool =
+        new ThreadPoolExecutor(
+            props.replayReaders(),
+            props.replayReaders(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(props.replayReaders() * 16),
+            r -> {
+              Thread t = new Thread(r, "replay-reader-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public CompletableFuture<Long> replay(
+      ClientSession session, AuthenticatedUser user, String replayId, String jobId, long fromSeq) {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    try {
+      pool.execute(
+          () -> {
+            try {
+              JobRecord job = authorize(user, jobId, session.accessToken());
+              metrics.replay();
+              long count =
+                  read(
+                      jobId,
+                      job,
+                      fromSeq,
+                      (event, position) ->
+                          offerWithin(session, frames.replayFrame(event, position, replayId)));
+              if (!offerWithin(session, frames.replayEndFrame(replayId, jobId, count))) {
+                throw new IllegalStateException("session closed or stalled before replay_end");
+              }
+              result.complete(count);
+            } catch (Throwable e) {
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new IllegalStateException("too many replays in progress"));
+    }
+    return result;
+  }
+
+  /**
+   * Locates a job and checks that {@code user} may read it (owner or analyst). Blocks on the job
+   * directory: call it off the socket's thread.
+   *
+   * @throws JobAccessException not found or forbidden
+   * @throws IllegalStateException the directory cannot answer now
+   */
+  public JobRecord authorize(AuthenticatedUser user, String jobId, String bearerToken) {
+    if (jobId == null || jobId.isBlank()) {
+      throw JobAccessException.notFound("no job id");
+    }
+    Optional<JobRecord> found;
+    try {
+      found = directory.locate(jobId, bearerToken).join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof JobLookupException lookup
+          && lookup.reason() == JobLookupException.Reason.FORBIDDEN) {
+        throw JobAccessException.forbidden("not allowed to read job " + jobId);
+      }
+      throw new IllegalStateException("cannot locate job " + jobId + ": " + cause.getMessage(), e);
+    }
+    JobRecord job = found.orElseThrow(() -> JobAccessException.notFound("unknown job " + jobId));
+    try {
+      AccessRules.requireReaderOf(user, job.userId());
+    } catch (AccessDeniedException e) {
+      throw JobAccessException.forbidden("job " + jobId + " belongs to another user");
+    }
+    return job;
+  }
+
+  /** Sink of one replayed event; false stops the read. */
+  @FunctionalInterface
+  public interface EventSink {
+    boolean accept(JobEvent event, LogPosition position);
+  }
+
+  /**
+   * Reads the job's events with {@code seq >= fromSeq} from its first position into the sink, on
+   * the calling thread; returns how many the sink accepted.
+   */
+  public long read(String jobId, JobRecord job, long fromSeq, EventSink sink) {
+    LogPosition first = job.firstPosition();
+    KafkaConsumer<String, byte[]> consumer = reader();
+    TopicPartition tp = new TopicPartition(topic.name(), first.partition());
+    consumer.assign(List.of(tp));
+    long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+    long stopAfter = job.lastOffset() >= 0 ? Math.min(job.lastOffset(), end - 1) : end - 1;
+    consumer.seek(tp, first.offset());
+    long firstRead = -1;
+    long scanned = 0;
+    long sent = 0;
+    long lastSeq = fromSeq - 1;
+    boolean done = first.offset() > stopAfter;
+    int emptyPolls = 0;
+    try {
+      while (!done) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (records.isEmpty()) {
+          if (consumer.position(tp) > stopAfter || ++emptyPolls > 50) {
+            break;
+          }
+          continue;
+        }
+        emptyPolls = 0;
+        for (ConsumerRecord<String, byte[]> r : records) {
+          if (firstRead < 0) {
+            firstRead = r.offset();
+          }
+          if (r.offset() > stopAfter) {
+            done = true;
+            break;
+          }
+          scanned++;
+          if (!job.userId().equals(r.key())) {
+            continue;
+          }
+          JobEvent event = decoder.decode(r);
+          if (event == null || !jobId.equals(event.getJobId())) {
+            continue;
+          }
+          if (event.getSeq() > lastSeq) {
+            lastSeq = event.getSeq();
+            try {
+              if (!sink.accept(event, new LogPosition(r.partition(), r.offset()))) {
+                throw new IllegalStateException("replay stopped: the client went away or stalled");
+              }
+            } catch (UnknownPayloadException e) {
+              metrics.unknownPayload();
+              continue;
+            }
+            sent++;
+            if (sent >= props.replayMaxEvents()) {
+              done = true;
+              break;
+            }
+          }
+          if (EventTypes.isTerminal(event.getPayload()) || r.offset() >= stopAfter) {
+            done = true;
+            break;
+          }
+        }
+        if (consumer.position(tp) > stopAfter) {
+          done = true;
+        }
+      }
+    } finally {
+      consumer.assign(List.of());
+      listener.onReplayRead(jobId, job, firstRead, scanned, sent);
+    }
+    return sent;
+  }
+
+  private KafkaConsumer<String, byte[]> reader() {
+    KafkaConsumer<String, byte[]> c = readers.get();
+    if (c == null) {
+      c = clients.consumer("gateway-replay-" + Thread.currentThread().getName(), "earliest");
+      readers.set(c);
+      allReaders.add(c);
+    }
+    return c;
+  }
+
+  /** Offers a frame, waiting while the client's buffer is full, up to the stall timeout. */
+  private boolean offerWithin(ClientSession session, String frame) {
+    long deadline = System.nanoTime() + props.replayStallTimeout().toNanos();
+    long parkNanos = TimeUnit.MILLISECONDS.toNanos(1);
+    while (!session.offer(frame)) {
+      if (!session.isOpen() || System.nanoTime() > deadline) {
+        return false;
+      }
+      LockSupport.parkNanos(parkNanos);
+      parkNanos = Math.min(parkNanos * 2, TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    metrics.framesSent(1);
+    return true;
+  }
+
+  /** Runs {@code work} on the replay pool (bounded), for callers that stream elsewhere. */
+  public <T> CompletableFuture<T> onReaderPool(java.util.function.Supplier<T> work) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    try {
+      pool.execute(
+          () -> {
+            try {
+              f.complete(work.get());
+            } catch (Throwable e) {
+              f.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(new IllegalStateException("too many replays in progress"));
+    }
+    return f;
+  }
+
+  ServerFrames frames() {
+    return frames;
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (allReaders) {
+      for (KafkaConsumer<String, byte[]> c : allReaders) {
+        try {
+          c.close(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+          log.debug("closing a replay reader", e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.regen.realtime.gateway.ws;
+
+import io.regen.realtime.auth.AuthenticatedUser;
+import io.regen.realtime.auth.InvalidTokenException;
+import io.regen.realtime.auth.JwtVerifier;
+import io.regen.realtime.gateway.GatewayProperties;
+import io.regen.realtime.gateway.delivery.EventDelivery;
+import io.regen.realtime.gateway.metrics.GatewayMetrics;
+import io.regen.realtime.gateway.protocol.ClientFrame;
+import io.regen.realtime.gateway.protocol.CloseCode;
+import io.regen.realtime.gateway.protocol.ErrorCodes;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code auth} frame: the first one authenticates the connection (token from the frame, or from
+ * the handshake), enforces the per-user connection limit, subscribes to delivery from the client's
+ * cursor and sends the welcome; a later one refreshes the token of the same user (another user's
+ * token closes the connection). Runs on the connection's reader thread.
+ */
+final class AuthFlow {
+  private static final Logger log = LoggerFactory.getLogger(AuthFlow.class);
+  private static final int MAX_TOKEN = 16 * 1024;
+  private static final int MAX_CURSOR = 256;
+
+  private final GatewayProperties props;
+  private final JwtVerifier verifier;
+  private final EventDelivery delivery;
+  private final SessionRegistry registry;
+  private final SessionListeners listeners;
+  private final SessionReplies replies;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+
+  AuthFlow(
+      GatewayProperties props,
+      JwtVerifier verifier,
+      EventDelivery delivery,
+      SessionRegistry registry,
+      SessionListeners listeners,
+      SessionReplies replies,
+      GatewayMetrics metrics,
+      Clock clock) {
+    this.props = props;
+    this.verifier = verifier;
+    this.delivery = delivery;
+    this.registry = registry;
+    this.listeners = listeners;
+    this.replies = replies;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  void onAuth(WebSocketClientSession session, ClientFrame frame) {
+    String token = frame.optionalString("token", MAX_TOKEN);
+    if (token == null && !session.isAuthenticated()) {
+      token = session.handshakeToken();
+    }
+    String cursor = frame.optionalString("cursor", MAX_CURSOR);
+    AuthenticatedUser user;
+    try {
+      user = verifier.verify(token);
+    } catch (InvalidTokenException e) {
+      if (session.isAuthenticated()) {
+        // A failed refresh leaves the current token in force until its own expiry.
+        replies.error(session, frame.id(), ErrorCodes.UNAUTHORIZED, e.getMessage());
+      } else {
+        replies.failAuth(session, frame.id(), ErrorCodes.UNAUTHORIZED, e.getMessage());
+      }
+      return;
+    }
+    if (session.isAuthenticated()) {
+      reauth(session, frame, user, token);
+    } else {
+      welcome(session, user, token, cursor);
+    }
+  }
+
+  private void reauth(
+      WebSocketClientSession session, ClientFrame frame, AuthenticatedUser user, String token) {
+    if (!user.userId().equals(session.userId())) {
+      replies.error(session, frame.id(), ErrorCodes.FORBIDDEN, "token is for another user");
+      session.closeAfterQueued(CloseCode.FORBIDDEN, "user switch");
+      return;
+    }
+    session.authenticate(user, token, session.authenticatedAt());
+    session.offerControl(replies.frames().reauthed(frame.id(), user.expiresAt().toEpochMilli()));
+  }
+
+  private void welcome(
+      WebSocketClientSession session, AuthenticatedUser user, String token, String cursor) {
+    session.authenticate(user, token, clock.instant());
+    if (!registry.addUser(user.userId(), props.maxConnectionsPerUser())) {
+      metrics.handshakeRejected("user_limit");
+      replies.error(session, null, ErrorCodes.FORBIDDEN, "too many connections for this user");
+      session.closeAfterQueued(CloseCode.POLICY, "too many connections");
+      return;
+    }
+    EventDelivery.Subscription subscription;
+    try {
+      subscription = delivery.subscribe(session, cursor);
+    } catch (RuntimeException e) {
+      log.error("Delivery subscribe failed for session {}", session.sessionId(), e);
+      replies.error(session, null, ErrorCodes.INTERNAL, "delivery unavailable");
+      session.closeAfterQueued(CloseCode.SERVER_ERROR, "delivery unavailable");
+      return;
+    }
+    session.subscription(subscription);
+    session.offerControl(
+        replies
+            .frames()
+            .welcome(
+                user.userId(),
+                session.sessionId(),
+                subscription.latestCursor(),
+                subscription.resumed(),
+                props.heartbeat().toMillis()));
+    subscription.start();
+    listeners.started(session);
+  }
+}

@@ -1,0 +1,82 @@
+package io.regen.realtime.gateway.ws;
+
+import io.regen.realtime.gateway.metrics.GatewayMetrics;
+import io.regen.realtime.gateway.protocol.ClientFrame;
+import io.regen.realtime.gateway.protocol.ClientFrame.InvalidFrameException;
+import io.regen.realtime.gateway.protocol.ErrorCodes;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Routes one client text frame: rate limit, parse, authentication first, then by type to the auth
+ * flow, the job commands or a pong; an invalid or unknown frame gets an error frame (before
+ * authentication: an error and a close). Runs on the connection's reader thread.
+ */
+final class FrameRouter {
+  private final ObjectMapper json;
+  private final FrameRateLimit rateLimit;
+  private final AuthFlow auth;
+  private final JobCommandFrames jobs;
+  private final SessionReplies replies;
+  private final GatewayMetrics metrics;
+
+  FrameRouter(
+      ObjectMapper json,
+      FrameRateLimit rateLimit,
+      AuthFlow auth,
+      JobCommandFrames jobs,
+      SessionReplies replies,
+      GatewayMetrics metrics) {
+    this.json = json;
+    this.rateLimit = rateLimit;
+    this.auth = auth;
+    this.jobs = jobs;
+    this.replies = replies;
+    this.metrics = metrics;
+  }
+
+  void onText(WebSocketClientSession session, String text) {
+    metrics.frameReceived();
+    if (!session.isOpen()) {
+      // A close is decided (e.g. the per-user limit after auth): frames pipelined behind it must
+      // not run, however fast they arrived.
+      return;
+    }
+    session.frameReceived();
+    if (!rateLimit.admit(session)) {
+      return;
+    }
+    ClientFrame frame;
+    try {
+      frame = ClientFrame.parse(json, text);
+    } catch (InvalidFrameException e) {
+      if (!session.isAuthenticated()) {
+        replies.failAuth(session, e.id(), ErrorCodes.INVALID_FRAME, e.getMessage());
+      } else {
+        replies.invalid(session, e.id(), ErrorCodes.INVALID_FRAME, e.getMessage());
+      }
+      return;
+    }
+    if (!session.isAuthenticated() && !frame.type().equals("auth")) {
+      replies.failAuth(
+          session, frame.id(), ErrorCodes.UNAUTHORIZED, "the first frame must be auth");
+      return;
+    }
+    try {
+      switch (frame.type()) {
+        case "auth" -> auth.onAuth(session, frame);
+        case "start_job" -> jobs.onStartJob(session, frame);
+        case "cancel_job" -> jobs.onCancelJob(session, frame);
+        case "replay" -> jobs.onReplay(session, frame);
+        case "ping" -> session.offerControl(replies.frames().pong(frame.id()));
+        default -> {
+          replies.invalid(
+              session, frame.id(), ErrorCodes.UNKNOWN_TYPE, "unknown type " + frame.type());
+          return;
+        }
+      }
+      session.invalidInARow = 0;
+    } catch (InvalidFrameException e) {
+      replies.invalid(session, frame.id(), ErrorCodes.INVALID_FRAME, e.getMessage());
+    }
+  }
+}

@@ -35,9 +35,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxInputBytes bound of a start_job {@code input} (keys and values, UTF-8)
  * @param maxInputEntries bound of the number of {@code input} entries
  * @param idempotencyCacheSize recent job starts remembered for idempotency on this node
- * @param ownedJobsCacheSize jobs started through this node remembered with their owner (cancel)
- * @param stateUrl base URL of the job state query API (cancel ownership checks); absent: this
- *     server
+ * @param ownedJobsCacheSize jobs this node's job directory remembers: those started through it
+ *     (owner, for cancel) and the first event of those it delivered live (position, for replay)
+ * @param stateUrl base URL of the job state query API (the job directory: cancel ownership, replay
+ *     positions); absent: this server
  * @param stateTimeout timeout of a job state lookup
  */
 @ConfigurationProperties("regen.gateway")

@@ -85,15 +85,54 @@ public final class QueryService {
   // ---- one job ----
 
   /**
-   * A job's state, from the instance that owns it.
+   * A job's state, from the instance that owns it. Job state is partitioned by the job's userId (it
+   * is computed on the userId-keyed partitions of {@code jobs.events.v1}), which a jobId alone does
+   * not tell: the partition of {@code user} is read first (the caller's own job: one read); a
+   * cursor's partition is the job's partition too; otherwise (an analyst, another user's job, an
+   * unknown job) every partition is asked until one has it — and an answer "absent" is given only
+   * when every partition answered.
    *
+   * @param user the userId the job probably belongs to (the caller's), or null
    * @param authorization the caller's Authorization header, passed on to a remote owner
    * @return empty when the owner says the job does not exist
    * @throws QueryUnavailableException when no correct answer can be given now
    */
-  public Optional<JobStateRead> jobState(String jobId, ReadOptions options, String authorization) {
+  public Optional<JobStateRead> jobState(
+      String jobId, String user, ReadOptions options, String authorization) {
     requireRunning();
-    KeyQueryMetadata owner = locator.locate(Stores.JOB_STATE, jobId);
+    Integer first = null;
+    if (user != null) {
+      KeyQueryMetadata owner = locator.locate(Stores.JOB_STATE, user);
+      Optional<JobStateRead> found = readOwner(owner, jobId, options, authorization);
+      if (found.isPresent()) {
+        return found;
+      }
+      first = owner.partition();
+    } else if (options.minPosition() != null) {
+      first = options.minPosition().partition();
+      Optional<JobStateRead> found =
+          readOwner(
+              locator.locatePartition(Stores.JOB_STATE, first), jobId, options, authorization);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    for (int partition : locator.partitions(Stores.JOB_STATE)) {
+      if (first != null && partition == first) {
+        continue;
+      }
+      Optional<JobStateRead> found =
+          readOwner(
+              locator.locatePartition(Stores.JOB_STATE, partition), jobId, options, authorization);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<JobStateRead> readOwner(
+      KeyQueryMetadata owner, String jobId, ReadOptions options, String authorization) {
     int partition = owner.partition();
     try {
       return read(owner.activeHost(), jobId, partition, false, options, authorization);
@@ -119,8 +158,12 @@ public final class QueryService {
    * @param stale true to accept a standby replica
    */
   public Optional<JobStateRead> localJobState(
-      String jobId, int partition, boolean stale, LogPosition minPosition) {
+      String jobId, int partition, boolean stale, LogPosition cursor) {
     requireRunning();
+    // A job's events all live in its user's partition of jobs.events.v1, which is also the job's
+    // store partition: a cursor of another partition names no event of this job (nothing to wait
+    // for).
+    LogPosition minPosition = cursor != null && cursor.partition() == partition ? cursor : null;
     boolean activeOnly = !stale;
     long deadline = System.nanoTime() + positionWait.toNanos();
     boolean waiting = false;

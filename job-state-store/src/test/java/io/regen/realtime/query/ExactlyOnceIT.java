@@ -1,7 +1,7 @@
 package io.regen.realtime.query;
 
-import static io.regen.realtime.query.TestKafka.completed;
-import static io.regen.realtime.query.TestKafka.started;
+import static io.regen.realtime.testsupport.TestJobEvents.completed;
+import static io.regen.realtime.testsupport.TestJobEvents.started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

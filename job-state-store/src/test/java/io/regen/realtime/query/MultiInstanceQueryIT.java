@@ -1,8 +1,8 @@
 package io.regen.realtime.query;
 
-import static io.regen.realtime.query.TestKafka.completed;
-import static io.regen.realtime.query.TestKafka.progress;
-import static io.regen.realtime.query.TestKafka.started;
+import static io.regen.realtime.testsupport.TestJobEvents.completed;
+import static io.regen.realtime.testsupport.TestJobEvents.progress;
+import static io.regen.realtime.testsupport.TestJobEvents.started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -47,7 +47,7 @@ class QueryServiceTest {
   void readsLocallyWhenThisInstanceOwnsTheKey() {
     locator.owner = new KeyQueryMetadata(SELF, Set.of(OTHER), 2);
     local.put(2, "j1", job("j1", 2, 10), true);
-    Optional<JobStateRead> read = service.jobState("j1", ReadOptions.DEFAULT, "Bearer t");
+    Optional<JobStateRead> read = service.jobState("j1", "u", ReadOptions.DEFAULT, "Bearer t");
     assertThat(read).isPresent();
     assertThat(read.get().stale()).isFalse();
     assertThat(remote.calls).isEmpty();
@@ -57,7 +57,7 @@ class QueryServiceTest {
   void forwardsToTheOwnerAndDecodesItsAnswer() {
     locator.owner = new KeyQueryMetadata(OTHER, Set.of(), 1);
     remote.jobs.put(OTHER, new JobStateReply(true, encode(job("j2", 1, 5)), false, 0));
-    JobStateRead read = service.jobState("j2", ReadOptions.DEFAULT, "Bearer t").orElseThrow();
+    JobStateRead read = service.jobState("j2", "u", ReadOptions.DEFAULT, "Bearer t").orElseThrow();
     assertThat(read.state().getJobId()).isEqualTo("j2");
     assertThat(remote.calls).containsExactly("job:" + OTHER + ":j2:1:false:Bearer t");
   }
@@ -66,7 +66,7 @@ class QueryServiceTest {
   void ownerSaysNotFound() {
     locator.owner = new KeyQueryMetadata(OTHER, Set.of(), 1);
     remote.jobs.put(OTHER, new JobStateReply(false, null, false, 0));
-    assertThat(service.jobState("j3", ReadOptions.DEFAULT, null)).isEmpty();
+    assertThat(service.jobState("j3", "u", ReadOptions.DEFAULT, null)).isEmpty();
   }
 
   @Test
@@ -74,12 +74,13 @@ class QueryServiceTest {
     locator.owner = new KeyQueryMetadata(OTHER, Set.of(SELF), 0);
     local.put(0, "j4", job("j4", 0, 7), false); // a standby copy here
     local.lag = 3;
-    assertThatThrownBy(() -> service.jobState("j4", ReadOptions.DEFAULT, null))
+    assertThatThrownBy(() -> service.jobState("j4", "u", ReadOptions.DEFAULT, null))
         .isInstanceOf(QueryUnavailableException.class)
         .extracting(e -> ((QueryUnavailableException) e).reason())
         .isEqualTo(Reason.OWNER_UNREACHABLE);
 
-    JobStateRead stale = service.jobState("j4", new ReadOptions(true, null), null).orElseThrow();
+    JobStateRead stale =
+        service.jobState("j4", "u", new ReadOptions(true, null), null).orElseThrow();
     assertThat(stale.stale()).isTrue();
     assertThat(stale.lag()).isEqualTo(3);
   }
@@ -88,7 +89,7 @@ class QueryServiceTest {
   void standbyOnlyCopyIsNotServedAsActive() {
     locator.owner = new KeyQueryMetadata(SELF, Set.of(), 0);
     local.put(0, "j5", job("j5", 0, 1), false); // only a standby copy: active read must fail
-    assertThatThrownBy(() -> service.jobState("j5", ReadOptions.DEFAULT, null))
+    assertThatThrownBy(() -> service.jobState("j5", "u", ReadOptions.DEFAULT, null))
         .isInstanceOf(QueryUnavailableException.class)
         .extracting(e -> ((QueryUnavailableException) e).reason())
         .isEqualTo(Reason.STORE_NOT_READY);
@@ -97,7 +98,7 @@ class QueryServiceTest {
   @Test
   void notRunningIsUnavailable() {
     state = KafkaStreams.State.REBALANCING;
-    assertThatThrownBy(() -> service.jobState("j", ReadOptions.DEFAULT, null))
+    assertThatThrownBy(() -> service.jobState("j", "u", ReadOptions.DEFAULT, null))
         .isInstanceOf(QueryUnavailableException.class)
         .extracting(e -> ((QueryUnavailableException) e).reason())
         .isEqualTo(Reason.NOT_RUNNING);
@@ -108,7 +109,7 @@ class QueryServiceTest {
   @Test
   void unknownOwnerIsUnavailable() {
     locator.owner = null;
-    assertThatThrownBy(() -> service.jobState("j", ReadOptions.DEFAULT, null))
+    assertThatThrownBy(() -> service.jobState("j", "u", ReadOptions.DEFAULT, null))
         .isInstanceOf(QueryUnavailableException.class)
         .extracting(e -> ((QueryUnavailableException) e).reason())
         .isEqualTo(Reason.OWNER_UNKNOWN);
@@ -116,24 +117,79 @@ class QueryServiceTest {
 
   @Test
   void readYourWritesWaitsThenGivesUp() {
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 0);
-    local.put(0, "j6", job("j6", 4, 100), true);
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 4);
+    local.put(4, "j6", job("j6", 4, 100), true);
     // the job's own last position satisfies an older cursor at once
-    assertThat(service.jobState("j6", new ReadOptions(false, new LogPosition(4, 90)), null))
+    assertThat(service.jobState("j6", "u", new ReadOptions(false, new LogPosition(4, 90)), null))
         .isPresent();
     // a watermark of the job's task at or past the cursor satisfies it too
-    local.watermarks.put(0, Map.of(4, 500L));
-    assertThat(service.jobState("j6", new ReadOptions(false, new LogPosition(4, 400)), null))
+    local.watermarks.put(4, Map.of(4, 500L));
+    assertThat(service.jobState("j6", "u", new ReadOptions(false, new LogPosition(4, 400)), null))
         .isPresent();
     // neither: wait (bounded), then 503 POSITION_NOT_REACHED — also with allowStale
     long t0 = System.nanoTime();
     assertThatThrownBy(
-            () -> service.jobState("j6", new ReadOptions(true, new LogPosition(4, 900)), null))
+            () -> service.jobState("j6", "u", new ReadOptions(true, new LogPosition(4, 900)), null))
         .isInstanceOf(QueryUnavailableException.class)
         .extracting(e -> ((QueryUnavailableException) e).reason())
         .isEqualTo(Reason.POSITION_NOT_REACHED);
     assertThat(Duration.ofNanos(System.nanoTime() - t0))
         .isGreaterThanOrEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aCursorOfAnotherPartitionNamesNoEventOfTheJobAndIsNotWaitedFor() {
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 4);
+    local.put(4, "j6", job("j6", 4, 100), true);
+    long t0 = System.nanoTime();
+    assertThat(service.jobState("j6", "u", new ReadOptions(false, new LogPosition(5, 900)), null))
+        .isPresent();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(100));
+  }
+
+  @Test
+  void theCallersOwnJobIsReadFromTheCallersPartitionOnly() {
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 2);
+    local.put(2, "j1", job("j1", 2, 10), true);
+    assertThat(service.jobState("j1", "u", ReadOptions.DEFAULT, null)).isPresent();
+    assertThat(locator.located).containsExactly("job-state:u");
+  }
+
+  @Test
+  void aJobNotInTheCallersPartitionIsLookedForInEveryPartition() {
+    // an analyst, or another user's job (the controller answers 403 once it is found)
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 0);
+    locator.partitions = new TreeSet<>(Set.of(0, 1, 2));
+    locator.byPartition.put(1, new KeyQueryMetadata(SELF, Set.of(), 1));
+    locator.byPartition.put(2, new KeyQueryMetadata(OTHER, Set.of(), 2));
+    local.put(0, "other", job("other", 0, 1), true);
+    local.put(1, "other", job("other", 1, 1), true);
+    remote.jobs.put(OTHER, new JobStateReply(true, encode(job("j7", 2, 5)), false, 0));
+    assertThat(service.jobState("j7", "u", ReadOptions.DEFAULT, null).orElseThrow().state())
+        .extracting(JobState::getJobId)
+        .isEqualTo("j7");
+    assertThat(remote.calls).containsExactly("job:" + OTHER + ":j7:2:false:null");
+
+    // no user given: the cursor's partition is the job's, read first
+    remote.calls.clear();
+    assertThat(service.jobState("j7", null, new ReadOptions(false, new LogPosition(2, 5)), null))
+        .isPresent();
+    assertThat(remote.calls).hasSize(1);
+  }
+
+  @Test
+  void absentOnlyWhenEveryPartitionAnswered() {
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 0);
+    locator.partitions = new TreeSet<>(Set.of(0, 1));
+    locator.byPartition.put(1, new KeyQueryMetadata(OTHER, Set.of(), 1));
+    local.put(0, "other", job("other", 0, 1), true);
+    // partition 1's owner does not answer: "no such job" cannot be said
+    assertThatThrownBy(() -> service.jobState("j8", null, ReadOptions.DEFAULT, null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.OWNER_UNREACHABLE);
+    remote.jobs.put(OTHER, new JobStateReply(false, null, false, 0));
+    assertThat(service.jobState("j8", null, ReadOptions.DEFAULT, null)).isEmpty();
   }
 
   @Test
@@ -233,6 +289,8 @@ class QueryServiceTest {
     KeyQueryMetadata owner;
     Set<Integer> partitions = Set.of();
     Set<HostInfo> hosts = Set.of();
+    final Map<Integer, KeyQueryMetadata> byPartition = new HashMap<>();
+    final List<String> located = new ArrayList<>();
 
     @Override
     public HostInfo self() {
@@ -241,10 +299,22 @@ class QueryServiceTest {
 
     @Override
     public <K> KeyQueryMetadata locate(StoreDef<K, ?> store, K key) {
+      located.add(store.name() + ":" + key);
       if (owner == null) {
         throw new QueryUnavailableException(Reason.OWNER_UNKNOWN, "no assignment");
       }
       return owner;
+    }
+
+    @Override
+    public KeyQueryMetadata locatePartition(StoreDef<?, ?> store, int partition) {
+      KeyQueryMetadata m =
+          byPartition.getOrDefault(
+              partition, owner != null && owner.partition() == partition ? owner : null);
+      if (m == null) {
+        throw new QueryUnavailableException(Reason.OWNER_UNKNOWN, "partition not assigned");
+      }
+      return m;
     }
 
     @Override

@@ -7,8 +7,10 @@ import io.regen.realtime.query.QueryUnavailableException.Reason;
 import io.regen.realtime.query.internal.HttpRemoteStoreClient;
 import io.regen.realtime.query.internal.KafkaStoreLocatorAccess;
 import io.regen.realtime.query.web.QueryExceptionHandler;
+import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
+import io.regen.realtime.streams.JobStateTopology;
 import io.regen.realtime.streams.RegenTopology;
 import io.regen.realtime.streams.Stores;
 import io.regen.realtime.streams.TopologySettings;
@@ -35,9 +37,11 @@ class RoutingPartsTest {
       assertThat(byStore).as(store.name()).containsKey(store.name());
       assertThat(byStore.get(store.name())).as(store.name()).isNotEmpty();
     }
-    // job state is updated after the repartition by jobId, not from jobs.events.v1 directly
+    // job state is updated from jobs.events.v1 directly (its partitions are the store's), plus
+    // the requests repartitioned by userId
     assertThat(byStore.get(Stores.JOB_STATE.name()))
-        .allMatch(topic -> topic.endsWith("-repartition"));
+        .containsExactlyInAnyOrder(
+            Topics.JOB_EVENTS.name(), JobStateTopology.REQUESTS_REPARTITION + "-repartition");
   }
 
   @Test

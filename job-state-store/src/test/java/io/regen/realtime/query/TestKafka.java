@@ -1,13 +1,8 @@
 package io.regen.realtime.query;
 
-import io.regen.realtime.events.JobCompleted;
 import io.regen.realtime.events.JobEvent;
-import io.regen.realtime.events.JobFailed;
-import io.regen.realtime.events.JobProgress;
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.events.JobRequestAction;
-import io.regen.realtime.events.JobStarted;
-import io.regen.realtime.events.ModelChunk;
 import io.regen.realtime.events.SessionEvent;
 import io.regen.realtime.events.SessionKind;
 import io.regen.realtime.schemas.LogPosition;
@@ -15,12 +10,13 @@ import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
+import io.regen.realtime.testsupport.KafkaTestBrokers;
+import io.regen.realtime.testsupport.TestJobEvents;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,7 +29,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
 
 /**
  * Real in-process KRaft brokers for the query ITs, the platform's topics, a shared in-memory schema
@@ -75,7 +70,7 @@ final class TestKafka implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Kafka test cluster did not start", e);
     }
-    clearLeakedProperties();
+    KafkaTestBrokers.clearLeakedProperties();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
       List<NewTopic> topics = new ArrayList<>();
       for (Topic<String, ?> topic : Topics.all()) {
@@ -101,43 +96,18 @@ final class TestKafka implements AutoCloseable {
 
   /** Sends one event and returns where it landed. */
   LogPosition event(String userId, String jobId, long seq, Instant at, Object payload) {
-    JobEvent event =
-        JobEvent.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
-            .setJobId(jobId)
-            .setUserId(userId)
-            .setSeq(seq)
-            .setOccurredAt(at)
-            .setProducer("worker-it")
-            .setPayload(payload)
-            .build();
+    JobEvent event = TestJobEvents.jobEvent(userId, jobId, seq, at, "worker-it", payload);
     RecordMetadata md = send(Topics.JOB_EVENTS, userId, event);
     return new LogPosition(md.partition(), md.offset());
   }
 
   void request(String userId, String jobId, String jobType, Instant at) {
-    JobRequest request =
-        JobRequest.newBuilder()
-            .setJobId(jobId)
-            .setUserId(userId)
-            .setJobType(jobType)
-            .setInput(Map.of())
-            .setRequestedAt(at)
-            .setAction(JobRequestAction.START)
-            .build();
+    JobRequest request = TestJobEvents.request(userId, jobId, jobType, at, JobRequestAction.START);
     send(Topics.JOB_REQUESTS, jobId, request);
   }
 
   void session(String userId, SessionKind kind, Instant at, Long durationMs) {
-    SessionEvent session =
-        SessionEvent.newBuilder()
-            .setSessionId(UUID.randomUUID().toString())
-            .setUserId(userId)
-            .setNode("node-it")
-            .setKind(kind)
-            .setAt(at)
-            .setDurationMs(durationMs)
-            .build();
+    SessionEvent session = TestJobEvents.session(userId, "node-it", kind, at, durationMs);
     send(Topics.GATEWAY_SESSIONS, userId, session);
   }
 
@@ -155,26 +125,6 @@ final class TestKafka implements AutoCloseable {
     }
   }
 
-  static JobStarted started(String jobType) {
-    return new JobStarted(jobType, "");
-  }
-
-  static JobProgress progress(int percent) {
-    return new JobProgress(percent, "at " + percent);
-  }
-
-  static ModelChunk chunk(String model, int index, String text) {
-    return new ModelChunk(model, index, text, false);
-  }
-
-  static JobCompleted completed(long durationMs) {
-    return new JobCompleted("done", durationMs);
-  }
-
-  static JobFailed failed() {
-    return new JobFailed("E_MODEL", "model exploded", true);
-  }
-
   int brokers() {
     return brokers;
   }
@@ -187,11 +137,6 @@ final class TestKafka implements AutoCloseable {
     } catch (Exception e) {
       // A multi-broker KRaft shutdown may throw a raft fault after stopping (stack-notes).
     }
-    clearLeakedProperties();
-  }
-
-  private static void clearLeakedProperties() {
-    System.clearProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
-    System.clearProperty("spring.kafka.bootstrap-servers");
+    KafkaTestBrokers.clearLeakedProperties();
   }
 }

@@ -1,20 +1,17 @@
 package io.regen.realtime.registry;
 
-import com.sun.net.httpserver.HttpServer;
 import io.regen.realtime.registry.internal.KafkaSchemaLog;
-import io.regen.realtime.registry.internal.RegistryHttpHandler;
+import io.regen.realtime.registry.internal.RegistryApi;
+import io.regen.realtime.registry.internal.RegistryHttpServer;
 import io.regen.realtime.registry.internal.RegistryService;
 import io.regen.realtime.registry.internal.RegistryState;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.kafka.Durability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,36 +40,43 @@ public final class SchemaRegistryServer implements AutoCloseable {
   /** How long {@link #start()} waits for Kafka before giving up. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
-  private static final int HTTP_THREADS = 4;
-
   private final String bootstrapServers;
-  private final int requestedPort;
-  private final String topic;
-  private final Duration startTimeout;
+  private final RegistryServerOptions options;
+  private volatile Durability durability = Durability.expecting(1);
   private volatile KafkaSchemaLog store;
-  private volatile HttpServer http;
-  private volatile ExecutorService executor;
+  private volatile RegistryHttpServer http;
   private volatile boolean ready;
   private volatile boolean closed;
 
   /**
    * A registry on the Kafka cluster at {@code bootstrapServers}, storing into {@link
-   * Topics#SCHEMAS}, serving HTTP on {@code port} (0 picks a free port).
+   * Topics#SCHEMAS}, serving HTTP on loopback {@code port} (0 picks a free port), no auth.
    */
   public SchemaRegistryServer(String bootstrapServers, int port) {
-    this(bootstrapServers, port, Topics.SCHEMAS, DEFAULT_START_TIMEOUT);
+    this(bootstrapServers, RegistryServerOptions.loopback(port));
   }
 
   /** As {@link #SchemaRegistryServer(String, int)}, storing into {@code topic} (for isolation). */
   public SchemaRegistryServer(
       String bootstrapServers, int port, String topic, Duration startTimeout) {
+    this(
+        bootstrapServers,
+        RegistryServerOptions.loopback(port).withTopic(topic).withStartTimeout(startTimeout));
+  }
+
+  /** A registry on the Kafka cluster at {@code bootstrapServers}, listening as {@code options}. */
+  public SchemaRegistryServer(String bootstrapServers, RegistryServerOptions options) {
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("Invalid port " + port);
-    }
-    this.requestedPort = port;
-    this.topic = Objects.requireNonNull(topic, "topic");
-    this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /**
+   * The replication the schema topic is created with (default: whatever brokers are up, at most 3);
+   * call before {@link #start}.
+   */
+  public SchemaRegistryServer withDurability(Durability durability) {
+    this.durability = Objects.requireNonNull(durability, "durability");
+    return this;
   }
 
   /**
@@ -80,7 +84,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
    *
    * @throws IllegalStateException if Kafka is unreachable or the topic unusable within the start
    *     timeout, or the server was already started or closed
-   * @throws UncheckedIOException if the port cannot be bound
+   * @throws UncheckedIOException if the address and port cannot be bound
    */
   public synchronized void start() {
     if (closed || store != null) {
@@ -88,55 +92,58 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
     long began = System.nanoTime();
     RegistryState state = new RegistryState();
-    store = new KafkaSchemaLog(bootstrapServers, topic, state);
+    store = new KafkaSchemaLog(bootstrapServers, options.topic(), state, durability);
     try {
-      store.start(startTimeout);
-      AtomicInteger threads = new AtomicInteger();
-      executor =
-          Executors.newFixedThreadPool(
-              HTTP_THREADS,
-              r -> {
-                Thread t = new Thread(r, "schema-registry-http-" + threads.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
+      store.start(options.startTimeout());
+      http =
+          new RegistryHttpServer(
+              options, new RegistryApi(new RegistryService(state, store, options.limits())));
       try {
-        http = HttpServer.create(new InetSocketAddress(requestedPort), 128);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot listen on port " + requestedPort, e);
+        http.start();
+      } catch (Exception e) {
+        throw new UncheckedIOException(
+            new IOException(
+                "Cannot listen on " + options.bindAddress() + ":" + options.port() + ": " + e, e));
       }
-      http.createContext("/", new RegistryHttpHandler(new RegistryService(state, store)));
-      http.setExecutor(executor);
-      http.start();
     } catch (RuntimeException e) {
       close();
       throw e;
     }
     ready = true;
     log.info(
-        "Schema registry listening on {} (topic {}, started in {} ms)",
-        url(),
-        topic,
+        "Schema registry listening on {}:{} (topic {}, auth {}, started in {} ms)",
+        options.bindAddress(),
+        port(),
+        options.topic(),
+        options.users().enabled() ? "on" : "off",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
   }
 
   /** The port HTTP listens on. */
   public int port() {
-    HttpServer server = http;
+    RegistryHttpServer server = http;
     if (server == null) {
       throw new IllegalStateException("Schema registry not started");
     }
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  /** {@code http://localhost:<port>}. */
+  /**
+   * {@code http://<host>:<port>}: {@code localhost} when bound to loopback or every interface, else
+   * the bound address.
+   */
   public String url() {
-    return "http://localhost:" + port();
+    String bind = options.bindAddress();
+    boolean local =
+        bind.equals(RegistryServerOptions.LOOPBACK)
+            || bind.equals(RegistryServerOptions.ALL_INTERFACES);
+    String host = local ? "localhost" : bind;
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
   }
 
   /** The Kafka topic the schemas are stored in. */
   public String topic() {
-    return topic;
+    return options.topic();
   }
 
   /** True once started, while its store reader is healthy and until closed. */
@@ -154,10 +161,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     closed = true;
     ready = false;
     if (http != null) {
-      http.stop(0);
-    }
-    if (executor != null) {
-      executor.shutdownNow();
+      http.close();
     }
     if (store != null) {
       store.close();

@@ -1,6 +1,7 @@
 package io.regen.realtime.registry;
 
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import io.regen.realtime.testsupport.KafkaTestBrokers;
+import java.util.Map;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** One in-process KRaft broker for a test class, without the system properties it leaks. */
@@ -8,11 +9,7 @@ final class EmbeddedKafka implements AutoCloseable {
   private final EmbeddedKafkaKraftBroker broker;
 
   EmbeddedKafka() {
-    broker = new EmbeddedKafkaKraftBroker(1, 1);
-    broker.brokerProperty("log.cleaner.dedupe.buffer.size", "16777216");
-    broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
-    broker.afterPropertiesSet();
-    clearLeakedProperties();
+    broker = KafkaTestBrokers.startKraft(1, 1, Map.of());
   }
 
   String bootstrapServers() {
@@ -22,11 +19,6 @@ final class EmbeddedKafka implements AutoCloseable {
   @Override
   public void close() {
     broker.destroy();
-    clearLeakedProperties();
-  }
-
-  private static void clearLeakedProperties() {
-    System.clearProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
-    System.clearProperty("spring.kafka.bootstrap-servers");
+    KafkaTestBrokers.clearLeakedProperties();
   }
 }

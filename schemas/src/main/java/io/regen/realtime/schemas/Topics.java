@@ -22,11 +22,24 @@ public final class Topics {
   public static final Topic<String, SessionEvent> GATEWAY_SESSIONS =
       new Topic<>("gateway.sessions.v1", Serdes.String(), SessionEvent.class);
 
+  /**
+   * Records a stream processor threw on (they decoded, but processing them failed): the source
+   * record's raw key and value, with headers naming its topic, partition, offset, processor and
+   * error. Kept so nothing is lost silently; see {@code docs/reliability.md}.
+   */
+  public static final Topic<byte[], byte[]> STREAMS_DEAD_LETTERS =
+      new Topic<>("regen.streams.dead-letters.v1", Serdes.ByteArray(), byte[].class);
+
   /** The embedded schema registry's compacted log of schemas and config. */
   public static final String SCHEMAS = "_schemas";
 
-  /** The platform's data topics, in the order they are created. */
+  /** The platform's data topics, in the order they are created (see also {@link #provisioned}). */
   public static List<Topic<String, ?>> all() {
     return List.of(JOB_EVENTS, JOB_REQUESTS, GATEWAY_SESSIONS);
+  }
+
+  /** Every topic provisioning creates: the data topics and the dead-letter topic. */
+  public static List<Topic<?, ?>> provisioned() {
+    return List.of(JOB_EVENTS, JOB_REQUESTS, GATEWAY_SESSIONS, STREAMS_DEAD_LETTERS);
   }
 }

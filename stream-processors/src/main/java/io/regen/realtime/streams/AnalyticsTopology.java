@@ -2,6 +2,7 @@ package io.regen.realtime.streams;
 
 import io.regen.realtime.events.JobRequestAction;
 import io.regen.realtime.events.SessionKind;
+import io.regen.realtime.schemas.serde.AvroBinarySerde;
 import io.regen.realtime.streams.internal.ActivityKind;
 import io.regen.realtime.streams.internal.UserActivity;
 import io.regen.realtime.streams.internal.UserActivityProcessor;

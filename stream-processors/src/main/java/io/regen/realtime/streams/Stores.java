@@ -1,5 +1,6 @@
 package io.regen.realtime.streams;
 
+import io.regen.realtime.schemas.serde.AvroBinarySerde;
 import io.regen.realtime.streams.state.JobMetrics;
 import io.regen.realtime.streams.state.JobState;
 import io.regen.realtime.streams.state.JobSummary;

@@ -1,8 +1,10 @@
 package io.regen.realtime.streams;
 
+import io.regen.realtime.schemas.kafka.Durability;
 import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** Builds the Kafka Streams Properties of one instance. */
@@ -21,6 +23,10 @@ public final class StreamsConfigFactory {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.numStandbyReplicas());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.replicationFactor());
+    // Changelogs and repartition topics as durable as the platform's own topics.
+    p.put(
+        StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        Integer.toString(Durability.minInsyncReplicas(s.replicationFactor())));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.numStreamThreads());
     p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
@@ -37,7 +43,9 @@ public final class StreamsConfigFactory {
         (int) s.sessionTimeout().toMillis());
     p.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndCountDeserializationHandler.class);
+        RegistryAwareDeserializationHandler.class);
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
     p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
     p.put(BoundedMemoryRocksDbConfig.BLOCK_CACHE_BYTES, s.rocksDbBlockCacheBytes());
     p.put(BoundedMemoryRocksDbConfig.WRITE_BUFFER_BYTES, s.rocksDbWriteBufferBytes());

@@ -41,7 +41,12 @@ public record StreamsSettings(
     long rocksDbWriteBufferBytes,
     Map<String, Object> extra) {
 
-  public static final String DEFAULT_APPLICATION_ID = "regen-streams";
+  /**
+   * "-v2" since job state moved to the userId-keyed partitions: the stores of "regen-streams" are
+   * partitioned by jobId, so a new application id rebuilds every store from the input topics
+   * instead of restoring changelogs laid out for the old topology.
+   */
+  public static final String DEFAULT_APPLICATION_ID = "regen-streams-v2";
 
   public StreamsSettings {
     Objects.requireNonNull(applicationId, "applicationId");

@@ -15,13 +15,18 @@ import java.util.Objects;
  * @param maxResearchSteps bound of {@code JobState.researchSteps}
  * @param inMemoryStores in-memory stores instead of RocksDB (still with changelogs): for tests that
  *     push many records through TopologyTestDriver, which flushes RocksDB after every record
+ * @param jobEventsPartitions partitions of {@code jobs.events.v1}, given to the requests'
+ *     repartition topic so a user's requests land in the task of the user's events; 0 = unknown,
+ *     then Streams sizes it like {@code jobs.requests.v1}, which is right only when both topics
+ *     have the same partition count (as {@code regen topics} creates them)
  */
 public record TopologySettings(
     RegistrySerdes serdes,
     Duration grace,
     int maxResponseBytes,
     int maxResearchSteps,
-    boolean inMemoryStores) {
+    boolean inMemoryStores,
+    int jobEventsPartitions) {
   public static final Duration DEFAULT_GRACE = Duration.ofMinutes(30);
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
   public static final int DEFAULT_MAX_RESEARCH_STEPS = 200;
@@ -32,14 +37,14 @@ public record TopologySettings(
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace must be >= 0");
     }
-    if (maxResponseBytes < 0 || maxResearchSteps < 0) {
+    if (maxResponseBytes < 0 || maxResearchSteps < 0 || jobEventsPartitions < 0) {
       throw new IllegalArgumentException("bounds must be >= 0");
     }
   }
 
   public TopologySettings(
       RegistrySerdes serdes, Duration grace, int maxResponseBytes, int maxResearchSteps) {
-    this(serdes, grace, maxResponseBytes, maxResearchSteps, false);
+    this(serdes, grace, maxResponseBytes, maxResearchSteps, false, 0);
   }
 
   /** Defaults: 30 min grace, 64 KiB response, 200 research steps. */
@@ -50,18 +55,26 @@ public record TopologySettings(
 
   public TopologySettings withGrace(Duration newGrace) {
     return new TopologySettings(
-        serdes, newGrace, maxResponseBytes, maxResearchSteps, inMemoryStores);
+        serdes, newGrace, maxResponseBytes, maxResearchSteps, inMemoryStores, jobEventsPartitions);
   }
 
   public TopologySettings withMaxResponseBytes(int bytes) {
-    return new TopologySettings(serdes, grace, bytes, maxResearchSteps, inMemoryStores);
+    return new TopologySettings(
+        serdes, grace, bytes, maxResearchSteps, inMemoryStores, jobEventsPartitions);
   }
 
   public TopologySettings withMaxResearchSteps(int steps) {
-    return new TopologySettings(serdes, grace, maxResponseBytes, steps, inMemoryStores);
+    return new TopologySettings(
+        serdes, grace, maxResponseBytes, steps, inMemoryStores, jobEventsPartitions);
   }
 
   public TopologySettings withInMemoryStores(boolean inMemory) {
-    return new TopologySettings(serdes, grace, maxResponseBytes, maxResearchSteps, inMemory);
+    return new TopologySettings(
+        serdes, grace, maxResponseBytes, maxResearchSteps, inMemory, jobEventsPartitions);
+  }
+
+  public TopologySettings withJobEventsPartitions(int partitions) {
+    return new TopologySettings(
+        serdes, grace, maxResponseBytes, maxResearchSteps, inMemoryStores, partitions);
   }
 }

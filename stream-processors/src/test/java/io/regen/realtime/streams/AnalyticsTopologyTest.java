@@ -1,10 +1,10 @@
 package io.regen.realtime.streams;
 
-import static io.regen.realtime.streams.TestDriverSupport.cancelled;
-import static io.regen.realtime.streams.TestDriverSupport.chunk;
-import static io.regen.realtime.streams.TestDriverSupport.completed;
-import static io.regen.realtime.streams.TestDriverSupport.failed;
-import static io.regen.realtime.streams.TestDriverSupport.started;
+import static io.regen.realtime.testsupport.TestJobEvents.cancelled;
+import static io.regen.realtime.testsupport.TestJobEvents.chunk;
+import static io.regen.realtime.testsupport.TestJobEvents.completed;
+import static io.regen.realtime.testsupport.TestJobEvents.failed;
+import static io.regen.realtime.testsupport.TestJobEvents.started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

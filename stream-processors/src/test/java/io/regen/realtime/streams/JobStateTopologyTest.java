@@ -1,25 +1,31 @@
 package io.regen.realtime.streams;
 
-import static io.regen.realtime.streams.TestDriverSupport.cancelled;
-import static io.regen.realtime.streams.TestDriverSupport.chunk;
-import static io.regen.realtime.streams.TestDriverSupport.completed;
-import static io.regen.realtime.streams.TestDriverSupport.failed;
-import static io.regen.realtime.streams.TestDriverSupport.progress;
-import static io.regen.realtime.streams.TestDriverSupport.started;
-import static io.regen.realtime.streams.TestDriverSupport.step;
+import static io.regen.realtime.testsupport.TestJobEvents.cancelled;
+import static io.regen.realtime.testsupport.TestJobEvents.chunk;
+import static io.regen.realtime.testsupport.TestJobEvents.completed;
+import static io.regen.realtime.testsupport.TestJobEvents.failed;
+import static io.regen.realtime.testsupport.TestJobEvents.progress;
+import static io.regen.realtime.testsupport.TestJobEvents.started;
+import static io.regen.realtime.testsupport.TestJobEvents.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regen.realtime.events.JobRequestAction;
 import io.regen.realtime.schemas.EventTypes;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
+import io.regen.realtime.schemas.serde.RegistrySerdes;
 import io.regen.realtime.streams.state.JobState;
 import io.regen.realtime.streams.state.JobStatus;
 import io.regen.realtime.streams.state.JobSummary;
 import io.regen.realtime.streams.state.LogPosition;
+import io.regen.realtime.testsupport.TestJobEvents;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +54,56 @@ class JobStateTopologyTest {
 
   private JobState state(String jobId) {
     return t.store(Stores.JOB_STATE).get(jobId);
+  }
+
+  @Test
+  void jobStateReadsTheEventsWhereTheyAreAndRepartitionsOnlyRequests() {
+    TopologyDescription described =
+        RegenTopology.build(
+                TopologySettings.defaults(new RegistrySerdes(new InMemorySchemaRegistryClient())))
+            .describe();
+    TopologyDescription.Subtopology jobState =
+        described.subtopologies().stream()
+            .filter(
+                sub -> sub.nodes().stream().anyMatch(n -> n.name().equals("job-state-processor")))
+            .findFirst()
+            .orElseThrow();
+    Set<String> sources = new TreeSet<>();
+    Set<String> sinks = new TreeSet<>();
+    for (TopologyDescription.Subtopology sub : described.subtopologies()) {
+      for (TopologyDescription.Node node : sub.nodes()) {
+        if (node instanceof TopologyDescription.Sink sink) {
+          sinks.add(sink.topic());
+        }
+        if (sub == jobState && node instanceof TopologyDescription.Source source) {
+          sources.addAll(source.topicSet());
+        }
+      }
+    }
+    // The events are read from jobs.events.v1 itself (no copy written to Kafka): only the
+    // requests (one per job) and the session activity are repartitioned by userId.
+    assertThat(sources)
+        .containsExactlyInAnyOrder(
+            Topics.JOB_EVENTS.name(), JobStateTopology.REQUESTS_REPARTITION + "-repartition");
+    assertThat(sinks)
+        .containsExactlyInAnyOrder(
+            JobStateTopology.REQUESTS_REPARTITION + "-repartition",
+            AnalyticsTopology.REPARTITION + "-repartition");
+  }
+
+  @Test
+  void aRequestReKeyedByItsUserMeetsTheUsersEvents() {
+    // Stored under the jobId, routed by the userId: the request (key jobId on its topic, re-keyed
+    // by
+    // its userId) and the events (key userId) update one state.
+    driver();
+    t.request("u1", "j1", "model", T0);
+    t.event("u1", "j1", 0, T0.plusMillis(10), started("model"));
+    JobState s = state("j1");
+    assertThat(s.getUserId()).isEqualTo("u1");
+    assertThat(s.getRequestedAt()).isEqualTo(T0);
+    assertThat(s.getStatus()).isEqualTo(JobStatus.RUNNING);
+    assertThat(s.getFirstPosition()).isEqualTo(new LogPosition(0, 0L));
   }
 
   @Test
@@ -120,7 +176,7 @@ class JobStateTopologyTest {
     t.request("u1", "j1", "model", T0);
     t.requests.pipeInput(
         "j1",
-        TestDriverSupport.request("u1", "j1", "model", T0.plusSeconds(1), JobRequestAction.CANCEL));
+        TestJobEvents.request("u1", "j1", "model", T0.plusSeconds(1), JobRequestAction.CANCEL));
     assertThat(state("j1").getStatus()).isEqualTo(JobStatus.QUEUED);
     t.event("u1", "j1", 0, T0.plusSeconds(2), progress(10));
     assertThat(state("j1").getStatus()).isEqualTo(JobStatus.RUNNING);
@@ -258,11 +314,11 @@ class JobStateTopologyTest {
   @Test
   void poisonRecordsAreSkippedAndCounted() {
     driver();
-    long before = LogAndCountDeserializationHandler.skipped();
+    long before = FaultCounters.undecodableSkipped();
     t.rawEvents.pipeInput("u1", new byte[] {0, 0, 0, 0, 99, 1, 2});
     t.rawEvents.pipeInput("u1", "not avro".getBytes());
     t.event("u1", "j1", 0, T0, started("model"));
-    assertThat(LogAndCountDeserializationHandler.skipped() - before).isEqualTo(2);
+    assertThat(FaultCounters.undecodableSkipped() - before).isEqualTo(2);
     assertThat(state("j1").getStatus()).isEqualTo(JobStatus.RUNNING);
     // The job's first position is the real offset (2), after the two skipped records.
     assertThat(state("j1").getFirstPosition()).isEqualTo(new LogPosition(0, 2L));

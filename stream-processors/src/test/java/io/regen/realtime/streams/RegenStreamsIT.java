@@ -1,9 +1,9 @@
 package io.regen.realtime.streams;
 
-import static io.regen.realtime.streams.TestDriverSupport.chunk;
-import static io.regen.realtime.streams.TestDriverSupport.completed;
-import static io.regen.realtime.streams.TestDriverSupport.progress;
-import static io.regen.realtime.streams.TestDriverSupport.started;
+import static io.regen.realtime.testsupport.TestJobEvents.chunk;
+import static io.regen.realtime.testsupport.TestJobEvents.completed;
+import static io.regen.realtime.testsupport.TestJobEvents.progress;
+import static io.regen.realtime.testsupport.TestJobEvents.started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,6 +16,8 @@ import io.regen.realtime.schemas.serde.RegistrySerdes;
 import io.regen.realtime.streams.state.JobMetrics;
 import io.regen.realtime.streams.state.JobState;
 import io.regen.realtime.streams.state.JobStatus;
+import io.regen.realtime.testsupport.KafkaTestBrokers;
+import io.regen.realtime.testsupport.TestJobEvents;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +42,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -56,22 +57,16 @@ class RegenStreamsIT {
   @BeforeAll
   static void startBroker() {
     broker =
-        new EmbeddedKafkaKraftBroker(
+        KafkaTestBrokers.startKraft(
             1,
             2,
+            Map.of(
+                "transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1",
+                "offsets.topic.replication.factor", "1"),
             Topics.JOB_EVENTS.name(),
             Topics.JOB_REQUESTS.name(),
             Topics.GATEWAY_SESSIONS.name());
-    broker.brokerProperties(
-        Map.of(
-            "transaction.state.log.replication.factor", "1",
-            "transaction.state.log.min.isr", "1",
-            "offsets.topic.replication.factor", "1",
-            "group.initial.rebalance.delay.ms", "0"));
-    broker.afterPropertiesSet();
-    // EmbeddedKafka leaks this JVM-wide property; later Spring tests would use a dead broker.
-    System.clearProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
-    System.clearProperty("spring.kafka.bootstrap-servers");
   }
 
   @AfterAll
@@ -153,36 +148,33 @@ class RegenStreamsIT {
     events
         .send(
             new ProducerRecord<>(
-                topic, user, TestDriverSupport.jobEvent(user, job, 0, at, started("model"))))
+                topic, user, TestJobEvents.jobEvent(user, job, 0, at, started("model"))))
+        .get();
+    events
+        .send(
+            new ProducerRecord<>(
+                topic, user, TestJobEvents.jobEvent(user, job, 1, at.plusMillis(10), progress(50))))
         .get();
     events
         .send(
             new ProducerRecord<>(
                 topic,
                 user,
-                TestDriverSupport.jobEvent(user, job, 1, at.plusMillis(10), progress(50))))
+                TestJobEvents.jobEvent(user, job, 2, at.plusMillis(20), chunk("m", 0, "Hello"))))
         .get();
     events
         .send(
             new ProducerRecord<>(
                 topic,
                 user,
-                TestDriverSupport.jobEvent(
-                    user, job, 2, at.plusMillis(20), chunk("m", 0, "Hello"))))
-        .get();
-    events
-        .send(
-            new ProducerRecord<>(
-                topic,
-                user,
-                TestDriverSupport.jobEvent(user, job, 3, at.plusMillis(30), completed(30))))
+                TestJobEvents.jobEvent(user, job, 3, at.plusMillis(30), completed(30))))
         .get();
   }
 
   private static ProducerRecord<String, JobRequest> request(
       String topic, String user, String job, Instant at) {
     return new ProducerRecord<>(
-        topic, job, TestDriverSupport.request(user, job, "model", at, JobRequestAction.START));
+        topic, job, TestJobEvents.request(user, job, "model", at, JobRequestAction.START));
   }
 
   private static void awaitStatus(KafkaStreams streams, String jobId, JobStatus status) {

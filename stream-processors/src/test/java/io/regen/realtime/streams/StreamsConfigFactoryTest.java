@@ -24,12 +24,17 @@ class StreamsConfigFactoryTest {
     assertThat(p.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
     assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
     assertThat(p.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("host-7:8082");
-    assertThat(p.get("main.consumer.group.instance.id")).isEqualTo("regen-streams-node-7");
+    assertThat(p.get("main.consumer.group.instance.id")).isEqualTo("regen-streams-v2-node-7");
     assertThat(p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
         .isEqualTo(BoundedMemoryRocksDbConfig.class);
     assertThat(p.get(BoundedMemoryRocksDbConfig.BLOCK_CACHE_BYTES)).isEqualTo(64L << 20);
     assertThat(p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
-        .isEqualTo(LogAndCountDeserializationHandler.class);
+        .isEqualTo(RegistryAwareDeserializationHandler.class);
+    assertThat(p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(DeadLetterProcessingHandler.class);
+    assertThat(p.get("topic.min.insync.replicas"))
+        .as("changelogs, repartition topics")
+        .isEqualTo("2");
     assertThat(p.get("commit.interval.ms")).isEqualTo(50);
     // Kafka accepts the whole set.
     new StreamsConfig(p);
@@ -52,6 +57,14 @@ class StreamsConfigFactoryTest {
     assertThat(p.get("sasl.mechanism")).isEqualTo("SCRAM-SHA-256");
     assertThat(p.get("sasl.jaas.config")).isEqualTo("x required;");
     assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+  }
+
+  @Test
+  void internalTopicsOfASingleReplicaGetMinInsyncOne() {
+    Properties p =
+        StreamsConfigFactory.create(StreamsSettings.defaults("b:9092", "n", Path.of("/tmp/s")));
+    assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(1);
+    assertThat(p.get("topic.min.insync.replicas")).isEqualTo("1");
   }
 
   @Test

@@ -1,25 +1,20 @@
 package io.regen.realtime.streams;
 
-import io.regen.realtime.events.JobCancelled;
-import io.regen.realtime.events.JobCompleted;
+import static io.regen.realtime.testsupport.TestJobEvents.jobEvent;
+
 import io.regen.realtime.events.JobEvent;
-import io.regen.realtime.events.JobFailed;
-import io.regen.realtime.events.JobProgress;
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.events.JobRequestAction;
-import io.regen.realtime.events.JobStarted;
-import io.regen.realtime.events.ModelChunk;
-import io.regen.realtime.events.ResearchStep;
 import io.regen.realtime.events.SessionEvent;
 import io.regen.realtime.events.SessionKind;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
+import io.regen.realtime.testsupport.TestJobEvents;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -30,7 +25,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** A TopologyTestDriver over the whole topology, with an in-memory registry and event builders. */
+/**
+ * A TopologyTestDriver over the whole topology, with an in-memory registry; the records come from
+ * {@link TestJobEvents}.
+ */
 final class TestDriverSupport implements AutoCloseable {
   final RegistrySerdes serdes = new RegistrySerdes(new InMemorySchemaRegistryClient());
   final TopologyTestDriver driver;
@@ -91,72 +89,12 @@ final class TestDriverSupport implements AutoCloseable {
   }
 
   void request(String userId, String jobId, String jobType, Instant at) {
-    requests.pipeInput(jobId, request(userId, jobId, jobType, at, JobRequestAction.START));
+    requests.pipeInput(
+        jobId, TestJobEvents.request(userId, jobId, jobType, at, JobRequestAction.START));
   }
 
   void session(String userId, SessionKind kind, Instant at, Long durationMs) {
-    sessions.pipeInput(
-        userId,
-        SessionEvent.newBuilder()
-            .setSessionId(UUID.randomUUID().toString())
-            .setUserId(userId)
-            .setNode("node-1")
-            .setKind(kind)
-            .setAt(at)
-            .setDurationMs(durationMs)
-            .build());
-  }
-
-  static JobEvent jobEvent(String userId, String jobId, long seq, Instant at, Object payload) {
-    return JobEvent.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setJobId(jobId)
-        .setUserId(userId)
-        .setSeq(seq)
-        .setOccurredAt(at)
-        .setProducer("worker-1")
-        .setPayload(payload)
-        .build();
-  }
-
-  static JobRequest request(
-      String userId, String jobId, String jobType, Instant at, JobRequestAction action) {
-    return JobRequest.newBuilder()
-        .setJobId(jobId)
-        .setUserId(userId)
-        .setJobType(jobType)
-        .setInput(Map.of())
-        .setRequestedAt(at)
-        .setAction(action)
-        .build();
-  }
-
-  static JobStarted started(String jobType) {
-    return new JobStarted(jobType, "");
-  }
-
-  static JobProgress progress(int percent) {
-    return new JobProgress(percent, "at " + percent);
-  }
-
-  static ModelChunk chunk(String model, int index, String text) {
-    return new ModelChunk(model, index, text, false);
-  }
-
-  static ResearchStep step(int step) {
-    return new ResearchStep(step, "step " + step, null, "");
-  }
-
-  static JobCompleted completed(long durationMs) {
-    return new JobCompleted("done", durationMs);
-  }
-
-  static JobFailed failed() {
-    return new JobFailed("E_MODEL", "model exploded", true);
-  }
-
-  static JobCancelled cancelled() {
-    return new JobCancelled("user asked");
+    sessions.pipeInput(userId, TestJobEvents.session(userId, "node-1", kind, at, durationMs));
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
+import io.regen.realtime.schemas.kafka.PartitionCountGuard;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
@@ -60,6 +61,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class RegenWorkerClient implements AutoCloseable {
   private final String workerId;
   private final Producer<String, JobEvent> producer;
+  private final PartitionCountGuard eventPartitions =
+      new PartitionCountGuard(Topics.JOB_EVENTS.name());
   private final EventValidator validator;
   private final Clock clock;
   private final KafkaClientConfigs kafka;
@@ -144,7 +147,9 @@ public final class RegenWorkerClient implements AutoCloseable {
    *       idempotencyKey, the request read first wins).
    *   <li>A CANCEL request cancels the running (or queued) job with its jobId in this worker.
    *   <li>Undecodable records and requests without ids are logged and skipped (counted in {@link
-   *       RequestLoopStats#malformedSkipped()}); they never stop the loop.
+   *       RequestLoopStats#malformedSkipped()}); they never stop the loop. A request that cannot be
+   *       read because the schema registry is unavailable is not malformed: it is read again (about
+   *       once a second) until the registry answers.
    * </ul>
    *
    * @throws IllegalStateException when the client was built without bootstrap servers or registry
@@ -203,6 +208,12 @@ public final class RegenWorkerClient implements AutoCloseable {
    * (nothing was sent); asynchronous failures complete the returned future exceptionally.
    */
   CompletableFuture<Published> send(JobEvent event) {
+    // The producer's metadata follows added partitions; readers compute a user's partition from
+    // the count they started with. Refuse rather than move a user to another partition.
+    int partitions = producer.partitionsFor(Topics.JOB_EVENTS.name()).size();
+    if (partitions > 0) { // 0: a test producer without cluster metadata
+      eventPartitions.check(partitions);
+    }
     CompletableFuture<Published> ack = new CompletableFuture<>();
     long seq = event.getSeq();
     producer.send(
@@ -383,8 +394,10 @@ public final class RegenWorkerClient implements AutoCloseable {
     }
 
     /**
-     * START requests older than this (by requestedAt) are skipped, so a worker that was down does
-     * not run jobs nobody waits for any more; default 1 hour, {@link Duration#ZERO} = no limit.
+     * START requests older than this (by requestedAt) are not run, so a worker that was down does
+     * not run jobs nobody waits for any more; their jobs end as {@code job:failed:v1} with code
+     * {@link RequestLoop#STALE_CODE} (not left QUEUED); default 1 hour, {@link Duration#ZERO} = no
+     * limit.
      */
     public Builder maxRequestAge(Duration maxRequestAge) {
       this.maxRequestAge = Objects.requireNonNull(maxRequestAge, "maxRequestAge");

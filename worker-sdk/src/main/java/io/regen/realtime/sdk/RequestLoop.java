@@ -14,6 +14,11 @@ import java.util.Set;
  * next worker (their requests are not committed).
  */
 public interface RequestLoop extends AutoCloseable {
+  /**
+   * The {@code job:failed:v1} code of a job whose START request was older than the maximum request
+   * age when a worker read it: not run, not retryable (the client may start it again).
+   */
+  String STALE_CODE = "STALE";
 
   /** The job types this loop handles. */
   Set<String> jobTypes();

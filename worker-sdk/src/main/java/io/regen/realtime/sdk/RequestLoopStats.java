@@ -8,7 +8,8 @@ package io.regen.realtime.sdk;
  * @param duplicatesSkipped START requests recognised as duplicates (same jobId, or same userId and
  *     idempotencyKey, as an earlier request)
  * @param malformedSkipped records that could not be decoded or lack ids; logged and skipped
- * @param staleSkipped START requests older than the configured maximum request age
+ * @param staleSkipped START requests older than the configured maximum request age: not run, their
+ *     jobs ended as {@code job:failed:v1} code {@link RequestLoop#STALE_CODE}
  * @param cancelsDelivered CANCEL requests that reached a running or queued job of this worker
  * @param running jobs accepted and not yet finished (running or queued)
  */

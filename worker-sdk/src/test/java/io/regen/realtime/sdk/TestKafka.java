@@ -7,6 +7,7 @@ import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
+import io.regen.realtime.testsupport.KafkaTestBrokers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** A real single-node KRaft broker in this JVM with the platform's topics (12 partitions). */
@@ -45,12 +45,7 @@ public final class TestKafka implements AutoCloseable {
   }
 
   public static TestKafka start() throws Exception {
-    EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
-    broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
-    broker.afterPropertiesSet();
-    // The broker leaks its address into JVM-wide properties; nothing here reads them.
-    System.clearProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
-    System.clearProperty("spring.kafka.bootstrap-servers");
+    EmbeddedKafkaKraftBroker broker = KafkaTestBrokers.startKraft(1, PARTITIONS, Map.of());
     TestKafka kafka = new TestKafka(broker);
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {

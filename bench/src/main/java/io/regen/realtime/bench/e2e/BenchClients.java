@@ -30,6 +30,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  */
 public final class BenchClients implements AutoCloseable {
   private final URI uri;
+  private final String userPrefix;
   private final int count;
   private final String[] tokens;
   private final long[] sendNanos;
@@ -42,24 +43,32 @@ public final class BenchClients implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-  final User[] users;
-  final AtomicLong received = new AtomicLong();
-  final AtomicLong duplicates = new AtomicLong();
-  final AtomicLong gaps = new AtomicLong();
-  final AtomicLong welcomes = new AtomicLong();
-  final AtomicLong notResumed = new AtomicLong();
-  final AtomicLong closes = new AtomicLong();
-  final AtomicLong connectFailures = new AtomicLong();
-  volatile boolean reconnect;
+  public final User[] users;
+  public final AtomicLong received = new AtomicLong();
+  public final AtomicLong duplicates = new AtomicLong();
+  public final AtomicLong gaps = new AtomicLong();
+  public final AtomicLong welcomes = new AtomicLong();
+  public final AtomicLong notResumed = new AtomicLong();
+  public final AtomicLong closes = new AtomicLong();
+  public final AtomicLong connectFailures = new AtomicLong();
+  public volatile boolean reconnect;
 
   /** Seqs in [measureFrom, measureTo) are recorded in the histogram (warm-up excluded). */
-  volatile long measureFrom = Long.MAX_VALUE;
+  public volatile long measureFrom = Long.MAX_VALUE;
 
-  volatile long measureTo = Long.MAX_VALUE;
+  public volatile long measureTo = Long.MAX_VALUE;
 
-  BenchClients(URI uri, int count, String[] tokens, long[] sendNanos, Recorder recorder)
+  public BenchClients(URI uri, int count, String[] tokens, long[] sendNanos, Recorder recorder)
+      throws Exception {
+    this(uri, "bench-user-", count, tokens, sendNanos, recorder);
+  }
+
+  /** Clients of users {@code userPrefix + 0 .. userPrefix + (count - 1)}. */
+  public BenchClients(
+      URI uri, String userPrefix, int count, String[] tokens, long[] sendNanos, Recorder recorder)
       throws Exception {
     this.uri = uri;
+    this.userPrefix = userPrefix;
     this.count = count;
     this.tokens = tokens;
     this.sendNanos = sendNanos;
@@ -83,7 +92,7 @@ public final class BenchClients implements AutoCloseable {
   }
 
   /** Connects every client (at most {@code parallel} handshakes in flight); waits for welcomes. */
-  void connectAll(int parallel, Duration timeout) throws Exception {
+  public void connectAll(int parallel, Duration timeout) throws Exception {
     Semaphore inFlight = new Semaphore(parallel);
     List<CompletableFuture<?>> all = new ArrayList<>(count);
     for (User u : users) {
@@ -108,7 +117,7 @@ public final class BenchClients implements AutoCloseable {
     }
   }
 
-  int open() {
+  public int open() {
     int n = 0;
     for (User u : users) {
       Session s = u.session;
@@ -129,23 +138,23 @@ public final class BenchClients implements AutoCloseable {
   /** One user's connection (re-established with its last cursor after a drop). */
   public final class User implements Session.Listener.AutoDemanding {
     final int index;
-    final String userId;
-    volatile Session session;
+    public final String userId;
+    public volatile Session session;
     volatile String lastCursor;
     volatile java.util.concurrent.CountDownLatch welcomed =
         new java.util.concurrent.CountDownLatch(1);
-    volatile long welcomeNanos;
+    public volatile long welcomeNanos;
 
     /** Time from the latest (re)welcome to the first event after it; 0 until one arrives. */
-    volatile long firstEventAfterWelcomeNanos;
+    public volatile long firstEventAfterWelcomeNanos;
 
     volatile long lastEventNanos;
     private long lastSeq = -1; // Jetty delivers one connection's messages one at a time
-    volatile long events;
+    public volatile long events;
 
     User(int index) {
       this.index = index;
-      this.userId = "bench-user-" + index;
+      this.userId = userPrefix + index;
     }
 
     CompletableFuture<Session> connect() {
@@ -252,7 +261,7 @@ public final class BenchClients implements AutoCloseable {
     }
   }
 
-  static long longAfter(String s, String key) {
+  public static long longAfter(String s, String key) {
     int at = s.indexOf(key);
     if (at < 0) {
       return -1;

@@ -438,22 +438,16 @@ public final class WebSocketDeliveryBenchmark {
       users[i] = clients.users[i].userId;
     }
     String topic = Topics.JOB_EVENTS.name();
-    long start = System.nanoTime();
-    long seq = from;
-    while (seq < to) {
-      long elapsed = System.nanoTime() - start;
-      long due = from + Math.min(to - from, elapsed * rate / 1_000_000_000L + 1);
-      while (seq < due) {
-        String user = users[(int) (seq % connections)];
-        JobEvent e = event(user, seq);
-        sendNanos[(int) seq] = System.nanoTime();
-        producer.send(new ProducerRecord<>(topic, user, e));
-        seq++;
-      }
-      LockSupport.parkNanos(200_000);
-    }
-    double secs = (System.nanoTime() - start) / 1e9;
-    return Math.round((to - from) / secs);
+    return Pacer.run(
+        from,
+        to,
+        rate,
+        seq -> {
+          String user = users[(int) (seq % connections)];
+          JobEvent e = event(user, seq);
+          sendNanos[(int) seq] = System.nanoTime();
+          producer.send(new ProducerRecord<>(topic, user, e));
+        });
   }
 
   private static boolean awaitReceived(BenchClients clients, long total, Duration max) {

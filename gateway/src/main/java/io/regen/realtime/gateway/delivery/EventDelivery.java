@@ -8,8 +8,8 @@ package io.regen.realtime.gateway.delivery;
  * an offset after its starting point, in offset order, exactly once per connection, as {@code
  * event} frames carrying a cursor — first the catch-up from the cursor (read from the topic), then
  * live, with no gap and no duplicate at the hand-over. A session whose buffer fills is caught up
- * from the topic; one that stays behind past the configured limit is closed with 4009. Methods are
- * thread-safe.
+ * from the topic; one that stays behind past the configured limit is closed with {@link
+ * io.regen.realtime.gateway.protocol.CloseCode#TOO_SLOW}. Methods are thread-safe.
  */
 public interface EventDelivery {
 

@@ -14,9 +14,7 @@ import io.regen.realtime.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -78,12 +76,9 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
   private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
   private final ConcurrentHashMap<ClientSession, SessionState> bySession =
       new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Integer, PartitionState> partitions = new ConcurrentHashMap<>();
+  private final LiveRoutes routes;
   private volatile boolean running;
   private volatile boolean closed;
-
-  // Owned by the dispatcher thread.
-  private final Map<String, List<SessionState>> byUser = new HashMap<>();
 
   /**
    * @param sightings where the first event of each job seen live is remembered (for replay); may be
@@ -106,6 +101,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
     this.cursors = new CursorResolver(topic, admin, props.subscribeTimeout());
     // Out of range (retention overtook the dispatcher): carry on from the oldest record kept.
     this.consumer = clients.consumer(id, "earliest");
+    this.routes = new LiveRoutes(consumer, topic.name());
     this.catchUp = new CatchUpReaders(this, clients, id, topic, props, decoder, frames, metrics);
     this.dispatcher = new Thread(this::dispatchLoop, "event-dispatcher");
     this.dispatcher.setDaemon(true);
@@ -157,7 +153,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
 
   /** Partitions the live consumer is assigned, for tests and diagnostics. */
   public Set<Integer> assignedPartitions() {
-    return Set.copyOf(partitions.keySet());
+    return routes.assignedPartitions();
   }
 
   public DeliveryMetrics metrics() {
@@ -217,7 +213,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
       while (running) {
         try {
           runCommands();
-          if (partitions.isEmpty()) {
+          if (routes.isEmpty()) {
             Runnable next = commands.poll(props.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (next != null) {
               next.run();
@@ -226,14 +222,14 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
           }
           ConsumerRecords<String, byte[]> records = consumer.poll(props.pollTimeout());
           for (TopicPartition tp : records.partitions()) {
-            PartitionState ps = partitions.get(tp.partition());
+            PartitionState ps = routes.partition(tp.partition());
             if (ps != null) {
               for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
                 dispatch(r, ps);
               }
             }
           }
-          for (PartitionState ps : partitions.values()) {
+          for (PartitionState ps : routes.assigned()) {
             ps.dispatchedThrough = Math.max(ps.dispatchedThrough, consumer.position(ps.tp) - 1);
           }
         } catch (WakeupException e) {
@@ -272,7 +268,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
   }
 
   private void dispatch(ConsumerRecord<String, byte[]> r, PartitionState ps) {
-    List<SessionState> sessions = byUser.get(r.key());
+    List<SessionState> sessions = routes.sessionsOf(r.key());
     if (sessions == null) {
       return;
     }
@@ -344,26 +340,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
     if (s.mode != DeliveryMode.PENDING) {
       return; // unsubscribed before it started
     }
-    PartitionState ps = partitions.get(s.partition);
-    if (ps == null) {
-      ps = new PartitionState(new TopicPartition(topic.name(), s.partition));
-      ps.dispatchedThrough = s.liveEnd - 1;
-      partitions.put(s.partition, ps);
-      reassign();
-      consumer.seek(ps.tp, s.liveEnd);
-    }
-    ps.sessions++;
-    if (log.isDebugEnabled()) {
-      log.debug(
-          "Attached session {} of {} on partition {} at {} (dispatched through {})",
-          s.session.sessionId(),
-          s.userId,
-          s.partition,
-          s.deliveredThrough,
-          ps.dispatchedThrough);
-    }
-    byUser.computeIfAbsent(s.userId, u -> new ArrayList<>(2)).add(s);
-    s.attached = true;
+    PartitionState ps = routes.attach(s);
     if (s.deliveredThrough >= ps.dispatchedThrough) {
       s.mode = DeliveryMode.LIVE;
     } else {
@@ -376,31 +353,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
   private void detach(SessionState s) {
     s.mode = DeliveryMode.CLOSED;
     s.handoverBuffer = null;
-    if (!s.attached) {
-      return;
-    }
-    s.attached = false;
-    List<SessionState> list = byUser.get(s.userId);
-    if (list != null) {
-      list.remove(s);
-      if (list.isEmpty()) {
-        byUser.remove(s.userId);
-      }
-    }
-    PartitionState ps = partitions.get(s.partition);
-    if (ps != null && --ps.sessions == 0) {
-      partitions.remove(s.partition);
-      reassign();
-    }
-  }
-
-  private void reassign() {
-    List<TopicPartition> tps = new ArrayList<>(partitions.size());
-    for (PartitionState ps : partitions.values()) {
-      tps.add(ps.tp);
-    }
-    // Partitions kept keep their positions; only new ones need a seek.
-    consumer.assign(tps);
+    routes.detach(s);
   }
 
   /**
@@ -412,7 +365,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
     if (m != DeliveryMode.CATCHING_UP && m != DeliveryMode.BUFFERING) {
       return Reply.STOP;
     }
-    PartitionState ps = partitions.get(s.partition);
+    PartitionState ps = routes.partition(s.partition);
     if (ps == null) {
       return Reply.STOP;
     }
@@ -496,7 +449,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
 
   @Override
   public long dispatchedThrough(int partition) {
-    PartitionState ps = partitions.get(partition);
+    PartitionState ps = routes.partition(partition);
     return ps == null ? Long.MAX_VALUE : ps.dispatchedThrough;
   }
 

@@ -9,10 +9,9 @@ import java.util.Objects;
 /**
  * Applies the platform's one bearer token check ({@link BearerAuthenticator}) and access rules
  * ({@link AccessRules}) to a gateway REST request. The token comes from {@code Authorization:
- * Bearer <token>} only: {@code access_token} in the URL is for the WebSocket handshake (URLs end up
- * in proxy logs and browser history; {@link RestEdgeFilter} refuses it on REST). Refusals are
- * {@link io.regen.realtime.auth.AccessDeniedException}s, which {@link HttpErrorAdvice} turns into
- * JSON 401/403. Thread-safe.
+ * Bearer <token>} only: a token in the URL is for the WebSocket handshake ({@link RestEdgeFilter}
+ * refuses it on REST). Refusals are {@link io.regen.realtime.auth.AccessDeniedException}s, which
+ * {@link HttpErrorAdvice} turns into JSON 401/403. Thread-safe.
  */
 public final class BearerAuth {
   private final BearerAuthenticator authenticator;

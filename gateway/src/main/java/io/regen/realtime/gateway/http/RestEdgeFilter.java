@@ -63,7 +63,7 @@ public final class RestEdgeFilter extends OncePerRequestFilter {
     try {
       user = auth.require(request);
     } catch (AccessDeniedException e) {
-      if (e.kind() == AccessDeniedException.Kind.UNAUTHENTICATED) {
+      if (e.status() == HttpServletResponse.SC_UNAUTHORIZED) {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate());
       }
       write(response, e.status(), e.code(), e.getMessage(), null);

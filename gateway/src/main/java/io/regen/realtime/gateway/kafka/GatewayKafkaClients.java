@@ -1,5 +1,6 @@
 package io.regen.realtime.gateway.kafka;
 
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,11 +18,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.core.env.Environment;
 
 /**
- * Every Kafka client configuration of the gateway, in one place (the one class to switch to a
- * shared config builder). Consumers are manually assigned (no group), read only committed records,
- * and are tuned for latency: the broker answers a fetch as soon as one byte is there; their values
- * stay bytes, decoded by {@link JobEventDecoder} so a bad record is skipped, not fatal. Producers
- * are idempotent with {@code acks=all} and bounded waits.
+ * Every Kafka client configuration of the gateway, in one place, on top of the platform's
+ * connection settings ({@link KafkaClientConfigs}). Consumers are manually assigned (no group),
+ * read only committed records, and are tuned for latency: the broker answers a fetch as soon as one
+ * byte is there; their values stay bytes, decoded by {@link JobEventDecoder} so a bad record is
+ * skipped, not fatal. Producers are idempotent with {@code acks=all} and bounded waits.
  */
 public final class GatewayKafkaClients {
   static final String DEFAULT_BOOTSTRAP = "localhost:9092";
@@ -46,7 +47,10 @@ public final class GatewayKafkaClients {
    * KAFKA_BOOTSTRAP_SERVERS}, else {@code localhost:9092}.
    */
   public static GatewayKafkaClients from(Environment env, Duration fetchMaxWait) {
-    return new GatewayKafkaClients(bootstrapServers(env), Map.of(), fetchMaxWait);
+    String bootstrap = bootstrapServers(env);
+    // The platform's one source of connection settings (security protocol, SASL, TLS).
+    return new GatewayKafkaClients(
+        bootstrap, KafkaClientConfigs.fromEnvironment(bootstrap).common(), fetchMaxWait);
   }
 
   /** The bootstrap servers the platform's properties name (see {@link #from}). */

@@ -1,6 +1,7 @@
 package io.regen.realtime.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -90,6 +91,29 @@ class KafkaEventDeliveryIT {
       }
     }
     return users;
+  }
+
+  @Test
+  void subscribingBeforeStartOrAfterCloseIsRefusedAndCloseWithoutStartReleasesTheClients() {
+    Topic<String, JobEvent> topic = kafka.newTopic();
+    KafkaEventDelivery d =
+        new KafkaEventDelivery(
+            topic,
+            kafka.clients(),
+            kafka.deserializer(),
+            DeliveryProperties.defaults(),
+            new DeliveryMetrics(new SimpleMeterRegistry()),
+            null);
+    TestSession session = new TestSession("not-started");
+    assertThatThrownBy(() -> d.subscribe(session, null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not started");
+    d.close();
+    d.start(); // after close: stays closed
+    assertThatThrownBy(() -> d.subscribe(session, null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThat(session.received()).isEmpty();
   }
 
   @Test

@@ -4,9 +4,10 @@ import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobProgress;
 import io.regen.realtime.events.JobStarted;
 import io.regen.realtime.gateway.delivery.UserPartitioner;
-import io.regen.realtime.gateway.testapp.TestKafka;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
+import io.regen.realtime.testsupport.KafkaTestBrokers;
+import io.regen.realtime.testsupport.TestJobEvents;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,12 +52,12 @@ final class E2eKafka implements AutoCloseable {
 
   E2eKafka() {
     broker =
-        TestKafka.startBroker(
+        KafkaTestBrokers.startKraft(
             PARTITIONS,
             Topics.JOB_EVENTS.name(),
             Topics.JOB_REQUESTS.name(),
             Topics.GATEWAY_SESSIONS.name());
-    producer = TestKafka.orderedEventProducer(broker.getBrokersAsString(), registry, 2);
+    producer = KafkaTestBrokers.orderedEventProducer(broker.getBrokersAsString(), registry, 2);
     admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()));
@@ -193,15 +194,7 @@ final class E2eKafka implements AutoCloseable {
         seq == 0
             ? new JobStarted("model", "e2e")
             : new JobProgress((int) (seq % 100), "step " + seq);
-    return JobEvent.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setJobId(jobId)
-        .setUserId(userId)
-        .setSeq(seq)
-        .setOccurredAt(Instant.now())
-        .setProducer("e2e-worker")
-        .setPayload(payload)
-        .build();
+    return TestJobEvents.jobEvent(userId, jobId, seq, Instant.now(), "e2e-worker", payload);
   }
 
   @Override

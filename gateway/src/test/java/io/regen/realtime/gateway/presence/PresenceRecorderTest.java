@@ -36,7 +36,7 @@ class PresenceRecorderTest {
           .until(() -> registry.presence("alice").connections() == 1);
       // Heartbeats keep the remaining session alive past the ttl.
       await()
-          .pollDelay(TTL.plusMillis(500))
+          .during(TTL.plusMillis(500))
           .atMost(TTL.multipliedBy(3))
           .until(() -> registry.presence("alice").online());
     }

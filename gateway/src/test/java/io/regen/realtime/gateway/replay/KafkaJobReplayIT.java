@@ -259,6 +259,26 @@ class KafkaJobReplayIT {
             .isInstanceOf(IllegalStateException.class);
         assertThat(session.received()).isEmpty();
       }
+      // The history endpoint answers a directory that cannot answer with 503.
+      String secret = "0123456789abcdef0123456789abcdef-history";
+      JwtSettings settings =
+          new JwtSettings(secret, null, "regen", "regen-realtime", Duration.ofSeconds(30));
+      try (KafkaJobReplay viaApi = replay(api)) {
+        MockMvc mvc =
+            MockMvcBuilders.standaloneSetup(
+                    new JobEventsController(
+                        viaApi, new BearerAuthenticator(new JwtVerifier(settings))))
+                .build();
+        String token = new JwtIssuer(settings).issue(OWNER, Set.of(), Duration.ofMinutes(5));
+        mvc.perform(
+                MockMvcRequestBuilders.get("/api/job/broken/events")
+                    .header("Authorization", "Bearer " + token))
+            .andExpect(MockMvcResultMatchers.status().isServiceUnavailable());
+        mvc.perform(
+                MockMvcRequestBuilders.get("/api/job/secret/events")
+                    .header("Authorization", "Bearer " + token))
+            .andExpect(MockMvcResultMatchers.status().isForbidden());
+      }
 
       // A replay located by the query API stops at the job's last offset.
       reads.clear();

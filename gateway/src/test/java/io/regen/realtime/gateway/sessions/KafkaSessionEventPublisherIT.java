@@ -7,11 +7,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.regen.realtime.events.SessionEvent;
 import io.regen.realtime.events.SessionKind;
 import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
-import io.regen.realtime.gateway.testapp.TestKafka;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import io.regen.realtime.schemas.serde.WireFormat;
+import io.regen.realtime.testsupport.KafkaTestBrokers;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class KafkaSessionEventPublisherIT {
 
   @BeforeAll
   static void startBroker() {
-    broker = TestKafka.startBroker(3, Topics.GATEWAY_SESSIONS.name());
+    broker = KafkaTestBrokers.startKraft(3, Topics.GATEWAY_SESSIONS.name());
   }
 
   @AfterAll

@@ -9,6 +9,8 @@ import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
+import io.regen.realtime.testsupport.KafkaTestBrokers;
+import io.regen.realtime.testsupport.TestJobEvents;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,8 @@ public final class DeliveryKafka implements AutoCloseable {
   private final KafkaProducer<String, JobEvent> producer;
 
   public DeliveryKafka() {
-    broker = TestKafka.startBroker(PARTITIONS);
-    producer = TestKafka.orderedEventProducer(broker.getBrokersAsString(), registry, 1);
+    broker = KafkaTestBrokers.startKraft(PARTITIONS);
+    producer = KafkaTestBrokers.orderedEventProducer(broker.getBrokersAsString(), registry, 1);
   }
 
   public String bootstrap() {
@@ -73,15 +75,7 @@ public final class DeliveryKafka implements AutoCloseable {
         seq == 0
             ? new JobStarted("model", "in")
             : new JobProgress((int) Math.min(100, seq), "step " + seq);
-    return JobEvent.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setJobId(jobId)
-        .setUserId(userId)
-        .setSeq(seq)
-        .setOccurredAt(Instant.now())
-        .setProducer("test-worker")
-        .setPayload(payload)
-        .build();
+    return TestJobEvents.jobEvent(userId, jobId, seq, Instant.now(), "test-worker", payload);
   }
 
   public static JobEvent completed(String userId, String jobId, long seq) {

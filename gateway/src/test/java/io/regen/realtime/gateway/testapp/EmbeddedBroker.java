@@ -1,6 +1,7 @@
 package io.regen.realtime.gateway.testapp;
 
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.testsupport.KafkaTestBrokers;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -28,7 +29,7 @@ public final class EmbeddedBroker {
   public static synchronized String bootstrapServers() {
     if (broker == null) {
       EmbeddedKafkaKraftBroker b =
-          TestKafka.startBroker(
+          KafkaTestBrokers.startKraft(
               1,
               Topics.JOB_EVENTS.name(),
               Topics.JOB_REQUESTS.name(),

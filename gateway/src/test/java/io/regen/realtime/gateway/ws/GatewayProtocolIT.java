@@ -215,10 +215,8 @@ class GatewayProtocolIT {
     assertThat(c.next(Duration.ofSeconds(5)).path("type").asString()).isEqualTo("token_expiring");
     c.send("{\"type\":\"auth\",\"token\":\"" + TestTokens.valid("frank") + "\"}");
     assertThat(c.next().path("type").asString()).isEqualTo("reauthed");
-    await()
-        .pollDelay(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> !c.isClosed());
+    // The first token's expiry passes: the connection stays open all along (checked throughout).
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> !c.isClosed());
     c.send("{\"type\":\"ping\"}");
     assertThat(c.next().path("type").asString()).isEqualTo("pong");
   }

@@ -88,6 +88,40 @@ public final class KafkaStoreLocator implements StoreLocator {
   }
 
   @Override
+  public KeyQueryMetadata locatePartition(StoreDef<?, ?> store, int partition) {
+    Set<String> topics = sourceTopics(store);
+    HostInfo active = null;
+    Set<HostInfo> standbys = new HashSet<>();
+    for (StreamsMetadata metadata : metadata(store)) {
+      for (TopicPartition tp : metadata.topicPartitions()) {
+        if (tp.partition() == partition && isSource(tp.topic(), topics)) {
+          active = metadata.hostInfo();
+        }
+      }
+      for (TopicPartition tp : metadata.standbyTopicPartitions()) {
+        if (tp.partition() == partition && isSource(tp.topic(), topics)) {
+          standbys.add(metadata.hostInfo());
+        }
+      }
+    }
+    if (active == null) {
+      throw new QueryUnavailableException(
+          Reason.OWNER_UNKNOWN,
+          "Partition " + partition + " of " + store + " is not assigned (rebalancing)");
+    }
+    standbys.remove(active);
+    return new KeyQueryMetadata(active, standbys, partition);
+  }
+
+  private Set<String> sourceTopics(StoreDef<?, ?> store) {
+    Set<String> topics = sourceTopicsByStore.get(store.name());
+    if (topics == null || topics.isEmpty()) {
+      throw new IllegalArgumentException("The topology has no store " + store);
+    }
+    return topics;
+  }
+
+  @Override
   public Set<HostInfo> activeHosts(StoreDef<?, ?> store) {
     Set<HostInfo> hosts = new HashSet<>();
     for (StreamsMetadata metadata : metadata(store)) {
@@ -104,10 +138,7 @@ public final class KafkaStoreLocator implements StoreLocator {
 
   @Override
   public Set<Integer> partitions(StoreDef<?, ?> store) {
-    Set<String> topics = sourceTopicsByStore.get(store.name());
-    if (topics == null || topics.isEmpty()) {
-      throw new IllegalArgumentException("The topology has no store " + store);
-    }
+    Set<String> topics = sourceTopics(store);
     Set<Integer> partitions = new TreeSet<>();
     for (StreamsMetadata metadata : metadata(store)) {
       for (TopicPartition tp : metadata.topicPartitions()) {

@@ -24,6 +24,14 @@ public interface StoreLocator {
   <K> KeyQueryMetadata locate(StoreDef<K, ?> store, K key);
 
   /**
+   * The hosts of one partition of the store: its active host (or null while unassigned), standby
+   * hosts and the partition.
+   *
+   * @throws QueryUnavailableException (OWNER_UNKNOWN) while no assignment is known
+   */
+  KeyQueryMetadata locatePartition(StoreDef<?, ?> store, int partition);
+
+  /**
    * Every instance holding an active partition of the store, this one included.
    *
    * @throws QueryUnavailableException (OWNER_UNKNOWN) while no assignment is known

@@ -15,6 +15,7 @@ import io.regen.realtime.query.web.AnalyticsController;
 import io.regen.realtime.query.web.InternalQueryController;
 import io.regen.realtime.query.web.JobQueryController;
 import io.regen.realtime.query.web.QueryExceptionHandler;
+import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
@@ -84,7 +85,11 @@ public class QueryAutoConfiguration {
     StreamsSettings settings =
         properties.toSettings(bootstrap, instanceId, properties.applicationServer());
     TopologySettings topology =
-        TopologySettings.defaults(new RegistrySerdes(registry)).withGrace(properties.grace());
+        TopologySettings.defaults(new RegistrySerdes(registry))
+            .withGrace(properties.grace())
+            .withJobEventsPartitions(
+                TopicPartitionCount.of(
+                    bootstrap, Topics.JOB_EVENTS.name(), Duration.ofSeconds(10)));
     return new StreamsRuntime(RegenTopology.build(topology), settings, Duration.ofSeconds(30));
   }
 

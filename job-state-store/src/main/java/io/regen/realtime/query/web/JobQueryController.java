@@ -97,7 +97,7 @@ public class JobQueryController {
             bool("allowStale", allowStale), QueryParams.position("minPosition", minPosition));
     JobStateRead read =
         queries
-            .jobState(jobId, options, authorization)
+            .jobState(jobId, user.userId(), options, authorization)
             .orElseThrow(() -> ApiException.notFound("No job " + jobId));
     AccessRules.requireReaderOf(user, read.state().getUserId());
     return read;

@@ -4,7 +4,9 @@ import static io.regen.realtime.platform.config.RegenEnvironment.*;
 
 import io.regen.realtime.platform.cli.CommandLine;
 import io.regen.realtime.platform.cli.UsageException;
+import io.regen.realtime.platform.kafka.BrokerSecurity;
 import io.regen.realtime.platform.kafka.BrokerSettings;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +23,20 @@ import java.util.Set;
  * --quorum           KAFKA_QUORUM_VOTERS    &lt;node-id&gt;@&lt;host&gt;:&lt;controller-port&gt;
  * --cluster-id       KAFKA_CLUSTER_ID       derived from the quorum
  * --data-dir         (none)                 REGEN_DATA_DIR/broker-&lt;node-id&gt;
+ * --sasl-users       KAFKA_SASL_USERS_FILE  none: PLAINTEXT; set: SASL/SCRAM + ACLs (BrokerSecurity)
  * </pre>
  */
 public final class BrokerOptions {
   public static final Set<String> FLAGS =
-      Set.of("node-id", "host", "port", "controller-port", "quorum", "cluster-id", "data-dir");
+      Set.of(
+          "node-id",
+          "host",
+          "port",
+          "controller-port",
+          "quorum",
+          "cluster-id",
+          "data-dir",
+          "sasl-users");
 
   private BrokerOptions() {}
 
@@ -49,12 +60,28 @@ public final class BrokerOptions {
       throw new UsageException(
           "the quorum '" + quorum + "' does not contain this node (" + nodeId + "@host:port)");
     }
+    String saslUsers = flagOrEnv(cl, "sasl-users", env, KAFKA_SASL_USERS_FILE, null);
     try {
       return new BrokerSettings(
-          nodeId, host, port, controllerPort, quorum, dataDir, clusterId, Map.of());
-    } catch (IllegalArgumentException e) {
+          nodeId,
+          host,
+          port,
+          controllerPort,
+          quorum,
+          dataDir,
+          clusterId,
+          Map.of(),
+          security(saslUsers));
+    } catch (IllegalArgumentException | UncheckedIOException e) {
       throw new UsageException(e.getMessage());
     }
+  }
+
+  /** The node's security from a users file; none without one. */
+  public static BrokerSecurity security(String usersFile) {
+    return usersFile == null
+        ? BrokerSecurity.NONE
+        : BrokerSecurity.fromUsersFile(Path.of(usersFile).toAbsolutePath());
   }
 
   private static String flagOrEnv(

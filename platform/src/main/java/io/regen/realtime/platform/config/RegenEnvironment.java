@@ -18,6 +18,7 @@ public final class RegenEnvironment {
   public static final String KAFKA_HOST = "KAFKA_HOST";
   public static final String KAFKA_QUORUM_VOTERS = "KAFKA_QUORUM_VOTERS";
   public static final String KAFKA_CLUSTER_ID = "KAFKA_CLUSTER_ID";
+  public static final String KAFKA_SASL_USERS_FILE = "KAFKA_SASL_USERS_FILE";
   public static final String REGEN_DATA_DIR = "REGEN_DATA_DIR";
   public static final String JWT_SECRET = "JWT_SECRET";
   public static final String JWT_PUBLIC_KEY = "JWT_PUBLIC_KEY";
@@ -29,6 +30,9 @@ public final class RegenEnvironment {
   public static final String FRONTEND_ORIGIN = "FRONTEND_ORIGIN";
   public static final String TOPIC_PARTITIONS = "TOPIC_PARTITIONS";
   public static final String REGEN_NODE_ID = "REGEN_NODE_ID";
+  public static final String KAFKA_EXPECTED_BROKERS = "KAFKA_EXPECTED_BROKERS";
+  public static final String KAFKA_ALLOW_UNDER_REPLICATED = "KAFKA_ALLOW_UNDER_REPLICATED";
+  public static final String TOPIC_RETENTION = "TOPIC_RETENTION";
 
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_STREAMS_PORT = 8082;
@@ -47,6 +51,11 @@ public final class RegenEnvironment {
     return new RegenEnvironment(System.getenv());
   }
 
+  /** Every variable, for settings parsed by the libraries themselves. */
+  public Map<String, String> asMap() {
+    return env;
+  }
+
   /** The value of {@code name}, empty when unset or blank. */
   public Optional<String> get(String name) {
     String value = env.get(name);
@@ -63,6 +72,22 @@ public final class RegenEnvironment {
 
   public int positiveInt(String name, int defaultValue) {
     return get(name).map(v -> parsePositiveInt(name, v)).orElse(defaultValue);
+  }
+
+  /** {@code true}/{@code false} (case-insensitive); anything else is a clear error. */
+  public boolean bool(String name, boolean defaultValue) {
+    return get(name)
+        .map(
+            v -> {
+              if (v.equalsIgnoreCase("true")) {
+                return true;
+              }
+              if (v.equalsIgnoreCase("false")) {
+                return false;
+              }
+              throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+            })
+        .orElse(defaultValue);
   }
 
   public Path dataDir() {

@@ -2,6 +2,7 @@ package io.regen.realtime.platform.config;
 
 import static io.regen.realtime.platform.config.RegenEnvironment.*;
 
+import io.regen.realtime.platform.kafka.BrokerSecurity;
 import io.regen.realtime.platform.kafka.BrokerSettings;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param externalBootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}: when set, no broker starts
  * @param externalSchemaRegistryUrl {@code SCHEMA_REGISTRY_URL}: when set, no registry starts
  * @param topicPartitions {@code TOPIC_PARTITIONS}, 12: partitions of topics created now
+ * @param brokerSecurity {@code KAFKA_SASL_USERS_FILE}: the embedded broker's SASL users and ACLs
  */
 public record UpSettings(
     int httpPort,
@@ -27,7 +29,47 @@ public record UpSettings(
     Path dataDir,
     Optional<String> externalBootstrapServers,
     Optional<String> externalSchemaRegistryUrl,
-    int topicPartitions) {
+    int topicPartitions,
+    BrokerSecurity brokerSecurity) {
+
+  public UpSettings(
+      int httpPort,
+      int schemaRegistryPort,
+      int kafkaPort,
+      int kafkaControllerPort,
+      Path dataDir,
+      Optional<String> externalBootstrapServers,
+      Optional<String> externalSchemaRegistryUrl,
+      int topicPartitions) {
+    this(
+        httpPort,
+        schemaRegistryPort,
+        kafkaPort,
+        kafkaControllerPort,
+        dataDir,
+        externalBootstrapServers,
+        externalSchemaRegistryUrl,
+        topicPartitions,
+        BrokerSecurity.NONE);
+  }
+
+  /**
+   * The in-process clients of {@code up} log in with the standard client settings; without them a
+   * secured embedded broker would refuse every one of them after a wait. Refused at start instead.
+   */
+  private static BrokerSecurity brokerSecurity(RegenEnvironment env) {
+    BrokerSecurity security = BrokerOptions.security(env.get(KAFKA_SASL_USERS_FILE).orElse(null));
+    if (security.enabled()
+        && env.get("REGEN_KAFKA_PROPERTIES").isEmpty()
+        && env.get("KAFKA_SASL_JAAS_CONFIG").isEmpty()) {
+      throw new IllegalArgumentException(
+          KAFKA_SASL_USERS_FILE
+              + " secures the embedded broker, but up's own clients have no credential: set"
+              + " REGEN_KAFKA_PROPERTIES (or KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT,"
+              + " KAFKA_SASL_MECHANISM=SCRAM-SHA-512, KAFKA_SASL_JAAS_CONFIG) with the admin user");
+    }
+    return security;
+  }
 
   public static UpSettings from(RegenEnvironment env) {
     int kafkaPort = env.port(KAFKA_PORT, DEFAULT_KAFKA_PORT);
@@ -41,7 +83,8 @@ public record UpSettings(
         env.dataDir(),
         env.get(KAFKA_BOOTSTRAP_SERVERS),
         env.get(SCHEMA_REGISTRY_URL),
-        env.positiveInt(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS));
+        env.positiveInt(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS),
+        env.get(KAFKA_BOOTSTRAP_SERVERS).isPresent() ? BrokerSecurity.NONE : brokerSecurity(env));
   }
 
   /** The embedded single-node broker: node 1, data in {@code <dataDir>/kafka}. */
@@ -54,7 +97,8 @@ public record UpSettings(
         null,
         dataDir.resolve("kafka"),
         null,
-        Map.of());
+        Map.of(),
+        brokerSecurity);
   }
 
   /** Where the stream processors keep their RocksDB state. */

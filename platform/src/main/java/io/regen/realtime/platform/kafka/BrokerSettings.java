@@ -22,6 +22,7 @@ import org.apache.kafka.common.Uuid;
  * @param clusterId the cluster id used when the storage is formatted; {@code null} derives one from
  *     the quorum voters, so that nodes started with the same voters agree without extra flags
  * @param overrides further broker properties, applied last
+ * @param security SASL users and ACLs, or {@link BrokerSecurity#NONE} for PLAINTEXT
  */
 public record BrokerSettings(
     int nodeId,
@@ -31,7 +32,30 @@ public record BrokerSettings(
     String quorumVoters,
     Path logDir,
     String clusterId,
-    Map<String, String> overrides) {
+    Map<String, String> overrides,
+    BrokerSecurity security) {
+
+  /** A PLAINTEXT node without authorizer. */
+  public BrokerSettings(
+      int nodeId,
+      String host,
+      int port,
+      int controllerPort,
+      String quorumVoters,
+      Path logDir,
+      String clusterId,
+      Map<String, String> overrides) {
+    this(
+        nodeId,
+        host,
+        port,
+        controllerPort,
+        quorumVoters,
+        logDir,
+        clusterId,
+        overrides,
+        BrokerSecurity.NONE);
+  }
 
   public BrokerSettings {
     Objects.requireNonNull(host, "host");
@@ -51,6 +75,21 @@ public record BrokerSettings(
       clusterId = deriveClusterId(quorumVoters);
     }
     overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
+    security = security == null ? BrokerSecurity.NONE : security;
+  }
+
+  /** These settings with {@code newSecurity}. */
+  public BrokerSettings withSecurity(BrokerSecurity newSecurity) {
+    return new BrokerSettings(
+        nodeId,
+        host,
+        port,
+        controllerPort,
+        quorumVoters,
+        logDir,
+        clusterId,
+        overrides,
+        newSecurity);
   }
 
   /** A single-node broker: this node is the whole quorum. */

@@ -18,6 +18,7 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -37,6 +38,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKraftBroker.class);
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final String CLIENT_LISTENER = "PLAINTEXT";
+  private static final String SASL_LISTENER = "SASL_PLAINTEXT";
 
   private final BrokerSettings settings;
   private volatile KafkaRaftServer server;
@@ -160,6 +162,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
           .setMetadataLogDirectory(config.metadataLogDir())
           .setDirectories(List.of(logDir.toString()))
           .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+          .setScramArguments(scramArguments(settings.security()))
           .run();
       log.info(
           "Formatted Kafka storage in {} (cluster id {}, node id {})",
@@ -173,17 +176,48 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     }
   }
 
+  /** The SCRAM credentials written into the metadata at format time, one per user. */
+  private static List<String> scramArguments(BrokerSecurity security) {
+    return security.users().entrySet().stream()
+        .map(
+            u ->
+                BrokerSecurity.SCRAM_MECHANISM
+                    + "=[name="
+                    + u.getKey()
+                    + ",password=\""
+                    + u.getValue()
+                    + "\"]")
+        .toList();
+  }
+
+  /**
+   * Creates the per-role ACLs ({@link RoleAcls}); idempotent, so every node of a cluster may do it
+   * at every start. Does nothing on a node without security.
+   */
+  public void applyRoleAcls(Duration timeout) throws InterruptedException, TimeoutException {
+    if (!settings.security().enabled()) {
+      return;
+    }
+    try (Admin admin = Admin.create(adminProperties(bootstrapServers()))) {
+      admin.createAcls(RoleAcls.all()).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      log.info("Kafka node {}: {} role ACLs in place", settings.nodeId(), RoleAcls.all().size());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Cannot create the role ACLs: " + e.getCause(), e);
+    }
+  }
+
   /** The node's broker configuration; visible for tests. */
   static Map<String, String> brokerProperties(BrokerSettings s) {
     int internalReplicas = Math.min(3, s.voterCount());
     int internalMinIsr = internalReplicas >= 3 ? 2 : 1;
+    String clientListener = clientListener(s);
     Map<String, String> p = new HashMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(s.nodeId()));
     p.put("controller.quorum.voters", s.quorumVoters());
     p.put(
         "listeners",
-        CLIENT_LISTENER
+        clientListener
             + "://"
             + s.host()
             + ":"
@@ -194,10 +228,14 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
             + s.host()
             + ":"
             + s.controllerPort());
-    p.put("advertised.listeners", CLIENT_LISTENER + "://" + s.host() + ":" + s.port());
+    p.put("advertised.listeners", clientListener + "://" + s.host() + ":" + s.port());
     p.put("controller.listener.names", CONTROLLER_LISTENER);
-    p.put("inter.broker.listener.name", CLIENT_LISTENER);
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", clientListener);
+    if (s.security().enabled()) {
+      putSecurity(p, s.security());
+    } else {
+      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    }
     p.put("log.dirs", s.logDir().toString());
     // Internal topics: replicated as far as the quorum allows (a single node cannot do more).
     p.put("offsets.topic.replication.factor", Integer.toString(internalReplicas));
@@ -222,10 +260,58 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     return p;
   }
 
-  private static Map<String, Object> adminProperties(String bootstrapServers) {
-    // The embedded broker listens in plaintext on localhost only.
+  private static String clientListener(BrokerSettings s) {
+    return s.security().enabled() ? SASL_LISTENER : CLIENT_LISTENER;
+  }
+
+  /**
+   * SCRAM on the client listener (clients and inter-broker), PLAIN between controllers (SCRAM
+   * credentials live in the metadata the controllers serve, so they cannot guard it), the
+   * StandardAuthorizer denying whatever {@link RoleAcls} does not allow.
+   */
+  private static void putSecurity(Map<String, String> p, BrokerSecurity security) {
+    String brokerPassword = security.password(BrokerSecurity.BROKER_USER);
+    p.put(
+        "listener.security.protocol.map",
+        SASL_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+    String client = "listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+    p.put(client + "sasl.enabled.mechanisms", BrokerSecurity.SCRAM_MECHANISM);
+    p.put(
+        client
+            + BrokerSecurity.SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT)
+            + ".sasl.jaas.config",
+        security.scramJaasConfig(BrokerSecurity.BROKER_USER));
+    p.put("sasl.mechanism.inter.broker.protocol", BrokerSecurity.SCRAM_MECHANISM);
+    String controller =
+        "listener.name." + CONTROLLER_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+    p.put(controller + "sasl.enabled.mechanisms", "PLAIN");
+    p.put(
+        controller + "plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + BrokerSecurity.BROKER_USER
+            + "\" password=\""
+            + brokerPassword
+            + "\" user_"
+            + BrokerSecurity.BROKER_USER
+            + "=\""
+            + brokerPassword
+            + "\";");
+    p.put("sasl.mechanism.controller.protocol", "PLAIN");
+    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.put("super.users", RoleAcls.superUsers());
+    p.put("allow.everyone.if.no.acl.found", "false");
+  }
+
+  /** SASL client settings for this node's own admin client, as the broker user. */
+  private Map<String, Object> adminProperties(String bootstrapServers) {
     Map<String, Object> p =
         KafkaClientConfigs.plaintext(bootstrapServers).admin("regen-embedded-broker-admin");
+    BrokerSecurity security = settings.security();
+    if (security.enabled()) {
+      p.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+      p.put(SaslConfigs.SASL_MECHANISM, BrokerSecurity.SCRAM_MECHANISM);
+      p.put(SaslConfigs.SASL_JAAS_CONFIG, security.scramJaasConfig(BrokerSecurity.BROKER_USER));
+    }
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
     return p;

@@ -3,6 +3,7 @@ package io.regen.realtime.platform.roles;
 import io.regen.realtime.platform.cli.CommandLine;
 import io.regen.realtime.platform.config.BrokerOptions;
 import io.regen.realtime.platform.config.RegenEnvironment;
+import io.regen.realtime.platform.kafka.BrokerSecurity;
 import io.regen.realtime.platform.kafka.BrokerSettings;
 import io.regen.realtime.platform.kafka.EmbeddedKraftBroker;
 import io.regen.realtime.platform.lifecycle.ShutdownSequence;
@@ -19,7 +20,7 @@ public final class BrokerRole implements Role {
   @Override
   public String usage() {
     return "[--node-id N] [--port P] [--controller-port C] [--quorum 1@host:C1,2@host:C2,...]"
-        + " [--host H] [--data-dir D] [--cluster-id ID]";
+        + " [--host H] [--data-dir D] [--cluster-id ID] [--sasl-users FILE]";
   }
 
   @Override
@@ -45,6 +46,12 @@ public final class BrokerRole implements Role {
     // With several voters, readiness needs a quorum: wait as long as it takes the others to come.
     long timeoutSeconds = settings.voterCount() > 1 ? 600 : 60;
     broker.awaitReady(Duration.ofSeconds(timeoutSeconds));
+    if (settings.security().enabled()) {
+      broker.applyRoleAcls(Duration.ofSeconds(60));
+      Console.line(
+          "SASL/SCRAM (%s) with ACLs per role; users %s",
+          BrokerSecurity.SCRAM_MECHANISM, settings.security().users().keySet());
+    }
     Console.line("ready in %.1f s (Ctrl-C or SIGTERM stops it)", Console.secondsSinceJvmStart());
     shutdown.awaitClosed();
     return 0;

@@ -5,11 +5,14 @@ import io.regen.realtime.platform.app.AppProperties.Mode;
 import io.regen.realtime.platform.cli.CommandLine;
 import io.regen.realtime.platform.cli.UsageException;
 import io.regen.realtime.platform.config.RegenEnvironment;
-import io.regen.realtime.platform.kafka.TopicProvisioner;
+import io.regen.realtime.platform.kafka.PlatformTopics;
 import io.regen.realtime.platform.lifecycle.ShutdownSequence;
+import io.regen.realtime.schemas.kafka.TopicProvisioning;
+import io.regen.realtime.streams.StreamsSettings;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -72,9 +75,16 @@ public final class SpringRole implements Role {
     try {
       String bootstrap = (String) properties.get("regen.kafka.bootstrap-servers");
       if (mode == Mode.STREAMS) {
-        int brokers = new TopicProvisioner(bootstrap).brokerCount();
-        properties.put(
-            "regen.streams.replication-factor", TopicProvisioner.replicationFactor(brokers));
+        try (Admin admin = PlatformTopics.admin(bootstrap)) {
+          TopicProvisioning topics =
+              PlatformTopics.provisioning(admin, PlatformTopics.durability(env, bootstrap));
+          PlatformTopics.checkEventPartitions(
+              topics,
+              (String)
+                  properties.getOrDefault(
+                      "regen.streams.application-id", StreamsSettings.DEFAULT_APPLICATION_ID));
+          properties.put("regen.streams.replication-factor", topics.replicationFactor());
+        }
       }
       ConfigurableApplicationContext app =
           shutdown.add(name() + " application", SpringApp.start(properties, Map.of()));

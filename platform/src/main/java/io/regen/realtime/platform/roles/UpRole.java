@@ -7,11 +7,15 @@ import io.regen.realtime.platform.config.DevSecret;
 import io.regen.realtime.platform.config.RegenEnvironment;
 import io.regen.realtime.platform.config.UpSettings;
 import io.regen.realtime.platform.kafka.EmbeddedKraftBroker;
-import io.regen.realtime.platform.kafka.TopicProvisioner;
+import io.regen.realtime.platform.kafka.PlatformTopics;
 import io.regen.realtime.platform.lifecycle.ShutdownSequence;
+import io.regen.realtime.registry.RegistryServerOptions;
 import io.regen.realtime.registry.SchemaRegistryServer;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.kafka.Durability;
+import io.regen.realtime.schemas.kafka.TopicProvisioning;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
+import io.regen.realtime.streams.StreamsSettings;
 import io.regen.realtime.workers.ReferenceWorkers;
 import io.regen.realtime.workers.RunningWorker;
 import io.regen.realtime.workers.WorkerSettings;
@@ -23,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -82,6 +87,7 @@ public final class UpRole implements Role {
       EmbeddedKraftBroker broker =
           shutdown.add("Kafka broker", new EmbeddedKraftBroker(settings.embeddedBroker()));
       broker.start().awaitReady(BROKER_READY_TIMEOUT);
+      broker.applyRoleAcls(BROKER_READY_TIMEOUT);
       bootstrap = broker.bootstrapServers();
       health.put(
           "kafkaBrokerHealthIndicator",
@@ -90,6 +96,7 @@ public final class UpRole implements Role {
           "Kafka broker (KRaft) on %s, data in %s", bootstrap, settings.embeddedBroker().logDir());
     }
 
+    Durability durability = PlatformTopics.durability(env, bootstrap);
     String registryUrl;
     if (settings.externalSchemaRegistryUrl().isPresent()) {
       registryUrl = settings.externalSchemaRegistryUrl().get();
@@ -98,7 +105,13 @@ public final class UpRole implements Role {
       SchemaRegistryServer registry =
           shutdown.add(
               "schema registry",
-              new SchemaRegistryServer(bootstrap, settings.schemaRegistryPort()));
+              new SchemaRegistryServer(
+                      bootstrap,
+                      RegistryServerOptions.fromEnvironment(
+                          env.asMap(),
+                          settings.schemaRegistryPort(),
+                          RegistryServerOptions.LOOPBACK))
+                  .withDurability(durability));
       registry.start();
       registryUrl = registry.url();
       health.put(
@@ -107,12 +120,21 @@ public final class UpRole implements Role {
       Console.line("schema registry on %s", registryUrl);
     }
 
-    TopicProvisioner topics = new TopicProvisioner(bootstrap);
-    var created = topics.ensure(Topics.all(), settings.topicPartitions());
+    List<String> created;
+    short replication;
+    try (Admin admin = PlatformTopics.admin(bootstrap)) {
+      TopicProvisioning topics = PlatformTopics.provisioning(admin, durability);
+      created =
+          topics.ensure(
+              PlatformTopics.specs(settings.topicPartitions(), PlatformTopics.retention(env)));
+      PlatformTopics.checkEventPartitions(topics, StreamsSettings.DEFAULT_APPLICATION_ID);
+      replication = topics.replicationFactor();
+    }
     Console.line(
-        "topics %s%s",
-        Topics.all().stream().map(t -> t.name()).toList(),
-        created.isEmpty() ? " (existing)" : " (created " + created + ")");
+        "topics %s%s, replication %d",
+        Topics.provisioned().stream().map(t -> t.name()).toList(),
+        created.isEmpty() ? " (existing)" : " (created " + created + ")",
+        replication);
 
     String secret = env.get(RegenEnvironment.JWT_PUBLIC_KEY).isPresent() ? null : jwtSecret(env);
     String nodeId = NodeId.of(env, settings.httpPort());
@@ -120,9 +142,7 @@ public final class UpRole implements Role {
         new AppProperties.Endpoints(bootstrap, registryUrl, settings.httpPort(), secret, nodeId);
     Map<String, Object> properties = AppProperties.of(AppProperties.Mode.UP, env, endpoints);
     properties.put("regen.streams.state-dir", settings.streamsStateDir().toString());
-    properties.put(
-        "regen.streams.replication-factor",
-        TopicProvisioner.replicationFactor(topics.brokerCount()));
+    properties.put("regen.streams.replication-factor", replication);
     List<RunningWorker> workers = new CopyOnWriteArrayList<>();
     health.put(
         "workersHealthIndicator",

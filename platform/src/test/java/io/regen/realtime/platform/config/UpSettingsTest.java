@@ -3,9 +3,11 @@ package io.regen.realtime.platform.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UpSettingsTest {
   @Test
@@ -73,5 +75,23 @@ class UpSettingsTest {
                             Map.of("KAFKA_PORT", "9000", "KAFKA_CONTROLLER_PORT", "9000")))
                     .embeddedBroker())
         .hasMessageContaining("must differ");
+  }
+
+  @Test
+  void aSecuredEmbeddedBrokerNeedsClientCredentialsForUpItself(@TempDir Path dir) throws Exception {
+    Path users = Files.writeString(dir.resolve("users"), "broker=b\nadmin=a\n");
+    assertThatThrownBy(
+            () ->
+                UpSettings.from(
+                    new RegenEnvironment(Map.of("KAFKA_SASL_USERS_FILE", users.toString()))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("REGEN_KAFKA_PROPERTIES");
+    UpSettings secured =
+        UpSettings.from(
+            new RegenEnvironment(
+                Map.of(
+                    "KAFKA_SASL_USERS_FILE", users.toString(),
+                    "REGEN_KAFKA_PROPERTIES", dir.resolve("admin.properties").toString())));
+    assertThat(secured.embeddedBroker().security().users()).containsKeys("broker", "admin");
   }
 }

@@ -76,11 +76,4 @@ class BrokerSettingsTest {
                 new BrokerSettings(-1, "localhost", 9092, 9093, null, Path.of("/tmp"), null, null))
         .hasMessageContaining("node id");
   }
-
-  @Test
-  void replicationFactorIsCappedAtThree() {
-    assertThat(TopicProvisioner.replicationFactor(1)).isEqualTo((short) 1);
-    assertThat(TopicProvisioner.replicationFactor(2)).isEqualTo((short) 2);
-    assertThat(TopicProvisioner.replicationFactor(5)).isEqualTo((short) 3);
-  }
 }

@@ -1,10 +1,14 @@
 package io.regen.realtime.platform.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.regen.realtime.platform.testing.FreePorts;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.kafka.Durability;
+import io.regen.realtime.schemas.kafka.DurabilityException;
+import io.regen.realtime.schemas.kafka.TopicProvisioning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,12 +96,39 @@ class EmbeddedKraftBrokerIT {
             .all()
             .get();
       }
-      TopicProvisioner provisioner = new TopicProvisioner(broker.bootstrapServers());
-      assertThat(provisioner.brokerCount()).isEqualTo(1);
-
-      assertThat(provisioner.ensure(Topics.all(), 5))
-          .containsExactlyInAnyOrder(Topics.JOB_EVENTS.name(), Topics.GATEWAY_SESSIONS.name());
-      assertThat(provisioner.ensure(Topics.all(), 5)).isEmpty();
+      try (Admin provisioningAdmin = PlatformTopics.admin(broker.bootstrapServers())) {
+        TopicProvisioning provisioner =
+            PlatformTopics.provisioning(provisioningAdmin, Durability.expecting(1));
+        assertThat(provisioner.liveBrokers()).isEqualTo(1);
+        var specs = PlatformTopics.specs(5, Duration.ofDays(3));
+        assertThat(provisioner.ensure(specs))
+            .containsExactlyInAnyOrder(
+                Topics.JOB_EVENTS.name(),
+                Topics.GATEWAY_SESSIONS.name(),
+                Topics.STREAMS_DEAD_LETTERS.name());
+        assertThat(provisioner.ensure(specs)).isEmpty();
+        assertThatThrownBy(
+                () ->
+                    PlatformTopics.provisioning(provisioningAdmin, Durability.expecting(3))
+                        .ensure(specs))
+            .isInstanceOf(DurabilityException.class)
+            .hasMessageContaining("1 live broker(s)");
+        var retention =
+            provisioningAdmin
+                .describeConfigs(
+                    List.of(
+                        new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                            Topics.JOB_EVENTS.name())))
+                .all()
+                .get()
+                .values()
+                .iterator()
+                .next()
+                .get("retention.ms")
+                .value();
+        assertThat(retention).as("retention set explicitly").isEqualTo("259200000");
+      }
 
       try (Admin admin = Admin.create(adminProps(broker))) {
         var descriptions =

@@ -124,6 +124,20 @@ public final class RegenProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGKILL ({@code kill -9}): no shutdown hooks, no controlled shutdown; waits for the exit. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Sends {@code signal} (e.g. {@code STOP}, {@code CONT}) to the process. */
+  public void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+    }
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

@@ -1,7 +1,10 @@
 package io.regen.realtime.registry.internal;
 
 import io.regen.realtime.registry.internal.RegistryState.ClaimOutcome;
+import io.regen.realtime.schemas.kafka.Durability;
 import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
+import io.regen.realtime.schemas.kafka.TopicProvisioning;
+import io.regen.realtime.schemas.kafka.TopicSpec;
 import io.regen.realtime.schemas.registry.CompatibilityLevel;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -26,8 +28,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -48,6 +48,7 @@ public final class KafkaSchemaLog implements AutoCloseable {
   private final TopicPartition partition;
   private final RegistryState state;
   private final Admin admin;
+  private final Durability durability;
   private final KafkaProducer<String, String> producer;
   private final KafkaConsumer<String, String> consumer;
   private final Map<String, CompletableFuture<ClaimOutcome>> pendingClaims =
@@ -59,13 +60,25 @@ public final class KafkaSchemaLog implements AutoCloseable {
   private Thread reader;
 
   public KafkaSchemaLog(String bootstrapServers, String topic, RegistryState state) {
-    this(KafkaClientConfigs.fromEnvironment(bootstrapServers), topic, state);
+    this(
+        KafkaClientConfigs.fromEnvironment(bootstrapServers),
+        topic,
+        state,
+        Durability.expecting(1));
   }
 
-  public KafkaSchemaLog(KafkaClientConfigs clients, String topic, RegistryState state) {
+  /** As above, creating the topic with {@code durability}'s replication. */
+  public KafkaSchemaLog(
+      String bootstrapServers, String topic, RegistryState state, Durability durability) {
+    this(KafkaClientConfigs.fromEnvironment(bootstrapServers), topic, state, durability);
+  }
+
+  public KafkaSchemaLog(
+      KafkaClientConfigs clients, String topic, RegistryState state, Durability durability) {
     this.topic = topic;
     this.partition = new TopicPartition(topic, 0);
     this.state = state;
+    this.durability = durability;
     String clientId = "regen-schema-registry-" + UUID.randomUUID().toString().substring(0, 8);
 
     Map<String, Object> adminProps = clients.admin(clientId + "-admin");
@@ -299,45 +312,10 @@ public final class KafkaSchemaLog implements AutoCloseable {
 
   private void ensureTopic(Duration timeout) {
     try {
-      Map<String, TopicDescription> existing;
-      try {
-        existing =
-            admin
-                .describeTopics(List.of(topic))
-                .allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw e;
-        }
-        existing = null;
-      }
-      if (existing == null) {
-        int brokers =
-            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
-        short replication = (short) Math.max(1, Math.min(3, brokers));
-        NewTopic newTopic =
-            new NewTopic(topic, 1, replication)
-                .configs(
-                    Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                        TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
-                        Integer.toString(Math.max(1, replication - 1))));
-        try {
-          admin
-              .createTopics(List.of(newTopic))
-              .all()
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-          log.info("Created schema topic {} (compacted, 1 partition, RF {})", topic, replication);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-          // Another registry instance created it at the same time: fine.
-        }
-        existing = describeCreatedTopic(timeout);
-      }
+      // The platform's one topic-creation routine: replication from the expected cluster size.
+      new TopicProvisioning(admin, durability, timeout)
+          .ensure(List.of(TopicSpec.compacted(topic, 1)));
+      Map<String, TopicDescription> existing = describeCreatedTopic(timeout);
       int partitions = existing.get(topic).partitions().size();
       if (partitions != 1) {
         throw new IllegalStateException(

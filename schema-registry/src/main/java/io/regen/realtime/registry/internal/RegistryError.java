@@ -7,6 +7,18 @@ import io.regen.realtime.schemas.registry.SchemaRegistryException;
  * {"error_code": errorCode, "message": message}}.
  */
 public final class RegistryError extends RuntimeException {
+  /** Confluent's "operation not permitted" (42205): here, a cap reached. */
+  public static final int OPERATION_NOT_PERMITTED = 42205;
+
+  /** Confluent's error code for a missing or wrong credential (with HTTP 401). */
+  public static final int UNAUTHORIZED = 401;
+
+  /** Confluent's "user is denied operation" (40301, with HTTP 403). */
+  public static final int FORBIDDEN = 40301;
+
+  /** The registry is at capacity (HTTP 503); the client should retry. */
+  public static final int OVERLOADED = 50301;
+
   private final int status;
   private final int errorCode;
 

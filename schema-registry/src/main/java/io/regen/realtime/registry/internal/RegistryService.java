@@ -1,5 +1,6 @@
 package io.regen.realtime.registry.internal;
 
+import io.regen.realtime.registry.RegistryLimits;
 import io.regen.realtime.registry.internal.RegistryState.ClaimOutcome;
 import io.regen.realtime.registry.internal.RegistryState.SubjectSnapshot;
 import io.regen.realtime.registry.internal.RegistryState.Version;
@@ -29,17 +30,32 @@ public final class RegistryService {
 
   private final RegistryState state;
   private final KafkaSchemaLog store;
+  private final RegistryLimits limits;
 
-  public RegistryService(RegistryState state, KafkaSchemaLog store) {
+  public RegistryService(RegistryState state, KafkaSchemaLog store, RegistryLimits limits) {
     this.state = state;
     this.store = store;
+    this.limits = limits;
   }
 
   /** A parsed schema with the canonical text ids are keyed by. */
   public record ParsedSchema(Schema schema, String canonical) {}
 
-  /** Parses a schema as sent by a client; 422/42201 if Avro refuses it. */
-  public static ParsedSchema parse(String schemaText, String schemaType) {
+  /** Parses a schema as sent by a client; 422/42201 if Avro refuses it or it is too large. */
+  public ParsedSchema parse(String schemaText, String schemaType) {
+    if (schemaText != null && schemaText.length() > limits.maxSchemaBytes()) {
+      throw new RegistryError(
+          422,
+          SchemaRegistryException.INVALID_SCHEMA,
+          "Invalid schema: "
+              + schemaText.length()
+              + " characters, more than this registry's limit of "
+              + limits.maxSchemaBytes());
+    }
+    return parseUnbounded(schemaText, schemaType);
+  }
+
+  private static ParsedSchema parseUnbounded(String schemaText, String schemaType) {
     if (schemaType != null && !schemaType.equalsIgnoreCase("AVRO")) {
       throw new RegistryError(
           422,
@@ -56,6 +72,11 @@ public final class RegistryService {
     } catch (RuntimeException e) {
       throw new RegistryError(
           422, SchemaRegistryException.INVALID_SCHEMA, "Invalid schema: " + e.getMessage(), e);
+    } catch (StackOverflowError e) {
+      // Avro parses recursively: a schema nested deeper than the stack allows is refused, not a
+      // dead request thread.
+      throw new RegistryError(
+          422, SchemaRegistryException.INVALID_SCHEMA, "Invalid schema: nested too deeply");
     }
   }
 
@@ -67,6 +88,7 @@ public final class RegistryService {
         return existing.get().id();
       }
       SubjectSnapshot snapshot = state.snapshot(subject);
+      checkCaps(subject, snapshot);
       List<String> problems =
           AvroCompatibility.incompatibilities(
               state.effectiveLevel(subject), parsed.schema(), snapshot.schemas());
@@ -91,6 +113,32 @@ public final class RegistryService {
     }
     throw RegistryError.storeError(
         "Register operation kept conflicting with concurrent registrations; retry", null);
+  }
+
+  /**
+   * Refuses a version beyond the caps. Checked against this instance's state before the claim, so
+   * concurrent registrations on several instances may overshoot a cap by a few: it bounds growth,
+   * it is not an exact quota.
+   */
+  private void checkCaps(String subject, SubjectSnapshot snapshot) {
+    if (snapshot.latestVersion() == 0 && state.subjects().size() >= limits.maxSubjects()) {
+      throw new RegistryError(
+          422,
+          RegistryError.OPERATION_NOT_PERMITTED,
+          "Subject limit reached: this registry holds at most "
+              + limits.maxSubjects()
+              + " subjects");
+    }
+    if (snapshot.latestVersion() >= limits.maxVersionsPerSubject()) {
+      throw new RegistryError(
+          422,
+          RegistryError.OPERATION_NOT_PERMITTED,
+          "Version limit reached: subject '"
+              + subject
+              + "' already has "
+              + limits.maxVersionsPerSubject()
+              + " versions");
+    }
   }
 
   /** {@code POST /subjects/{subject}}: the version of {@code subject} holding this schema. */

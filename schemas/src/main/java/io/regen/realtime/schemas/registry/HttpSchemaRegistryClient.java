@@ -2,6 +2,7 @@ package io.regen.realtime.schemas.registry;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,9 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -29,8 +32,10 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Schemas by id and ids by (subject, schema) are cached for the client's life: a registry never
  * changes them. Everything else (versions, latest, config) is fetched on every call. Thread-safe.
  * Errors the registry reports become {@link SchemaRegistryException}s carrying its HTTP status and
- * {@code error_code}; a registry that cannot be reached (or answers garbage) is a {@link
- * SchemaRegistryException} with status 0 and the cause.
+ * {@code error_code}. A registry that cannot answer now (unreachable, timed out, 5xx, 408, 429) is
+ * a {@link SchemaRegistryUnavailableException} (status 0 when no answer came): callers retry. A 2xx
+ * answer that is not what the API promises is a plain {@link SchemaRegistryException} with status 0
+ * and the cause.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   /** The content type Confluent's registry speaks. */
@@ -43,39 +48,82 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   private final String baseUrl;
   private final Duration requestTimeout;
+  private final String authorization; // null: no credentials
   private final HttpClient http;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
   private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
 
   private record SubjectSchema(String subject, String canonicalSchema) {}
 
-  /** A client for the registry at {@code baseUrl} (e.g. {@code http://localhost:8081}). */
+  /**
+   * A client for the registry at {@code baseUrl} (e.g. {@code http://localhost:8081}), secured as
+   * the process environment says ({@link RegistryClientSettings#fromEnvironment}: {@code
+   * SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO}, {@code SCHEMA_REGISTRY_SSL_*}), so every role picks up
+   * the same credentials without further wiring.
+   */
   public HttpSchemaRegistryClient(String baseUrl) {
-    this(baseUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+    this(baseUrl, RegistryClientSettings.fromEnvironment(System.getenv()));
   }
 
   /**
-   * A client for the registry at {@code baseUrl}, giving up on connecting after {@code
+   * As {@link #HttpSchemaRegistryClient(String)}, giving up on connecting after {@code
    * connectTimeout} and on a whole request after {@code requestTimeout}.
    */
   public HttpSchemaRegistryClient(
       String baseUrl, Duration connectTimeout, Duration requestTimeout) {
+    this(
+        baseUrl,
+        RegistryClientSettings.fromEnvironment(System.getenv())
+            .withTimeouts(connectTimeout, requestTimeout));
+  }
+
+  /**
+   * A client for the registry at {@code baseUrl} with explicit settings. Credentials in the URL
+   * ({@code https://user:password@host}, Confluent's {@code URL} credentials source) are taken out
+   * of it and used when the settings carry none; they never appear in messages.
+   */
+  public HttpSchemaRegistryClient(String baseUrl, RegistryClientSettings settings) {
     Objects.requireNonNull(baseUrl, "baseUrl");
+    Objects.requireNonNull(settings, "settings");
     String trimmed = baseUrl.trim();
     while (trimmed.endsWith("/")) {
       trimmed = trimmed.substring(0, trimmed.length() - 1);
     }
     if (!trimmed.startsWith("http://") && !trimmed.startsWith("https://")) {
       throw new IllegalArgumentException(
-          "Schema registry URL must start with http:// or https://: " + baseUrl);
+          "Schema registry URL must start with http:// or https://: " + withoutUserInfo(baseUrl));
+    }
+    Optional<String> userInfo = settings.basicAuthUserInfo();
+    int schemeEnd = trimmed.indexOf("://") + 3;
+    int hostEnd = trimmed.indexOf('/', schemeEnd);
+    int at = trimmed.lastIndexOf('@', hostEnd < 0 ? trimmed.length() : hostEnd);
+    if (at >= schemeEnd) {
+      String fromUrl = URLDecoder.decode(trimmed.substring(schemeEnd, at), StandardCharsets.UTF_8);
+      trimmed = trimmed.substring(0, schemeEnd) + trimmed.substring(at + 1);
+      if (userInfo.isEmpty()) {
+        userInfo = Optional.of(fromUrl);
+      }
     }
     this.baseUrl = trimmed;
-    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-    this.http =
+    this.authorization =
+        userInfo
+            .map(
+                u ->
+                    "Basic "
+                        + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)))
+            .orElse(null);
+    this.requestTimeout = settings.requestTimeout();
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
-            .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+            .connectTimeout(settings.connectTimeout())
+            .version(HttpClient.Version.HTTP_1_1);
+    settings.sslContext().ifPresent(builder::sslContext);
+    this.http = builder.build();
+  }
+
+  private static String withoutUserInfo(String url) {
+    int at = url.lastIndexOf('@');
+    return at < 0 ? url : "***@" + url.substring(at + 1);
   }
 
   /** The registry's base URL, without a trailing slash. */
@@ -226,6 +274,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     URI uri = URI.create(baseUrl + path);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", CONTENT_TYPE);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
@@ -237,11 +288,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new SchemaRegistryException(
+      // Refused, reset, HttpTimeoutException: no answer, so nothing is known about the request.
+      throw new SchemaRegistryUnavailableException(
           "Schema registry at " + baseUrl + " unreachable: " + method + " " + path + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SchemaRegistryException(
+      throw new SchemaRegistryUnavailableException(
           "Interrupted while calling schema registry: " + method + " " + uri, e);
     }
     JsonNode json;
@@ -249,7 +301,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
     } catch (JacksonException e) {
       if (response.statusCode() >= 400) {
-        throw new SchemaRegistryException(
+        throw failure(
             response.statusCode(),
             response.statusCode(),
             method + " " + path + ": " + abbreviate(response.body()));
@@ -272,9 +324,26 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
               : response.statusCode();
       String message =
           json.hasNonNull("message") ? json.get("message").asString() : abbreviate(response.body());
-      throw new SchemaRegistryException(response.statusCode(), code, message);
+      if (response.statusCode() == 401) {
+        message =
+            "Schema registry at "
+                + baseUrl
+                + (authorization == null
+                    ? " requires credentials: set " + RegistryClientSettings.BASIC_AUTH_USER_INFO
+                    : " refused the credentials")
+                + " ("
+                + message
+                + ")";
+      }
+      throw failure(response.statusCode(), code, message);
     }
     return json;
+  }
+
+  private static SchemaRegistryException failure(int status, int code, String message) {
+    return SchemaRegistryUnavailableException.isTransientStatus(status)
+        ? new SchemaRegistryUnavailableException(status, code, message)
+        : new SchemaRegistryException(status, code, message);
   }
 
   private int requiredInt(JsonNode json, String field) {

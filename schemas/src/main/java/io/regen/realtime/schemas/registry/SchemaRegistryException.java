@@ -2,8 +2,8 @@ package io.regen.realtime.schemas.registry;
 
 /**
  * A failed registry call, carrying Confluent's HTTP status and error code (e.g. 404 / 40401 subject
- * not found, 409 / 409 incompatible schema, 422 / 42201 invalid schema). Status 0 means the
- * registry could not be reached.
+ * not found, 409 / 409 incompatible schema, 422 / 42201 invalid schema). A registry that cannot
+ * answer now is the subclass {@link SchemaRegistryUnavailableException}.
  */
 public class SchemaRegistryException extends RuntimeException {
   public static final int SUBJECT_NOT_FOUND = 40401;

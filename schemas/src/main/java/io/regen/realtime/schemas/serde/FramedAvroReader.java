@@ -1,21 +1,20 @@
 package io.regen.realtime.schemas.serde;
 
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
+import io.regen.realtime.schemas.registry.SchemaRegistryUnavailableException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * The reading half of both deserializers (specific and generic): reads Confluent-framed Avro,
  * resolving each message's writer schema (fetched by id, cached with its datum reader) against the
- * reader schema. Anything it cannot read is a {@link SerializationException} naming the reason.
- * Thread-safe.
+ * reader schema. A record it cannot read is an {@link UndecodableRecordException} (skip it) or,
+ * when the registry is unavailable, a {@link SchemaUnavailableException} (read it again later),
+ * each naming the reason. Thread-safe.
  */
 final class FramedAvroReader<T> {
   private final SchemaRegistryClient registry;
@@ -30,6 +29,7 @@ final class FramedAvroReader<T> {
       SchemaRegistryClient registry,
       Schema readerSchema,
       BiFunction<Schema, Schema, DatumReader<T>> datumReader) {
+    AvroCodec.trustPlatformClasses();
     this.registry = Objects.requireNonNull(registry, "registry");
     this.readerSchema = readerSchema;
     this.datumReader = datumReader;
@@ -42,13 +42,9 @@ final class FramedAvroReader<T> {
     int id = WireFormat.schemaId(data);
     DatumReader<T> reader = readers.computeIfAbsent(id, this::readerFor);
     try {
-      BinaryDecoder decoder =
-          DecoderFactory.get()
-              .binaryDecoder(
-                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
-      return reader.read(null, decoder);
+      return AvroCodec.decode(reader, data, WireFormat.HEADER_SIZE);
     } catch (Exception e) {
-      throw new SerializationException(
+      throw new UndecodableRecordException(
           "Cannot decode "
               + readerSchema.getFullName()
               + " (writer schema id "
@@ -65,8 +61,17 @@ final class FramedAvroReader<T> {
     Schema writerSchema;
     try {
       writerSchema = registry.schemaById(id);
+    } catch (SchemaRegistryUnavailableException e) {
+      // Not cached, so a later read fetches it again: nothing about this id is remembered.
+      throw new SchemaUnavailableException(
+          id,
+          "Cannot fetch writer schema id "
+              + id
+              + ": registry unavailable, read this record again later: "
+              + e.getMessage(),
+          e);
     } catch (RuntimeException e) {
-      throw new SerializationException(
+      throw new UndecodableRecordException(
           "Cannot fetch writer schema id " + id + " from the registry: " + e.getMessage(), e);
     }
     return datumReader.apply(writerSchema, readerSchema);

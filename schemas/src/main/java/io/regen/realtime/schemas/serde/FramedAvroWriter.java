@@ -1,13 +1,10 @@
 package io.regen.realtime.schemas.serde;
 
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Objects;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -43,12 +40,7 @@ final class FramedAvroWriter<T> {
     }
     int id = schemaId();
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-      out.write(new byte[WireFormat.HEADER_SIZE]);
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writer.write(data, encoder);
-      encoder.flush();
-      byte[] bytes = out.toByteArray();
+      byte[] bytes = AvroCodec.encode(writer, data, WireFormat.HEADER_SIZE);
       WireFormat.writeHeader(bytes, id);
       return bytes;
     } catch (IOException | RuntimeException e) {

@@ -6,28 +6,17 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads Confluent-framed Avro into SpecificRecords of {@code type}, resolving the writer's schema
  * (fetched by id, cached) against the reader's, so an older reader reads newer events and vice
- * versa. Anything it cannot read is a {@link SerializationException} naming the reason.
+ * versa. A record it cannot read is an {@link UndecodableRecordException} (bad bytes: skip) or a
+ * {@link SchemaUnavailableException} (registry down: read again later), both {@link
+ * SerializationException}s naming the reason.
  */
 public final class RegistryAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
-  /** The platform's generated event classes' package, trusted by Avro's class validator below. */
-  private static final String EVENTS_PACKAGE = "io.regen.realtime.";
-
-  static {
-    // Avro 1.12 resolves record classes by name only if they pass a JVM-wide validator, which
-    // trusts just java.* and Avro's own classes by default; without this every read of a generated
-    // record fails with "Forbidden io.regen.realtime.events.JobEvent".
-    ClassSecurityValidator.setGlobal(
-        ClassSecurityValidator.composite(
-            ClassSecurityValidator.getGlobal(), c -> c.getName().startsWith(EVENTS_PACKAGE)));
-  }
-
   private final FramedAvroReader<T> reader;
 
   public RegistryAvroDeserializer(SchemaRegistryClient registry, Class<T> type) {

@@ -1,7 +1,6 @@
 package io.regen.realtime.schemas.serde;
 
 import java.nio.ByteBuffer;
-import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Confluent's wire format: magic byte 0, the schema id as a 4-byte big-endian int, then the Avro
@@ -13,17 +12,19 @@ public final class WireFormat {
   public static final byte MAGIC_BYTE = 0;
   public static final int HEADER_SIZE = 5;
 
-  /** The schema id of a framed message; a clear SerializationException if it is not framed. */
+  /**
+   * The schema id of a framed message; an {@link UndecodableRecordException} if it is not framed.
+   */
   public static int schemaId(byte[] data) {
     if (data == null || data.length < HEADER_SIZE) {
-      throw new SerializationException(
+      throw new UndecodableRecordException(
           "Not a schema-registry framed Avro message: "
               + (data == null ? "null" : data.length + " bytes")
               + ", need at least "
               + HEADER_SIZE);
     }
     if (data[0] != MAGIC_BYTE) {
-      throw new SerializationException(
+      throw new UndecodableRecordException(
           "Unknown magic byte " + data[0] + ": not a schema-registry framed Avro message");
     }
     return ByteBuffer.wrap(data, 1, 4).getInt();

@@ -232,6 +232,51 @@ class HttpSchemaRegistryClientTest {
               assertThat(e.getMessage()).contains("unreachable");
               assertThat(e.getCause()).isInstanceOf(IOException.class);
             });
+    assertThatThrownBy(() -> unreachable.schemaById(1))
+        .isInstanceOf(SchemaRegistryUnavailableException.class);
+  }
+
+  @Test
+  void serverErrorsAndTimeoutsAreUnavailableButClientErrorsAreNot() {
+    answer("GET /schemas/ids/1", 503, "{\"error_code\":50301,\"message\":\"starting\"}");
+    answer("GET /schemas/ids/2", 500, "<html>oops</html>");
+    answer("GET /schemas/ids/3", 404, "{\"error_code\":40403,\"message\":\"not found\"}");
+    answer("GET /schemas/ids/4", 429, "{\"error_code\":429,\"message\":\"slow down\"}");
+    assertThatThrownBy(() -> client.schemaById(1))
+        .isInstanceOfSatisfying(
+            SchemaRegistryUnavailableException.class,
+            e -> assertThat(e.httpStatus()).isEqualTo(503));
+    assertThatThrownBy(() -> client.schemaById(2))
+        .isInstanceOf(SchemaRegistryUnavailableException.class);
+    assertThatThrownBy(() -> client.schemaById(4))
+        .isInstanceOf(SchemaRegistryUnavailableException.class);
+    assertThatThrownBy(() -> client.schemaById(3))
+        .isInstanceOf(SchemaRegistryException.class)
+        .isNotInstanceOf(SchemaRegistryUnavailableException.class);
+  }
+
+  @Test
+  void aRegistryThatDoesNotAnswerInTimeIsUnavailable() {
+    server.createContext(
+        "/schemas/ids/9",
+        exchange -> {
+          try {
+            // Holds the answer past the client's request timeout (the test's own deadline).
+            new java.util.concurrent.CountDownLatch(1)
+                .await(1500, java.util.concurrent.TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    var impatient =
+        new HttpSchemaRegistryClient(
+            "http://localhost:" + server.getAddress().getPort(),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(300));
+    assertThatThrownBy(() -> impatient.schemaById(9))
+        .isInstanceOf(SchemaRegistryUnavailableException.class)
+        .hasMessageContaining("unreachable");
   }
 
   @Test

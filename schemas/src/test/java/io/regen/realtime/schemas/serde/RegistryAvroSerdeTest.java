@@ -9,6 +9,7 @@ import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryException;
+import io.regen.realtime.schemas.registry.SwitchableSchemaRegistry;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.avro.Schema;
@@ -130,5 +131,52 @@ class RegistryAvroSerdeTest {
     byte[] bytes = serde.serializer().serialize(topic, TestEvents.progress("job-5", 1, 50));
     assertThat(serde.deserializer().deserialize(topic, bytes).getPayload())
         .isInstanceOf(JobProgress.class);
+  }
+
+  @Test
+  void aRegistryOutageIsSchemaUnavailableAndTheSameBytesDecodeOnceItIsBack() {
+    byte[] bytes = serde.serializer().serialize(topic, TestEvents.progress("job-6", 2, 20));
+    var outage = new SwitchableSchemaRegistry(registry);
+    var fresh = new RegistrySerdes(outage).valueSerde(Topics.JOB_EVENTS).deserializer();
+    outage.goDown();
+
+    assertThatThrownBy(() -> fresh.deserialize(topic, bytes))
+        .isInstanceOfSatisfying(
+            SchemaUnavailableException.class,
+            e -> {
+              assertThat(e.schemaId()).isEqualTo(WireFormat.schemaId(bytes));
+              assertThat(e).isInstanceOf(SerializationException.class);
+            })
+        .hasMessageContaining("registry unavailable")
+        .hasMessageContaining("schema id " + WireFormat.schemaId(bytes));
+    assertThat(SchemaUnavailableException.isCauseOf(new RuntimeException(catchIt(fresh, bytes))))
+        .isTrue();
+
+    outage.comeBack();
+    assertThat(fresh.deserialize(topic, bytes)).isEqualTo(TestEvents.progress("job-6", 2, 20));
+  }
+
+  @Test
+  void parseErrorsAreUndecodableNotUnavailable() {
+    byte[] bytes = serde.serializer().serialize(topic, TestEvents.progress("job-7", 0, 1));
+    byte[] truncated = Arrays.copyOf(bytes, bytes.length - 10);
+    byte[] unknownId = bytes.clone();
+    WireFormat.writeHeader(unknownId, 4243);
+    for (byte[] bad : new byte[][] {truncated, unknownId, {0, 0}, {7, 0, 0, 0, 1, 2}}) {
+      assertThatThrownBy(() -> serde.deserializer().deserialize(topic, bad))
+          .isInstanceOf(UndecodableRecordException.class)
+          .isNotInstanceOf(SchemaUnavailableException.class)
+          .satisfies(e -> assertThat(SchemaUnavailableException.isCauseOf(e)).isFalse());
+    }
+  }
+
+  private static Exception catchIt(
+      org.apache.kafka.common.serialization.Deserializer<JobEvent> d, byte[] bytes) {
+    try {
+      d.deserialize(Topics.JOB_EVENTS.name(), bytes);
+      throw new AssertionError("expected a failure");
+    } catch (SerializationException e) {
+      return e;
+    }
   }
 }

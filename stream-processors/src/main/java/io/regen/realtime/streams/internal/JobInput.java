@@ -4,17 +4,13 @@ import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobRequest;
 
 /**
- * What the job-state processor consumes, after both inputs were re-keyed by jobId through one
- * repartition topic (one topic, so a jobId lands in the same task whatever the partition counts of
- * the input topics are).
+ * What the job-state processor consumes, keyed by userId: the events straight from {@code
+ * jobs.events.v1}, the requests after their repartition by userId. Never serialized.
  */
 public sealed interface JobInput {
   String jobId();
 
-  /**
-   * A job event with its position in {@code jobs.events.v1}, captured before the repartition (the
-   * repartition topic has its own offsets).
-   */
+  /** A job event with its position in {@code jobs.events.v1}. */
   record PositionedEvent(int partition, long offset, JobEvent event) implements JobInput {
     @Override
     public String jobId() {

@@ -31,9 +31,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Applies requests and events (key jobId) to {@link Stores#JOB_STATE}, keeps {@link
- * Stores#JOBS_BY_USER} and {@link Stores#EVENTS_WATERMARK} in step, and forwards {@link JobFact}s
- * for the job analytics.
+ * Applies requests and events (key userId: a job's records all reach its user's task) to {@link
+ * Stores#JOB_STATE}, keeps {@link Stores#JOBS_BY_USER} and {@link Stores#EVENTS_WATERMARK} in step,
+ * and forwards {@link JobFact}s for the job analytics.
  *
  * <p>Rules: an event with {@code seq <= lastSeq} is a duplicate or arrived out of order: it only
  * increments {@code duplicates}. An event with a higher seq after a terminal state increments
@@ -68,22 +68,23 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
   @Override
   public void process(Record<String, JobInput> record) {
     JobInput input = record.value();
-    if (input == null || record.key() == null) {
+    if (input == null || input.jobId() == null) {
       return;
     }
-    JobState before = states.get(record.key());
+    String jobId = input.jobId();
+    JobState before = states.get(jobId);
     JobState after;
     if (input instanceof JobInput.Requested r) {
       after = applyRequest(before, r.request());
     } else {
       JobInput.PositionedEvent e = (JobInput.PositionedEvent) input;
       after = applyEvent(record, before, e);
-      put(record.key(), before, after);
+      put(jobId, before, after);
       // After the state: a reader that sees the watermark past a cursor must also see the state.
       advanceWatermark(e.partition(), e.offset());
       return;
     }
-    put(record.key(), before, after);
+    put(jobId, before, after);
   }
 
   private void put(String jobId, JobState before, JobState after) {

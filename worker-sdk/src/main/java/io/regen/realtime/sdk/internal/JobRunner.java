@@ -80,6 +80,34 @@ final class JobRunner {
     pool.execute(() -> run(partition, offset, context));
   }
 
+  /**
+   * Ends the job of a START request older than {@code maxAge} as {@code job:failed:v1} code {@link
+   * io.regen.realtime.sdk.RequestLoop#STALE_CODE}, without running it: its client sees it end
+   * instead of waiting on a QUEUED job forever.
+   */
+  void submitStale(TopicPartition partition, long offset, JobRequest request, Duration maxAge) {
+    inFlight.incrementAndGet();
+    pool.execute(() -> failStale(partition, offset, request, maxAge));
+  }
+
+  private void failStale(
+      TopicPartition partition, long offset, JobRequest request, Duration maxAge) {
+    try {
+      JobHandle job =
+          starter.start(request.getJobId(), request.getUserId(), jobType, summary(request));
+      job.fail(
+          io.regen.realtime.sdk.RequestLoop.STALE_CODE,
+          "request older than " + maxAge + " when a worker read it; not run",
+          false);
+      awaitAck(job);
+    } catch (RuntimeException e) {
+      log.warn("Could not fail stale job {}: {}", request.getJobId(), e.toString());
+    } finally {
+      inFlight.decrementAndGet();
+      offsets.handled(partition, offset);
+    }
+  }
+
   /** Cancels the job with {@code jobId} on request; whether one was there to cancel. */
   boolean cancel(String jobId) {
     DefaultJobContext context = running.get(jobId);

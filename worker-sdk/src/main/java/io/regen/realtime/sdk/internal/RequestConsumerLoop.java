@@ -2,6 +2,7 @@ package io.regen.realtime.sdk.internal;
 
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.serde.SchemaUnavailableException;
 import io.regen.realtime.sdk.JobRequestHandler;
 import io.regen.realtime.sdk.RequestLoop;
 import io.regen.realtime.sdk.RequestLoopStats;
@@ -152,8 +153,26 @@ public final class RequestConsumerLoop implements RequestLoop {
   private void pollOnce() {
     commit(offsets.committable(), false);
     adjustPause();
+    Set<TopicPartition> rewound = new HashSet<>();
     for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
-      onRecord(record);
+      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      if (rewound.contains(tp)) {
+        continue; // after a record to read again, the rest of its partition waits too
+      }
+      try {
+        onRecord(record);
+      } catch (SchemaUnavailableException e) {
+        log.warn(
+            "Schema registry unavailable reading request {}@{}; reading it again: {}",
+            tp,
+            record.offset(),
+            e.getMessage());
+        consumer.seek(tp, record.offset());
+        rewound.add(tp);
+      }
+    }
+    if (!rewound.isEmpty()) {
+      pauseQuietly();
     }
   }
 
@@ -163,6 +182,8 @@ public final class RequestConsumerLoop implements RequestLoop {
     JobRequest request;
     try {
       request = deserializer.deserialize(record.topic(), record.value());
+    } catch (SchemaUnavailableException e) {
+      throw e; // the registry is down, not the request: never skipped as malformed
     } catch (RuntimeException e) {
       counters.malformed.incrementAndGet();
       log.warn("Skipping undecodable job request at {}@{}: {}", tp, offset, e.getMessage());
@@ -205,10 +226,14 @@ public final class RequestConsumerLoop implements RequestLoop {
       case STALE -> {
         counters.stale.incrementAndGet();
         log.warn(
-            "Skipping request for job {}: requested at {}, older than {}",
+            "Failing job {} as {}: requested at {}, older than {}",
             request.getJobId(),
+            STALE_CODE,
             request.getRequestedAt(),
             settings.maxRequestAge());
+        offsets.read(tp, offset, false);
+        jobs.submitStale(tp, offset, request, settings.maxRequestAge());
+        return;
       }
       case RUN -> {
         offsets.read(tp, offset, false);

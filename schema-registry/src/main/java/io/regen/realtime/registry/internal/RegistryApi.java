@@ -1,23 +1,13 @@
 package io.regen.realtime.registry.internal;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.regen.realtime.registry.RegistryAccess;
 import io.regen.realtime.registry.internal.RegistryService.ParsedSchema;
 import io.regen.realtime.registry.internal.RegistryState.Version;
 import io.regen.realtime.schemas.registry.CompatibilityLevel;
 import io.regen.realtime.schemas.registry.SchemaRegistryException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -26,58 +16,59 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Routes Confluent Schema Registry REST requests to {@link RegistryService} and writes Confluent's
- * JSON shapes, status codes and {@code {"error_code", "message"}} errors.
+ * Confluent Schema Registry's REST API over {@link RegistryService}: routes a decoded request and
+ * answers Confluent's JSON shapes; refusals are {@link RegistryError}s carrying Confluent's status
+ * and {@code error_code}. Knows nothing about HTTP servers, so the transport (Jetty) stays thin.
  */
-public final class RegistryHttpHandler implements HttpHandler {
-  private static final Logger log = LoggerFactory.getLogger(RegistryHttpHandler.class);
-  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
+public final class RegistryApi {
+  static final ObjectMapper JSON = JsonMapper.builder().build();
 
   private final RegistryService registry;
 
-  public RegistryHttpHandler(RegistryService registry) {
+  public RegistryApi(RegistryService registry) {
     this.registry = registry;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      int status;
-      JsonNode body;
-      try {
-        body = route(exchange);
-        status = 200;
-      } catch (RegistryError e) {
-        if (e.status() >= 500) {
-          log.warn(
-              "{} {} failed: {}",
-              exchange.getRequestMethod(),
-              exchange.getRequestURI(),
-              e.getMessage(),
-              e.getCause());
-        }
-        status = e.status();
-        body = error(e.errorCode(), e.getMessage());
-      } catch (RuntimeException e) {
-        log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-        status = 500;
-        body = error(50001, "Error in the backend data store: " + e);
+  /**
+   * One decoded request.
+   *
+   * @param method the HTTP method
+   * @param path the percent-decoded path segments
+   * @param query the decoded query parameters
+   * @param body the request body, empty when there is none
+   */
+  public record Call(String method, List<String> path, Map<String, String> query, byte[] body) {}
+
+  /** The access a request needs: registering writes, config changes and deletes are admin. */
+  public static RegistryAccess requiredAccess(String method, List<String> path) {
+    String root = path.isEmpty() ? "" : path.get(0);
+    switch (method) {
+      case "GET", "HEAD" -> {
+        return RegistryAccess.READ;
       }
-      byte[] bytes = JSON.writeValueAsBytes(body);
-      exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
+      case "POST" -> {
+        if (root.equals("subjects") && path.size() >= 3) {
+          return RegistryAccess.WRITE;
+        }
+        // Looking a schema up under a subject and testing compatibility change nothing.
+        return RegistryAccess.READ;
+      }
+      default -> {
+        return RegistryAccess.ADMIN;
       }
     }
   }
 
-  private JsonNode route(HttpExchange exchange) throws IOException {
-    String method = exchange.getRequestMethod();
-    List<String> path = segments(exchange.getRequestURI().getRawPath());
-    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+  /** True when the method carries a body this API reads. */
+  public static boolean expectsBody(String method) {
+    return method.equals("POST") || method.equals("PUT");
+  }
+
+  /** Answers {@code call}; throws {@link RegistryError} for every refusal. */
+  public JsonNode handle(Call call) {
+    String method = call.method();
+    List<String> path = call.path();
+    Map<String, String> query = call.query();
     int n = path.size();
     String root = n == 0 ? "" : path.get(0);
 
@@ -129,12 +120,12 @@ public final class RegistryHttpHandler implements HttpHandler {
             throw notSupported("Deleting subjects");
           }
           requireMethod(method, "POST");
-          return versionJson(registry.lookup(subject, schemaFrom(exchange)));
+          return versionJson(registry.lookup(subject, schemaFrom(call.body())));
         }
         if (path.get(2).equals("versions")) {
           if (n == 3) {
             if (method.equals("POST")) {
-              int id = registry.register(subject, schemaFrom(exchange));
+              int id = registry.register(subject, schemaFrom(call.body()));
               ObjectNode response = JSON.createObjectNode();
               response.put("id", id);
               return response;
@@ -166,7 +157,7 @@ public final class RegistryHttpHandler implements HttpHandler {
         if (n >= 4 && n <= 5 && path.get(1).equals("subjects") && path.get(3).equals("versions")) {
           requireMethod(method, "POST");
           String subject = path.get(2);
-          ParsedSchema parsed = schemaFrom(exchange);
+          ParsedSchema parsed = schemaFrom(call.body());
           List<String> problems =
               n == 4
                   ? registry.compatibilityProblemsAll(subject, parsed)
@@ -203,7 +194,7 @@ public final class RegistryHttpHandler implements HttpHandler {
               return response;
             }
             case "PUT" -> {
-              CompatibilityLevel level = levelFrom(exchange);
+              CompatibilityLevel level = levelFrom(call.body());
               registry.setLevel(subject, level);
               ObjectNode response = JSON.createObjectNode();
               response.put("compatibility", level.name());
@@ -237,21 +228,14 @@ public final class RegistryHttpHandler implements HttpHandler {
     return json;
   }
 
-  private static ObjectNode error(int code, String message) {
+  static ObjectNode error(int code, String message) {
     ObjectNode json = JSON.createObjectNode();
     json.put("error_code", code);
     json.put("message", message);
     return json;
   }
 
-  private static JsonNode readBody(HttpExchange exchange) throws IOException {
-    byte[] bytes;
-    try (InputStream in = exchange.getRequestBody()) {
-      bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-    }
-    if (bytes.length > MAX_BODY_BYTES) {
-      throw new RegistryError(413, 413, "Request body larger than " + MAX_BODY_BYTES + " bytes");
-    }
+  private static JsonNode readBody(byte[] bytes) {
     try {
       JsonNode json = JSON.readTree(bytes);
       if (json == null || !json.isObject()) {
@@ -263,8 +247,8 @@ public final class RegistryHttpHandler implements HttpHandler {
     }
   }
 
-  private static ParsedSchema schemaFrom(HttpExchange exchange) throws IOException {
-    JsonNode body = readBody(exchange);
+  private ParsedSchema schemaFrom(byte[] bytes) {
+    JsonNode body = readBody(bytes);
     JsonNode references = body.get("references");
     if (references != null && references.isArray() && !references.isEmpty()) {
       throw new RegistryError(
@@ -274,13 +258,13 @@ public final class RegistryHttpHandler implements HttpHandler {
     }
     JsonNode schema = body.get("schema");
     JsonNode type = body.get("schemaType");
-    return RegistryService.parse(
+    return registry.parse(
         schema != null && schema.isString() ? schema.asString() : null,
         type != null && type.isString() ? type.asString() : null);
   }
 
-  private static CompatibilityLevel levelFrom(HttpExchange exchange) throws IOException {
-    JsonNode body = readBody(exchange);
+  private static CompatibilityLevel levelFrom(byte[] bytes) {
+    JsonNode body = readBody(bytes);
     JsonNode level = body.get("compatibility");
     if (level == null) {
       level = body.get("compatibilityLevel");
@@ -340,35 +324,5 @@ public final class RegistryHttpHandler implements HttpHandler {
 
   private static RegistryError notSupported(String what) {
     return new RegistryError(405, 405, what + " is not supported by this registry");
-  }
-
-  private static List<String> segments(String rawPath) {
-    List<String> segments = new ArrayList<>();
-    if (rawPath == null) {
-      return segments;
-    }
-    for (String segment : rawPath.split("/")) {
-      if (!segment.isEmpty()) {
-        // Subjects are percent-encoded path segments; '+' is literal in a path.
-        segments.add(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8));
-      }
-    }
-    return segments;
-  }
-
-  private static Map<String, String> query(String rawQuery) {
-    Map<String, String> params = new HashMap<>();
-    if (rawQuery == null) {
-      return params;
-    }
-    for (String pair : rawQuery.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      params.put(
-          URLDecoder.decode(key, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8));
-    }
-    return params;
   }
 }

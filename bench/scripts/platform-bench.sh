@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The platform benchmark (issue 9): starts the platform as users run it on bench ports with a fresh
+# data directory, runs one scenario from a separate load-generator JVM, stops the platform.
+#   bench/scripts/platform-bench.sh [--jar JAR] [--java-opts "FLAGS"] S1..S7 [benchmark options]
+# S1-S3, S5-S7 drive `regen up`; S4 runs `regen broker`, `registry`, `topics`, `streams` and lets
+# the benchmark start, kill (--signal TERM|KILL) and restart `regen gateway` itself.
+# --jar: run that launcher jar with `java FLAGS -jar` instead of ./regen (e.g. an older build for a
+# before/after comparison in the same sitting); --java-opts sets REGEN_JAVA_OPTS (or FLAGS for --jar).
+# Results: a table on stdout and bench/target/platform-bench-<scenario>-<time>.json.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT="$PWD"
+JAR=""
+JAVA_OPTS_ARG=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --jar) JAR="$2"; shift 2 ;;
+    --java-opts) JAVA_OPTS_ARG="$2"; shift 2 ;;
+    *) break ;;
+  esac
+done
+SCENARIO="${1:?usage: platform-bench.sh [--jar JAR] [--java-opts FLAGS] S1..S7 [options]}"; shift
+BASE_PORT="${BENCH_BASE_PORT:-18080}"
+HTTP_PORT=$BASE_PORT; REGISTRY_PORT=$((BASE_PORT + 1)); STREAMS_PORT=$((BASE_PORT + 2))
+KAFKA_PORT=$((BASE_PORT + 1012)); CONTROLLER_PORT=$((KAFKA_PORT + 1))
+DATA="$(mktemp -d "${TMPDIR:-/tmp}/regen-bench-data.XXXXXX")"
+export JWT_SECRET="${JWT_SECRET:-bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+export REGEN_DATA_DIR="$DATA" REGEN_GATEWAY_MAX_CONNECTIONS_PER_IP=1000000
+export SCHEMA_REGISTRY_PORT=$REGISTRY_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT=$CONTROLLER_PORT
+mkdir -p bench/target
+# Through the reactor (sibling modules resolve to their target/classes; nothing is installed).
+mvn -B -q -ntp -pl bench -am test-compile dependency:build-classpath -Dspotless.check.skip=true \
+  -Dmdep.outputFile=target/bench.cp >/dev/null
+[[ -n "$JAR" ]] || ./regen build >/dev/null
+PIDS=()
+cleanup() {
+  for ((i=${#PIDS[@]}-1; i>=0; i--)); do
+    kill -TERM "${PIDS[$i]}" 2>/dev/null || true
+    wait "${PIDS[$i]}" 2>/dev/null || true
+  done
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+launch() { # launch <log> <role args...>: the role's JVM in the background, its pid in LAST_PID
+  local log="$1"; shift
+  if [[ -n "$JAR" ]]; then
+    # shellcheck disable=SC2086
+    java ${JAVA_OPTS_ARG:--XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xms256m -Xmx1g} -jar "$JAR" "$@" >"$log" 2>&1 &
+  else
+    REGEN_JAVA_OPTS="${JAVA_OPTS_ARG:-${REGEN_JAVA_OPTS:-}}" ./regen "$@" >"$log" 2>&1 &
+  fi
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+wait_for() { # wait_for <url> <seconds>
+  local deadline=$(( $(date +%s) + $2 ))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    (( $(date +%s) < deadline )) || { echo "not up: $1" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+LOGS=bench/target/platform-bench-logs; mkdir -p "$LOGS"
+ARGS=(--http "http://localhost:$HTTP_PORT" --kafka "localhost:$KAFKA_PORT"
+      --registry "http://localhost:$REGISTRY_PORT")
+if [[ "$SCENARIO" == S4 ]]; then
+  export KAFKA_BOOTSTRAP_SERVERS="localhost:$KAFKA_PORT" SCHEMA_REGISTRY_URL="http://localhost:$REGISTRY_PORT"
+  launch "$LOGS/broker.log" broker --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT"
+  until (exec 3<>"/dev/tcp/localhost/$KAFKA_PORT") 2>/dev/null; do sleep 0.2; done
+  launch "$LOGS/registry.log" registry
+  wait_for "http://localhost:$REGISTRY_PORT/subjects" 120
+  if [[ -n "$JAR" ]]; then java -jar "$JAR" topics >"$LOGS/topics.log" 2>&1; else ./regen topics >"$LOGS/topics.log" 2>&1; fi
+  PORT=$STREAMS_PORT launch "$LOGS/streams.log" streams
+  wait_for "http://localhost:$STREAMS_PORT/actuator/health" 180
+  launcher="./regen"; [[ -n "$JAR" ]] && launcher="java -jar $JAR"
+  GW_OPTS="${JAVA_OPTS_ARG:-}"
+  GATEWAY_CMD="env PORT=$HTTP_PORT QUERY_API_URL=http://localhost:$STREAMS_PORT ${GW_OPTS:+REGEN_JAVA_OPTS='$GW_OPTS'} $launcher gateway"
+  [[ -n "$JAR" ]] && GATEWAY_CMD="env PORT=$HTTP_PORT QUERY_API_URL=http://localhost:$STREAMS_PORT java ${GW_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xms256m -Xmx1g} -jar $JAR gateway"
+  ARGS+=(--gateway-cmd "$GATEWAY_CMD")
+else
+  PORT=$HTTP_PORT launch "$LOGS/up.log" up
+  wait_for "http://localhost:$HTTP_PORT/actuator/health" 240
+  ARGS+=(--pid "$LAST_PID")
+fi
+echo "$(date -Is) commit $(git rev-parse --short HEAD) load: $(cat /proc/loadavg) | $SCENARIO $*"
+java -Xms1g -Xmx3g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "bench/target/classes:$(cat bench/target/bench.cp)" \
+  io.regen.realtime.bench.platform.PlatformBenchmark "$SCENARIO" "${ARGS[@]}" "$@"

@@ -1,0 +1,29 @@
+package io.regen.realtime.bench.e2e;
+
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+
+/** Open-loop pacing of a benchmark's sends: a fixed rate, checked every 0.2 ms, no spinning. */
+public final class Pacer {
+  private Pacer() {}
+
+  /**
+   * Calls {@code send} for every number in {@code [from, to)} at {@code rate} per second (what fell
+   * due since the last check is sent at once, so a slow send does not lower the offered rate).
+   * Returns the rate achieved.
+   */
+  public static long run(long from, long to, int rate, LongConsumer send) {
+    long start = System.nanoTime();
+    long seq = from;
+    while (seq < to) {
+      long elapsed = System.nanoTime() - start;
+      long due = from + Math.min(to - from, elapsed * rate / 1_000_000_000L + 1);
+      while (seq < due) {
+        send.accept(seq++);
+      }
+      LockSupport.parkNanos(200_000);
+    }
+    double secs = (System.nanoTime() - start) / 1e9;
+    return Math.round((to - from) / secs);
+  }
+}

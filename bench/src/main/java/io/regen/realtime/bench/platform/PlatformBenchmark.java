@@ -1,0 +1,871 @@
+package io.regen.realtime.bench.platform;
+
+import io.regen.realtime.auth.JwtIssuer;
+import io.regen.realtime.auth.JwtSettings;
+import io.regen.realtime.bench.e2e.BenchClients;
+import io.regen.realtime.bench.e2e.Pacer;
+import io.regen.realtime.events.JobEvent;
+import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
+import io.regen.realtime.schemas.serde.RegistrySerdes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * The platform as users run it, driven from this separate load-generator process: a worker (Kafka
+ * producer, acks=all, idempotent, key = userId, registry Avro) publishes jobs of 64-character model
+ * chunks to a running {@code regen up} (or a set of roles), one real WebSocket connection per user
+ * receives them. End-to-end latency = producer {@code send} → client receipt, both in this JVM on
+ * one clock (HdrHistogram, microseconds); loss, duplicates and order are checked per connection;
+ * the platform process's CPU (with a breakdown by {@link CpuGroup}), RSS, threads and file
+ * descriptors are sampled from {@code /proc/<pid>}.
+ *
+ * <p>Scenarios (see bench/RESULTS.md and docs/performance.md): {@code S1} 1,000 connections × 2,000
+ * events/s; {@code S2} 10,000 × 10,000/s; {@code S3} ramp with 1,000 connections until p99 > 100
+ * ms; {@code S4} gateway restart (SIGTERM or SIGKILL, {@code --signal}) of a gateway this benchmark
+ * starts with {@code --gateway-cmd}; {@code S5} replay of a 100,000-event job to one client; {@code
+ * S6} job-state lookups at 2,000/s; {@code S7} soak, 1,000 × 500/s for 30 minutes ({@code
+ * --seconds} shortens it).
+ *
+ * <p>Usage: {@code bench/scripts/platform-bench.sh S1 [--seconds 30] ...}; options: {@code --http}
+ * (default http://localhost:8080), {@code --kafka} (localhost:9092), {@code --registry}
+ * (http://localhost:8081), {@code --pid} (the platform process; its CPU is not sampled without),
+ * {@code --jwt-secret} (else env JWT_SECRET), {@code --connections}, {@code --rate}, {@code
+ * --seconds}, {@code --warmup}, {@code --job-length} (events per job, default 100), {@code --json}
+ * (output file).
+ */
+public final class PlatformBenchmark {
+  private final Options o;
+  private final String scenario;
+  private final String userPrefix;
+  private final Map<String, Object> json = new LinkedHashMap<>();
+  private final ProcessSampler sampler;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final JwtIssuer issuer;
+
+  PlatformBenchmark(String scenario, Options o) {
+    this.scenario = scenario;
+    this.o = o;
+    this.userPrefix = "u" + Long.toString(System.currentTimeMillis() % 10_000_000L, 36) + "-";
+    long pid = o.longOpt("pid", -1);
+    this.sampler = pid > 0 ? new ProcessSampler(pid) : null;
+    String secret = o.get("jwt-secret", System.getenv("JWT_SECRET"));
+    if (secret == null) {
+      throw new IllegalArgumentException("--jwt-secret or JWT_SECRET is required");
+    }
+    this.issuer = new JwtIssuer(JwtSettings.hs256(secret));
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    if (args.length == 0 || !args[0].matches("S[1-7]")) {
+      System.err.println("usage: PlatformBenchmark S1..S7 [--option value ...]");
+      System.exit(2);
+    }
+    PlatformBenchmark b = new PlatformBenchmark(args[0], Options.parse(args, 1));
+    int code = 0;
+    try {
+      b.run();
+    } catch (Exception e) {
+      e.printStackTrace();
+      b.json.put("error", String.valueOf(e));
+      code = 1;
+    }
+    b.writeJson();
+    System.exit(code);
+  }
+
+  void run() throws Exception {
+    json.put("scenario", scenario);
+    json.put("startedAt", Instant.now().toString());
+    json.put("loadAverageAtStart", loadAverage());
+    json.put("java", System.getProperty("java.version"));
+    System.out.println(scenario + " load average at start: " + loadAverage());
+    switch (scenario) {
+      case "S1" -> fixedRate(1000, 2000, 30);
+      case "S2" -> fixedRate(10_000, 10_000, 30);
+      case "S3" -> ramp();
+      case "S4" -> restart();
+      case "S5" -> replay();
+      case "S6" -> lookups();
+      case "S7" -> fixedRate(1000, 500, 1800);
+      default -> throw new IllegalArgumentException(scenario);
+    }
+  }
+
+  // ---------------------------------------------------------------- S1, S2, S7: fixed rate
+
+  private void fixedRate(int defaultConnections, int defaultRate, int defaultSeconds)
+      throws Exception {
+    int connections = o.intOpt("connections", defaultConnections);
+    int rate = o.intOpt("rate", defaultRate);
+    int seconds = o.intOpt("seconds", defaultSeconds);
+    int warmup = o.intOpt("warmup", 5);
+    long total = (long) rate * (warmup + seconds);
+    JobWorkload workload = new JobWorkload(userPrefix, connections, o.intOpt("job-length", 100));
+    long[] sendNanos = new long[Math.toIntExact(total)];
+    Recorder recorder = new Recorder(3);
+    try (BenchClients clients = clients(connections, sendNanos, recorder);
+        KafkaProducer<String, JobEvent> producer = producer(false)) {
+      ProcessSampler.Sample idle = sample();
+      long connectStart = System.nanoTime();
+      clients.connectAll(200, Duration.ofMinutes(3));
+      double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+      json.put("connectSeconds", connectSeconds);
+      ProcessSampler.Sample connected = sample();
+      SoakWatch watch = new SoakWatch(clients, connections);
+      clients.measureFrom = (long) rate * warmup;
+      Thread producing =
+          startThread(
+              "bench-producer", () -> produce(producer, workload, sendNanos, 0, total, rate));
+      waitUntilSent(sendNanos, clients.measureFrom);
+      recorder.reset();
+      String load = loadAverage();
+      ProcessSampler.Sample from = sample();
+      long selfFrom = selfCpuNanos();
+      watch.start();
+      producing.join();
+      boolean complete = awaitReceived(clients, total, Duration.ofSeconds(30));
+      ProcessSampler.Sample to = sample();
+      long selfTo = selfCpuNanos();
+      watch.stop();
+      Histogram h = recorder.getIntervalHistogram();
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("connections", connections);
+      r.put("rate", rate);
+      r.put("seconds", seconds);
+      r.put("loadAverage", load);
+      r.put("connectSeconds", connectSeconds);
+      r.put("complete", complete);
+      r.putAll(delivery(clients, total, connections, h));
+      r.putAll(cpu(from, to, selfFrom, selfTo));
+      r.put("rssIdleMb", idle == null ? null : idle.rssBytes() >> 20);
+      r.put("rssConnectedMb", connected == null ? null : connected.rssBytes() >> 20);
+      r.putAll(watch.summary());
+      json.put("result", r);
+      printTable(List.of(r));
+    }
+  }
+
+  // ---------------------------------------------------------------- S3: ramp
+
+  private void ramp() throws Exception {
+    int connections = o.intOpt("connections", 1000);
+    int fromRate = o.intOpt("ramp-from", 10_000);
+    int step = o.intOpt("ramp-step", 10_000);
+    int toRate = o.intOpt("ramp-to", 50_000);
+    int seconds = o.intOpt("seconds", 10);
+    int warmup = o.intOpt("warmup", 2);
+    long maxTotal = 0;
+    for (int r = fromRate; r <= toRate; r += step) {
+      maxTotal += (long) r * (seconds + warmup);
+    }
+    JobWorkload workload = new JobWorkload(userPrefix, connections, o.intOpt("job-length", 100));
+    long[] sendNanos = new long[Math.toIntExact(maxTotal)];
+    Recorder recorder = new Recorder(3);
+    List<Map<String, Object>> steps = new ArrayList<>();
+    json.put("steps", steps);
+    int lastUnder = 0;
+    try (BenchClients clients = clients(connections, sendNanos, recorder);
+        KafkaProducer<String, JobEvent> producer = producer(true)) {
+      clients.connectAll(200, Duration.ofMinutes(3));
+      long seq = 0;
+      for (int rate = fromRate; rate <= toRate; rate += step) {
+        long end = seq + (long) rate * (warmup + seconds);
+        clients.measureFrom = seq + (long) rate * warmup;
+        long begin = seq;
+        int stepRate = rate;
+        AtomicLong achieved = new AtomicLong();
+        Thread producing =
+            startThread(
+                "bench-producer",
+                () -> achieved.set(produce(producer, workload, sendNanos, begin, end, stepRate)));
+        waitUntilSent(sendNanos, clients.measureFrom);
+        recorder.reset();
+        String load = loadAverage();
+        ProcessSampler.Sample a = sample();
+        long selfA = selfCpuNanos();
+        producing.join();
+        boolean complete = awaitReceived(clients, end, Duration.ofSeconds(30));
+        ProcessSampler.Sample b = sample();
+        long selfB = selfCpuNanos();
+        Histogram h = recorder.getIntervalHistogram();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("connections", connections);
+        r.put("rate", rate);
+        r.put("producerAchieved", achieved.get());
+        r.put("loadAverage", load);
+        r.put("complete", complete);
+        r.putAll(delivery(clients, end, connections, h));
+        r.putAll(cpu(a, b, selfA, selfB));
+        steps.add(r);
+        seq = end;
+        double p99 = h.getValueAtPercentile(99) / 1000.0;
+        if (!complete || p99 > 100 || achieved.get() < rate * 0.95) {
+          break;
+        }
+        lastUnder = rate;
+      }
+      json.put("highestRateUnder100ms", lastUnder);
+      printTable(steps);
+      System.out.println("S3 highest rate with p99 <= 100 ms: " + lastUnder + " events/s");
+    }
+  }
+
+  // ---------------------------------------------------------------- S4: gateway restart
+
+  private void restart() throws Exception {
+    String command = o.get("gateway-cmd", null);
+    if (command == null) {
+      throw new IllegalArgumentException(
+          "S4 needs --gateway-cmd '<command starting regen gateway>'");
+    }
+    boolean kill = o.get("signal", "TERM").equalsIgnoreCase("KILL");
+    int connections = o.intOpt("connections", 1000);
+    int rate = o.intOpt("rate", 2000);
+    int seconds = o.intOpt("seconds", 30);
+    int warmup = o.intOpt("warmup", 5);
+    long total = (long) rate * (warmup + seconds);
+    JobWorkload workload = new JobWorkload(userPrefix, connections, o.intOpt("job-length", 100));
+    long[] sendNanos = new long[Math.toIntExact(total)];
+    Recorder recorder = new Recorder(3);
+    GatewayProcess gateway = GatewayProcess.start(command, Path.of("target", "s4-gateway-1.log"));
+    awaitHealthy(Duration.ofMinutes(2));
+    try (BenchClients clients = clients(connections, sendNanos, recorder);
+        KafkaProducer<String, JobEvent> producer = producer(false)) {
+      clients.connectAll(200, Duration.ofMinutes(3));
+      clients.reconnect = true;
+      clients.measureFrom = (long) rate * warmup;
+      long restartAt = (long) rate * (warmup + seconds / 3);
+      Thread producing =
+          startThread(
+              "bench-producer", () -> produce(producer, workload, sendNanos, 0, total, rate));
+      waitUntilSent(sendNanos, restartAt);
+      long signalled = System.nanoTime();
+      gateway.stop(kill);
+      long exited = System.nanoTime();
+      gateway = GatewayProcess.start(command, Path.of("target", "s4-gateway-2.log"));
+      long started = System.nanoTime();
+      awaitHealthy(Duration.ofMinutes(2));
+      long ready = System.nanoTime();
+      long allReceiving = awaitAllReceivingAfter(clients, ready, Duration.ofMinutes(2));
+      producing.join();
+      boolean complete = awaitReceived(clients, total, Duration.ofSeconds(60));
+      Histogram h = recorder.getIntervalHistogram();
+      Histogram readyToFirst = new Histogram(3);
+      for (BenchClients.User u : clients.users) {
+        long firstAt = u.welcomeNanos + u.firstEventAfterWelcomeNanos;
+        readyToFirst.recordValue(Math.max(0, (firstAt - ready) / 1000));
+      }
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("connections", connections);
+      r.put("rate", rate);
+      r.put("signal", kill ? "KILL" : "TERM");
+      r.put("loadAverage", loadAverage());
+      r.put("complete", complete);
+      r.put("signalToExitSeconds", (exited - signalled) / 1e9);
+      r.put("startToReadySeconds", (ready - started) / 1e9);
+      r.put("outageSeconds", (allReceiving - signalled) / 1e9);
+      r.put("readyToAllReceivingSeconds", (allReceiving - ready) / 1e9);
+      r.put("readyToFirstEventP50Seconds", readyToFirst.getValueAtPercentile(50) / 1e6);
+      r.put("readyToFirstEventP99Seconds", readyToFirst.getValueAtPercentile(99) / 1e6);
+      r.put("readyToFirstEventMaxSeconds", readyToFirst.getMaxValue() / 1e6);
+      r.putAll(delivery(clients, total, connections, h));
+      json.put("result", r);
+      printTable(List.of(r));
+      System.out.printf(
+          Locale.ROOT,
+          "S4 SIG%s→exit %.2fs, start→ready %.2fs, ready→all receiving %.2fs (max per client"
+              + " %.2fs), lost %s%n",
+          kill ? "KILL" : "TERM",
+          (exited - signalled) / 1e9,
+          (ready - started) / 1e9,
+          (allReceiving - ready) / 1e9,
+          readyToFirst.getMaxValue() / 1e6,
+          r.get("lost"));
+    } finally {
+      gateway.stop(false);
+    }
+  }
+
+  private long awaitAllReceivingAfter(BenchClients clients, long ready, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      long latest = 0;
+      boolean all = true;
+      for (BenchClients.User u : clients.users) {
+        long first = u.firstEventAfterWelcomeNanos;
+        if (u.welcomeNanos < ready || first == 0) {
+          all = false;
+          break;
+        }
+        latest = Math.max(latest, u.welcomeNanos + first);
+      }
+      if (all) {
+        return latest;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    throw new IllegalStateException("not every client received again within " + max);
+  }
+
+  // ---------------------------------------------------------------- S5: replay
+
+  private void replay() throws Exception {
+    int events = o.intOpt("events", 100_000);
+    String user = userPrefix + "replay";
+    String jobId = user + "-job";
+    try (KafkaProducer<String, JobEvent> producer = producer(true)) {
+      JobWorkload one = new JobWorkload(user, 1, events);
+      for (int i = 0; i < events; i++) {
+        JobEvent e = one.event(i);
+        e.setUserId(user);
+        e.setJobId(jobId);
+        producer.send(new ProducerRecord<>(Topics.JOB_EVENTS.name(), user, e));
+      }
+      producer.flush();
+    }
+    String token = issuer.issue(user, List.of(), Duration.ofHours(1));
+    // The replay starts at the job's first position, known once the job state has it.
+    awaitJobSeq(jobId, token, events - 1, Duration.ofMinutes(3));
+    WebSocketClient client = new WebSocketClient();
+    client.setMaxTextMessageSize(1 << 20);
+    client.start();
+    try {
+      ReplayListener listener = new ReplayListener(token, jobId);
+      client.connect(listener, URI.create(wsUrl())).get(30, TimeUnit.SECONDS);
+      if (!listener.done.await(5, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("no replay_end after 5 minutes: " + listener.frames);
+      }
+      double seconds = (listener.endNanos - listener.requestNanos) / 1e9;
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("events", events);
+      r.put("loadAverage", loadAverage());
+      r.put("replayed", listener.frames.get());
+      r.put("outOfOrder", listener.outOfOrder.get());
+      r.put("replaySeconds", seconds);
+      r.put("eventsPerSecond", Math.round(listener.frames.get() / seconds));
+      r.put("firstFrameSeconds", (listener.firstNanos - listener.requestNanos) / 1e9);
+      json.put("result", r);
+      printTable(List.of(r));
+    } finally {
+      client.stop();
+    }
+  }
+
+  /** Sends the replay request after the welcome; counts replay frames until replay_end. */
+  static final class ReplayListener implements Session.Listener.AutoDemanding {
+    private final String token;
+    private final String jobId;
+    final AtomicLong frames = new AtomicLong();
+    final AtomicLong outOfOrder = new AtomicLong();
+    final CountDownLatch done = new CountDownLatch(1);
+    volatile long requestNanos;
+    volatile long firstNanos;
+    volatile long endNanos;
+    private long lastSeq = -1;
+    private Session session;
+
+    ReplayListener(String token, String jobId) {
+      this.token = token;
+      this.jobId = jobId;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session s) {
+      session = s;
+      s.sendText("{\"type\":\"auth\",\"token\":\"" + token + "\"}", Callback.NOOP);
+    }
+
+    @Override
+    public void onWebSocketText(String m) {
+      long now = System.nanoTime();
+      if (m.startsWith("{\"type\":\"welcome\"")) {
+        requestNanos = System.nanoTime();
+        session.sendText(
+            "{\"type\":\"replay\",\"id\":\"r1\",\"jobId\":\"" + jobId + "\",\"fromSeq\":0}",
+            Callback.NOOP);
+      } else if (m.contains("\"replay\":\"r1\"") && m.startsWith("{\"type\":\"event\"")) {
+        if (frames.getAndIncrement() == 0) {
+          firstNanos = now;
+        }
+        long seq = BenchClients.longAfter(m, "\"seq\":");
+        if (seq <= lastSeq) {
+          outOfOrder.incrementAndGet();
+        }
+        lastSeq = seq;
+      } else if (m.startsWith("{\"type\":\"replay_end\"")) {
+        endNanos = now;
+        done.countDown();
+      } else if (m.startsWith("{\"type\":\"error\"")) {
+        System.err.println("replay error: " + m);
+        endNanos = now;
+        done.countDown();
+      }
+    }
+  }
+
+  private void awaitJobSeq(String jobId, String token, long seq, Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> resp = get("/api/job/" + jobId + "/state", token);
+      last =
+          resp.statusCode() + " " + resp.body().substring(0, Math.min(200, resp.body().length()));
+      if (resp.statusCode() == 200 && resp.body().contains("\"lastSeq\":" + seq + ",")) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+    }
+    throw new IllegalStateException("job " + jobId + " never reached seq " + seq + ": " + last);
+  }
+
+  // ---------------------------------------------------------------- S6: job-state lookups
+
+  private void lookups() throws Exception {
+    int users = o.intOpt("users", 1000);
+    int rate = o.intOpt("rate", 2000);
+    int seconds = o.intOpt("seconds", 30);
+    int warmup = o.intOpt("warmup", 5);
+    int jobLength = 10;
+    JobWorkload workload = new JobWorkload(userPrefix, users, jobLength);
+    try (KafkaProducer<String, JobEvent> producer = producer(true)) {
+      for (long seq = 0; seq < (long) users * jobLength; seq++) {
+        producer.send(
+            new ProducerRecord<>(
+                Topics.JOB_EVENTS.name(), workload.user(seq), workload.event(seq)));
+      }
+      producer.flush();
+    }
+    String[] tokens = new String[users];
+    for (int i = 0; i < users; i++) {
+      tokens[i] = issuer.issue(userPrefix + i, List.of(), Duration.ofHours(1));
+    }
+    long lastSeq = (long) users * jobLength - 1;
+    awaitJobSeq(
+        workload.jobId(lastSeq), tokens[(int) (lastSeq % users)], lastSeq, Duration.ofMinutes(3));
+    Recorder recorder = new Recorder(3);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    AtomicLong measure = new AtomicLong(Long.MAX_VALUE);
+    long total = (long) rate * (warmup + seconds);
+    measure.set((long) rate * warmup);
+    long start = System.nanoTime();
+    ProcessSampler.Sample[] window = new ProcessSampler.Sample[1];
+    String[] load = {loadAverage()};
+    long[] selfFrom = {0};
+    AtomicLong outstanding = new AtomicLong();
+    Pacer.run(
+        0,
+        total,
+        rate,
+        i -> {
+          if (i == measure.get()) {
+            recorder.reset();
+            load[0] = loadAverage();
+            window[0] = sampleQuietly();
+            selfFrom[0] = selfCpuNanos();
+          }
+          int u = (int) (i % users);
+          long intended = start + i * 1_000_000_000L / rate;
+          boolean measured = i >= measure.get();
+          outstanding.incrementAndGet();
+          http.sendAsync(
+                  request("/api/job/" + userPrefix + u + "-job-0/state", tokens[u]),
+                  HttpResponse.BodyHandlers.ofString())
+              .whenComplete(
+                  (resp, e) -> {
+                    outstanding.decrementAndGet();
+                    if (e == null && resp.statusCode() == 200) {
+                      ok.incrementAndGet();
+                    } else if (failed.getAndIncrement() < 3) {
+                      System.err.println(
+                          "lookup failed: " + (e != null ? e : resp.statusCode() + resp.body()));
+                    }
+                    if (measured) {
+                      // From the intended send time: a stalled server is not hidden by the
+                      // generator waiting (no coordinated omission).
+                      recorder.recordValue(Math.max(0, (System.nanoTime() - intended) / 1000));
+                    }
+                  });
+        });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    ProcessSampler.Sample end = sample();
+    Histogram h = recorder.getIntervalHistogram();
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("rate", rate);
+    r.put("seconds", seconds);
+    r.put("loadAverage", load[0]);
+    r.put("ok", ok.get());
+    r.put("failed", failed.get());
+    r.put("measured", h.getTotalCount());
+    r.putAll(latency(h));
+    r.putAll(cpu(window[0], end, selfFrom[0], selfCpuNanos()));
+    json.put("result", r);
+    printTable(List.of(r));
+  }
+
+  // ---------------------------------------------------------------- parts
+
+  private BenchClients clients(int connections, long[] sendNanos, Recorder recorder)
+      throws Exception {
+    String[] tokens = new String[connections];
+    for (int i = 0; i < connections; i++) {
+      tokens[i] = issuer.issue(userPrefix + i, List.of(), Duration.ofHours(12));
+    }
+    return new BenchClients(
+        URI.create(wsUrl()), userPrefix, connections, tokens, sendNanos, recorder);
+  }
+
+  private String wsUrl() {
+    return o.get("http", "http://localhost:8080").replaceFirst("^http", "ws") + "/ws";
+  }
+
+  private KafkaProducer<String, JobEvent> producer(boolean batching) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.get("kafka", "localhost:9092"));
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, batching || o.has("batching") ? 1 : 0);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, batching || o.has("batching") ? 65536 : 16384);
+    return new KafkaProducer<>(
+        p,
+        new StringSerializer(),
+        new RegistrySerdes(new HttpSchemaRegistryClient(o.get("registry", "http://localhost:8081")))
+            .valueSerializer(Topics.JOB_EVENTS));
+  }
+
+  private long produce(
+      KafkaProducer<String, JobEvent> producer,
+      JobWorkload workload,
+      long[] sendNanos,
+      long from,
+      long to,
+      int rate) {
+    String topic = Topics.JOB_EVENTS.name();
+    return Pacer.run(
+        from,
+        to,
+        rate,
+        seq -> {
+          JobEvent e = workload.event(seq);
+          sendNanos[(int) seq] = System.nanoTime();
+          producer.send(new ProducerRecord<>(topic, e.getUserId(), e));
+        });
+  }
+
+  private static void waitUntilSent(long[] sendNanos, long seq) {
+    int i = (int) Math.min(seq, sendNanos.length - 1);
+    while (sendNanos[i] == 0) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  private static boolean awaitReceived(BenchClients clients, long total, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (clients.received.get() - clients.duplicates.get() >= total) {
+        return true;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    return false;
+  }
+
+  private void awaitHealthy(Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (get("/actuator/health", null).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    throw new IllegalStateException("not healthy within " + max);
+  }
+
+  private HttpRequest request(String path, String token) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(o.get("http", "http://localhost:8080") + path))
+            .timeout(Duration.ofSeconds(10));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b.build();
+  }
+
+  private HttpResponse<String> get(String path, String token) throws Exception {
+    return http.send(request(path, token), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private Map<String, Object> delivery(
+      BenchClients clients, long expected, int connections, Histogram h) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    long unique = clients.received.get() - clients.duplicates.get();
+    int short_ = 0;
+    for (BenchClients.User u : clients.users) {
+      int index = Integer.parseInt(u.userId.substring(userPrefix.length()));
+      long want = expected / connections + (index < expected % connections ? 1 : 0);
+      if (u.events < want) {
+        short_++;
+      }
+    }
+    r.put("expected", expected);
+    r.put("received", unique);
+    r.put("lost", Math.max(0, expected - unique));
+    r.put("duplicates", clients.duplicates.get());
+    r.put("outOfOrderGaps", clients.gaps.get());
+    r.put("connectionsMissingEvents", short_);
+    r.put("notResumed", clients.notResumed.get());
+    r.putAll(latency(h));
+    return r;
+  }
+
+  private static Map<String, Object> latency(Histogram h) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("measured", h.getTotalCount());
+    r.put("p50Ms", h.getValueAtPercentile(50) / 1000.0);
+    r.put("p99Ms", h.getValueAtPercentile(99) / 1000.0);
+    r.put("p999Ms", h.getValueAtPercentile(99.9) / 1000.0);
+    r.put("maxMs", h.getMaxValue() / 1000.0);
+    return r;
+  }
+
+  private Map<String, Object> cpu(
+      ProcessSampler.Sample from, ProcessSampler.Sample to, long selfFrom, long selfTo) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    if (from != null && to != null) {
+      r.put("platformCores", round(to.totalCoresSince(from)));
+      Map<String, Object> groups = new LinkedHashMap<>();
+      to.coresSince(from)
+          .forEach((g, v) -> groups.put(g.name().toLowerCase(Locale.ROOT), round(v)));
+      r.put("platformCoresByGroup", groups);
+      r.put("platformRssMb", to.rssBytes() >> 20);
+      r.put("platformThreads", to.threads());
+      r.put("platformFds", to.fds());
+      r.put(
+          "generatorCores",
+          round((selfTo - selfFrom) / (double) (to.nanoTime() - from.nanoTime())));
+    }
+    return r;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  private ProcessSampler.Sample sample() throws IOException {
+    return sampler == null ? null : sampler.sample();
+  }
+
+  private ProcessSampler.Sample sampleQuietly() {
+    try {
+      return sample();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * S7: samples connected clients, RSS, threads and fds every second while the run lasts, so the
+   * report can tell connected time and whether memory, threads or descriptors grow.
+   */
+  private final class SoakWatch {
+    private final BenchClients clients;
+    private final int connections;
+    private final List<long[]> points = new ArrayList<>();
+    private volatile boolean running;
+    private Thread thread;
+    private long openSamples;
+    private long samples;
+
+    SoakWatch(BenchClients clients, int connections) {
+      this.clients = clients;
+      this.connections = connections;
+    }
+
+    void start() {
+      running = true;
+      thread =
+          startThread(
+              "bench-soak-watch",
+              () -> {
+                while (running) {
+                  openSamples += clients.open();
+                  samples++;
+                  ProcessSampler.Sample s = sampleQuietly();
+                  if (s != null) {
+                    points.add(new long[] {s.rssBytes() >> 20, s.threads(), s.fds()});
+                  }
+                  LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                }
+              });
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      thread.join();
+    }
+
+    Map<String, Object> summary() {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put(
+          "connectedTimePercent",
+          samples == 0 ? null : round(100.0 * openSamples / samples / connections));
+      if (!points.isEmpty()) {
+        int tenth = Math.max(1, points.size() / 10);
+        r.put("rssFirstTenthMaxMb", maxOf(points.subList(0, tenth), 0));
+        r.put("rssLastTenthMaxMb", maxOf(points.subList(points.size() - tenth, points.size()), 0));
+        r.put("rssMaxMb", maxOf(points, 0));
+        r.put("threadsFirst", points.get(0)[1]);
+        r.put("threadsLast", points.get(points.size() - 1)[1]);
+        r.put("fdsFirst", points.get(0)[2]);
+        r.put("fdsLast", points.get(points.size() - 1)[2]);
+      }
+      return r;
+    }
+
+    private long maxOf(List<long[]> list, int index) {
+      return list.stream().mapToLong(p -> p[index]).max().orElse(0);
+    }
+  }
+
+  private void printTable(List<Map<String, Object>> rows) {
+    String[] cols = {
+      "connections",
+      "rate",
+      "loadAverage",
+      "p50Ms",
+      "p99Ms",
+      "p999Ms",
+      "maxMs",
+      "lost",
+      "duplicates",
+      "platformCores",
+      "platformRssMb",
+      "connectSeconds",
+      "eventsPerSecond"
+    };
+    StringBuilder header = new StringBuilder("| " + scenario + " |");
+    for (String c : cols) {
+      header.append(' ').append(c).append(" |");
+    }
+    System.out.println(header);
+    for (Map<String, Object> row : rows) {
+      StringBuilder line = new StringBuilder("| |");
+      for (String c : cols) {
+        Object v = row.get(c);
+        line.append(' ').append(v == null ? "" : v).append(" |");
+      }
+      System.out.println(line);
+      Object groups = row.get("platformCoresByGroup");
+      if (groups != null) {
+        System.out.println("  CPU by thread group (cores): " + groups);
+      }
+    }
+    System.out.println("  all figures: " + Json.write(rows.size() == 1 ? rows.get(0) : rows));
+  }
+
+  private void writeJson() throws IOException {
+    Path out =
+        Path.of(
+            o.get(
+                "json",
+                "bench/target/platform-bench-"
+                    + scenario
+                    + "-"
+                    + System.currentTimeMillis()
+                    + ".json"));
+    if (out.getParent() != null) {
+      Files.createDirectories(out.getParent());
+    }
+    Files.writeString(out, Json.write(json) + "\n");
+    System.out.println("JSON written to " + out.toAbsolutePath());
+  }
+
+  private static Thread startThread(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  static long selfCpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
+  /** The gateway role started and stopped by S4. */
+  static final class GatewayProcess {
+    private final Process process;
+
+    private GatewayProcess(Process process) {
+      this.process = process;
+    }
+
+    static GatewayProcess start(String command, Path log) throws IOException {
+      if (log.getParent() != null) {
+        Files.createDirectories(log.getParent());
+      }
+      // exec: the shell becomes the JVM, so the signal reaches the gateway itself.
+      Process p =
+          new ProcessBuilder("bash", "-c", "exec " + command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      System.out.println("gateway pid " + p.pid() + " (log " + log + ")");
+      return new GatewayProcess(p);
+    }
+
+    void stop(boolean kill) throws InterruptedException {
+      if (kill) {
+        process.destroyForcibly();
+      } else {
+        process.destroy();
+      }
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+}

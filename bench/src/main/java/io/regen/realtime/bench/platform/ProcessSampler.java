@@ -1,0 +1,125 @@
+package io.regen.realtime.bench.platform;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Samples one process from {@code /proc}: its CPU time, the CPU time of each of its threads summed
+ * by {@link CpuGroup}, RSS, thread and file-descriptor counts. Differences of two samples give the
+ * cores busy per group over the interval.
+ */
+final class ProcessSampler {
+  /** Linux reports per-process times in USER_HZ ticks, 100 per second on every current kernel. */
+  static final long TICKS_PER_SECOND = 100;
+
+  private final long pid;
+  private final Path proc;
+
+  ProcessSampler(long pid) {
+    this(pid, Path.of("/proc"));
+  }
+
+  ProcessSampler(long pid, Path proc) {
+    this.pid = pid;
+    this.proc = proc;
+  }
+
+  long pid() {
+    return pid;
+  }
+
+  record Sample(
+      long nanoTime,
+      long totalTicks,
+      Map<CpuGroup, Long> ticksByGroup,
+      long rssBytes,
+      int threads,
+      int fds) {
+
+    /** Cores busy per group between {@code earlier} and this sample. */
+    Map<CpuGroup, Double> coresSince(Sample earlier) {
+      double seconds = (nanoTime - earlier.nanoTime) / 1e9;
+      Map<CpuGroup, Double> out = new EnumMap<>(CpuGroup.class);
+      for (CpuGroup g : CpuGroup.values()) {
+        long d = ticksByGroup.getOrDefault(g, 0L) - earlier.ticksByGroup.getOrDefault(g, 0L);
+        // A thread that ended in between takes its ticks with it: clamp, the total still counts
+        // them (from the process's own stat, which includes ended threads).
+        out.put(g, Math.max(0, d) / (double) TICKS_PER_SECOND / seconds);
+      }
+      return out;
+    }
+
+    double totalCoresSince(Sample earlier) {
+      double seconds = (nanoTime - earlier.nanoTime) / 1e9;
+      return (totalTicks - earlier.totalTicks) / (double) TICKS_PER_SECOND / seconds;
+    }
+  }
+
+  Sample sample() throws IOException {
+    Path self = proc.resolve(Long.toString(pid));
+    long now = System.nanoTime();
+    long total = cpuTicks(Files.readString(self.resolve("stat")));
+    Map<CpuGroup, Long> byGroup = new EnumMap<>(CpuGroup.class);
+    try (Stream<Path> tasks = Files.list(self.resolve("task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException ended) {
+          continue; // the thread ended while we listed
+        }
+        byGroup.merge(CpuGroup.of(comm(stat)), cpuTicks(stat), Long::sum);
+      }
+    }
+    String status = Files.readString(self.resolve("status"));
+    int fds;
+    try (Stream<Path> s = Files.list(self.resolve("fd"))) {
+      fds = (int) s.count();
+    }
+    return new Sample(
+        now,
+        total,
+        byGroup,
+        statusValue(status, "VmRSS:") * 1024,
+        (int) statusValue(status, "Threads:"),
+        fds);
+  }
+
+  /** The name in a stat line: between the first '(' and the LAST ')' (a name may hold either). */
+  static String comm(String statLine) {
+    int open = statLine.indexOf('(');
+    int close = statLine.lastIndexOf(')');
+    if (open < 0 || close < open) {
+      throw new IllegalArgumentException("not a /proc stat line: " + statLine);
+    }
+    return statLine.substring(open + 1, close);
+  }
+
+  /** utime + stime (fields 14 and 15 of proc(5)), in ticks. */
+  static long cpuTicks(String statLine) {
+    int close = statLine.lastIndexOf(')');
+    if (close < 0) {
+      throw new IllegalArgumentException("not a /proc stat line: " + statLine);
+    }
+    String[] f = statLine.substring(close + 2).trim().split(" ");
+    if (f.length < 13) {
+      throw new IllegalArgumentException("short /proc stat line: " + statLine);
+    }
+    // f[0] is field 3 (state): utime is field 14 -> f[11], stime field 15 -> f[12].
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  static long statusValue(String status, String key) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith(key)) {
+        String[] parts = line.substring(key.length()).trim().split("\\s+");
+        return Long.parseLong(parts[0]);
+      }
+    }
+    throw new IllegalArgumentException("no " + key + " in /proc status");
+  }
+}

@@ -53,9 +53,15 @@ public class JobEventsController {
       @RequestParam(name = "fromSeq", defaultValue = "0") long fromSeq,
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
     JobRecord job;
+    ReplayAdmission.Permit permit;
     try {
       AuthenticatedUser user = auth.authenticate(authorization);
       job = replay.authorize(user, jobId, BearerAuthenticator.tokenOf(authorization));
+      permit = replay.admit(user.userId());
+    } catch (ReplayRefusedException e) {
+      return error(
+          ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "1"),
+          new ErrorBody(e.code(), e.getMessage()));
     } catch (AccessDeniedException e) {
       ResponseEntity.BodyBuilder denied = ResponseEntity.status(e.status());
       if (e.kind() == AccessDeniedException.Kind.UNAUTHENTICATED) {
@@ -73,7 +79,7 @@ public class JobEventsController {
     ServerFrames frames = replay.frames();
     StreamingResponseBody body =
         out -> {
-          try {
+          try (permit) {
             replay
                 .onReaderPool(
                     () ->

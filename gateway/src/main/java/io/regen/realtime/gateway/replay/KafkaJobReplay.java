@@ -58,6 +58,14 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
   private final ReplayListener listener;
   private final ServerFrames frames = new ServerFrames();
   private final ExecutorService pool;
+
+  /**
+   * Records one replay may scan: a job that never ends (no terminal event, no last offset) is not
+   * read to the end of a busy partition.
+   */
+  public static final long MAX_SCANNED_RECORDS = 1_000_000;
+
+  private final ReplayAdmission admission = new ReplayAdmission(ReplayAdmission.DEFAULT_PER_USER);
   private final ThreadLocal<KafkaConsumer<String, byte[]>> readers = new ThreadLocal<>();
   private final List<KafkaConsumer<String, byte[]>> allReaders =
       java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -97,6 +105,13 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
   public CompletableFuture<Long> replay(
       ClientSession session, AuthenticatedUser user, String replayId, String jobId, long fromSeq) {
     CompletableFuture<Long> result = new CompletableFuture<>();
+    ReplayAdmission.Permit permit;
+    try {
+      permit = admit(user.userId());
+    } catch (ReplayRefusedException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    result.whenComplete((count, error) -> permit.close());
     try {
       pool.execute(
           () -> {
@@ -119,7 +134,8 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
             }
           });
     } catch (RejectedExecutionException e) {
-      result.completeExceptionally(new IllegalStateException("too many replays in progress"));
+      result.completeExceptionally(
+          new ReplayRefusedException("too many replays in progress on this node; retry"));
     }
     return result;
   }
@@ -197,7 +213,10 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
             done = true;
             break;
           }
-          scanned++;
+          if (++scanned > MAX_SCANNED_RECORDS) {
+            done = true;
+            break;
+          }
           if (!job.userId().equals(r.key())) {
             continue;
           }
@@ -262,6 +281,15 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     return true;
   }
 
+  /**
+   * A replay slot of {@code userId} (WebSocket replays and histories share them).
+   *
+   * @throws ReplayRefusedException the user already runs as many as allowed
+   */
+  public ReplayAdmission.Permit admit(String userId) {
+    return admission.acquire(userId);
+  }
+
   /** Runs {@code work} on the replay pool (bounded), for callers that stream elsewhere. */
   public <T> CompletableFuture<T> onReaderPool(java.util.function.Supplier<T> work) {
     CompletableFuture<T> f = new CompletableFuture<>();
@@ -275,7 +303,8 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
             }
           });
     } catch (RejectedExecutionException e) {
-      f.completeExceptionally(new IllegalStateException("too many replays in progress"));
+      f.completeExceptionally(
+          new ReplayRefusedException("too many replays in progress on this node; retry"));
     }
     return f;
   }

@@ -52,6 +52,11 @@ final class FrameRouter {
 
   void onText(WebSocketClientSession session, String text) {
     metrics.frameReceived();
+    if (!session.isOpen()) {
+      // A close is decided (e.g. the per-user limit after auth): frames pipelined behind it must
+      // not run, however fast they arrived.
+      return;
+    }
     session.frameReceived();
     if (!rateLimit.admit(session)) {
       return;

@@ -10,6 +10,7 @@ import io.regen.realtime.gateway.protocol.ClientFrame.InvalidFrameException;
 import io.regen.realtime.gateway.protocol.ErrorCodes;
 import io.regen.realtime.gateway.replay.JobAccessException;
 import io.regen.realtime.gateway.replay.JobReplay;
+import io.regen.realtime.gateway.replay.ReplayRefusedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,6 +87,8 @@ final class JobCommandFrames {
           Throwable cause = unwrap(error);
           if (cause instanceof JobAccessException access) {
             replies.error(session, frame.id(), access.code(), access.getMessage());
+          } else if (cause instanceof ReplayRefusedException refused) {
+            replies.error(session, frame.id(), refused.code(), refused.getMessage());
           } else {
             log.warn("Replay of job {} failed", jobId, cause);
             replies.error(session, frame.id(), ErrorCodes.INTERNAL, "replay failed");

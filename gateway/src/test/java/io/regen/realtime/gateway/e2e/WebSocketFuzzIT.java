@@ -9,7 +9,6 @@ import io.regen.realtime.gateway.testapp.EmbeddedBroker;
 import io.regen.realtime.gateway.testapp.GatewayTestApplication;
 import io.regen.realtime.gateway.testapp.RecordingEventDelivery;
 import io.regen.realtime.gateway.testapp.TestTokens;
-import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -73,7 +72,7 @@ class WebSocketFuzzIT {
   static class TestBeans {
     @Bean
     SchemaRegistryClient schemaRegistryClient() {
-      return new InMemorySchemaRegistryClient();
+      return EmbeddedBroker.registry();
     }
 
     @Bean

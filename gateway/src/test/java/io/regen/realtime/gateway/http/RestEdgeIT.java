@@ -1,13 +1,14 @@
 package io.regen.realtime.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.regen.realtime.gateway.delivery.EventDelivery;
 import io.regen.realtime.gateway.testapp.EmbeddedBroker;
 import io.regen.realtime.gateway.testapp.GatewayTestApplication;
 import io.regen.realtime.gateway.testapp.RecordingEventDelivery;
 import io.regen.realtime.gateway.testapp.TestTokens;
-import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
+import io.regen.realtime.gateway.testapp.TestWebSocketClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +40,9 @@ import org.springframework.test.context.DynamicPropertySource;
       "regen.gateway.enabled=true",
       "regen.jwt.secret=" + TestTokens.SECRET,
       "regen.gateway.edge.max-request-body-bytes=65536",
-      "regen.gateway.edge.rest-requests-per-minute=20"
+      "regen.gateway.edge.rest-requests-per-minute=20",
+      "regen.gateway.edge.trusted-proxies=127.0.0.1,::1",
+      "regen.gateway.max-connections-per-ip=2"
     })
 @Timeout(180)
 class RestEdgeIT {
@@ -54,7 +57,7 @@ class RestEdgeIT {
   static class TestBeans {
     @Bean
     SchemaRegistryClient schemaRegistryClient() {
-      return new InMemorySchemaRegistryClient();
+      return EmbeddedBroker.registry();
     }
 
     @Bean
@@ -184,6 +187,37 @@ class RestEdgeIT {
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).contains("invalid token").doesNotContain(TestTokens.AUDIENCE);
+  }
+
+  @Test
+  void behindATrustedProxyTheConnectionLimitKeysOnTheForwardedClientAddress() {
+    List<TestWebSocketClient> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        open.add(authedVia("203.0.113.7", "edge-xff-" + i));
+      }
+      // the third connection of that client is refused, whichever proxy hop it came through
+      assertThatThrownBy(() -> authedVia("10.9.9.9, 203.0.113.7", "edge-xff-3"))
+          .cause()
+          .isInstanceOf(java.net.http.WebSocketHandshakeException.class)
+          .extracting(
+              e -> ((java.net.http.WebSocketHandshakeException) e).getResponse().statusCode())
+          .isEqualTo(429);
+      // another client behind the same proxy has its own budget
+      open.add(authedVia("203.0.113.8", "edge-xff-4"));
+    } finally {
+      open.forEach(TestWebSocketClient::close);
+    }
+  }
+
+  private TestWebSocketClient authedVia(String forwardedFor, String user) {
+    TestWebSocketClient c =
+        TestWebSocketClient.connect(
+            URI.create("ws://localhost:" + port + "/ws"),
+            java.util.Map.of(ClientAddresses.FORWARDED_FOR, forwardedFor));
+    c.send("{\"type\":\"auth\",\"token\":\"" + TestTokens.valid(user) + "\"}");
+    assertThat(c.next().path("type").asString()).isEqualTo("welcome");
+    return c;
   }
 
   private HttpResponse<String> startJob(String token, String body) throws Exception {

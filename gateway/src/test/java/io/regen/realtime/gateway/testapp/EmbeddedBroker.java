@@ -12,7 +12,19 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 public final class EmbeddedBroker {
   private static EmbeddedKafkaKraftBroker broker;
 
+  /**
+   * The one registry of the records on this broker: every context writing to it must use this one,
+   * or a test reading a topic from the start meets schema ids of another context's registry.
+   */
+  private static final io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient REGISTRY =
+      new io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient();
+
   private EmbeddedBroker() {}
+
+  /** The schema registry shared by every context that uses this broker. */
+  public static io.regen.realtime.schemas.registry.SchemaRegistryClient registry() {
+    return REGISTRY;
+  }
 
   public static synchronized String bootstrapServers() {
     if (broker == null) {

@@ -13,7 +13,6 @@ import io.regen.realtime.gateway.testapp.RecordingEventDelivery;
 import io.regen.realtime.gateway.testapp.TestTokens;
 import io.regen.realtime.gateway.testapp.TestWebSocketClient;
 import io.regen.realtime.schemas.Topics;
-import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.io.IOException;
@@ -81,7 +80,7 @@ class GatewayProtocolIT {
   static class TestBeans {
     @Bean
     SchemaRegistryClient schemaRegistryClient() {
-      return new InMemorySchemaRegistryClient();
+      return EmbeddedBroker.registry();
     }
 
     @Bean
@@ -378,6 +377,33 @@ class GatewayProtocolIT {
     fourth.send("{\"type\":\"auth\",\"token\":\"" + TestTokens.valid("mike") + "\"}");
     assertThat(fourth.next().path("code").asString()).isEqualTo("forbidden");
     assertThat(fourth.awaitClose(Duration.ofSeconds(5))).isEqualTo(4008);
+  }
+
+  @Test
+  void nothingPipelinedBehindAnAuthThatClosesTheConnectionRuns() {
+    String user = "pipe-" + UUID.randomUUID();
+    TestWebSocketClient first = authed(user);
+    authed(user);
+    authed(user);
+    TestWebSocketClient fourth = open();
+    // auth and start_job in one burst: the limit decides the close before start_job is read
+    fourth.send("{\"type\":\"auth\",\"token\":\"" + TestTokens.valid(user) + "\"}");
+    fourth.send(
+        "{\"type\":\"start_job\",\"id\":\"p1\",\"jobType\":\"model\","
+            + "\"input\":{\"prompt\":\"pipelined\"},\"idempotencyKey\":\"pipelined\"}");
+    assertThat(fourth.awaitClose(Duration.ofSeconds(5))).isEqualTo(4008);
+    assertThat(fourth.frames())
+        .noneMatch(f -> f.contains("\"ack\""))
+        .anyMatch(f -> f.contains("too many connections for this user"));
+
+    first.send(
+        "{\"type\":\"start_job\",\"id\":\"m1\",\"jobType\":\"model\","
+            + "\"input\":{\"prompt\":\"marker\"},\"idempotencyKey\":\"marker\"}");
+    String marker = first.nextOfType("ack").path("jobId").asString();
+    List<JobRequest> requests = readRequestsUntil(r -> r.getJobId().equals(marker));
+    assertThat(requests.stream().filter(r -> r.getUserId().equals(user)))
+        .extracting(JobRequest::getJobId)
+        .containsExactly(marker);
   }
 
   // --- jobs ---

@@ -12,6 +12,7 @@ import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.gateway.protocol.CloseCode;
 import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.lang.management.ManagementFactory;
@@ -134,13 +135,8 @@ public final class DeliveryLatencyBenchmark {
     }
 
     Map<String, Object> p =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.getBrokersAsString(),
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.LINGER_MS_CONFIG,
-            0);
+        KafkaClientConfigs.plaintext(broker.getBrokersAsString()).producer("bench-latency");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     try (KafkaProducer<String, JobEvent> producer =
         new KafkaProducer<>(p, new StringSerializer(), serdes.valueSerializer(Topics.JOB_EVENTS))) {
       // Register the schema and warm the connection before timing.

@@ -6,6 +6,7 @@ import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.events.JobProgress;
 import io.regen.realtime.registry.SchemaRegistryServer;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.io.BufferedReader;
@@ -402,10 +403,8 @@ public final class WebSocketDeliveryBenchmark {
   }
 
   private KafkaProducer<String, JobEvent> producer() throws Exception {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> p =
+        KafkaClientConfigs.plaintext(broker.getBrokersAsString()).producer("bench-ws-delivery");
     // Latency runs send each record at once; throughput runs let records batch for 1 ms.
     p.put(ProducerConfig.LINGER_MS_CONFIG, batching ? 1 : 0);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, batching ? 65536 : 16384);

@@ -1,6 +1,7 @@
 package io.regen.realtime.bench.sdk;
 
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.sdk.JobHandle;
 import io.regen.realtime.sdk.Published;
@@ -19,7 +20,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -275,7 +275,7 @@ public final class SdkPublishBenchmark {
 
   private static void createTopic(String bootstrap, int partitions) throws Exception {
     try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        Admin.create(KafkaClientConfigs.fromEnvironment(bootstrap).admin("bench-topics"))) {
       if (!admin
           .listTopics()
           .names()

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class RequestConsumerLoop implements RequestLoop {
   private static final Logger log = LoggerFactory.getLogger(RequestConsumerLoop.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-  private static final Duration TERMINAL_ACK_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration TERMINAL_ACK_SAFETY_TIMEOUT = Duration.ofMinutes(30);
+  private static final Duration RETRY_BACKOFF = Duration.ofSeconds(2);
   private static final int MAX_ERROR_MESSAGE = 1000;
 
   private final RegenWorkerClient client;
@@ -288,6 +289,7 @@ public final class RequestConsumerLoop implements RequestLoop {
   private void runJob(TopicPartition tp, long offset, DefaultJobContext context) {
     JobRequest request = context.request();
     boolean done = true;
+    boolean retry = false;
     try {
       if (closing) {
         // Not started yet: leave the request uncommitted for the next worker.
@@ -300,6 +302,12 @@ public final class RequestConsumerLoop implements RequestLoop {
       } catch (InvalidEventException e) {
         malformed.incrementAndGet();
         log.warn("Skipping job request at {}@{}: {}", tp, offset, e.getMessage());
+        return;
+      } catch (RuntimeException e) {
+        // The producer refused the start (e.g. no metadata while Kafka is down): not handled.
+        log.warn("Could not start job {}, retrying: {}", request.getJobId(), e.toString());
+        done = false;
+        retry = true;
         return;
       }
       started.incrementAndGet();
@@ -316,15 +324,39 @@ public final class RequestConsumerLoop implements RequestLoop {
         }
       }
       end(job, context, error);
-      awaitAck(job);
+      if (!job.isEnded() || !awaitAck(job)) {
+        // No terminal event, or never acknowledged: committing would lose the job's end.
+        done = false;
+        retry = true;
+        return;
+      }
       finished.incrementAndGet();
     } finally {
       running.remove(request.getJobId(), context);
       inFlight.decrementAndGet();
       if (done) {
         handled.add(new TopicPartitionOffset(tp, offset));
+      } else if (retry && !closing) {
+        retryLater(tp, offset, request);
       }
+      // else: closing, the request stays uncommitted and the next worker runs it.
     }
+  }
+
+  /** Runs the request again after a pause; its offset stays uncommitted until it is handled. */
+  private void retryLater(TopicPartition tp, long offset, JobRequest request) {
+    DefaultJobContext context = new DefaultJobContext(request, client.workerId());
+    running.put(request.getJobId(), context);
+    inFlight.incrementAndGet();
+    jobs.execute(
+        () -> {
+          try {
+            Thread.sleep(RETRY_BACKOFF.toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          runJob(tp, offset, context);
+        });
   }
 
   /** Ends a job nobody may wait for any more visibly, instead of leaving it QUEUED forever. */
@@ -379,13 +411,20 @@ public final class RequestConsumerLoop implements RequestLoop {
     }
   }
 
-  private static void awaitAck(JobHandle job) {
+  /**
+   * Whether every event of the job was acknowledged. Waits as long as the producer tries (its
+   * delivery timeout completes the future); the bound only guards against a future never completed.
+   */
+  private static boolean awaitAck(JobHandle job) {
     try {
-      job.lastPublished().get(TERMINAL_ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      job.lastPublished().get(TERMINAL_ACK_SAFETY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     } catch (Exception e) {
       log.error("Events of job {} were not acknowledged: {}", job.jobId(), e.toString());
+      return false;
     }
   }
 

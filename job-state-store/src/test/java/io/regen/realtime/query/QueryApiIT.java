@@ -454,6 +454,9 @@ class QueryApiIT {
                   .contains("streams_restore_records_restored_total{store=\"job-state\"}");
               assertThat(text).contains("kafka_consumer_fetch_manager_records_lag_max");
               assertThat(text).contains("streams_running 1.0");
+              assertThat(text).contains("streams_records_undecodable_total");
+              assertThat(text).contains("streams_registry_unavailable_total");
+              assertThat(text).contains("streams_records_dead_lettered_total");
             });
     JsonNode health = http.get(instance.port, "/actuator/health", null).json();
     assertThat(health.get("status").asString()).isEqualTo("UP");

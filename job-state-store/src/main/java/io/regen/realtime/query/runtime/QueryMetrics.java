@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.regen.realtime.query.QueryUnavailableException;
 import io.regen.realtime.query.internal.LocalStoreReader;
 import io.regen.realtime.streams.AnalyticsReader;
+import io.regen.realtime.streams.FaultCounters;
 import io.regen.realtime.streams.StoreDef;
 import io.regen.realtime.streams.StoreKeys;
 import io.regen.realtime.streams.Stores;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *       model_latency_percentile_seconds} {percentile=50|95|99} from the merged histograms;
  *   <li>{@code regen_dau_today}: today's active users in this instance's partitions (sum over
  *       instances = DAU);
+ *   <li>{@code streams_records_undecodable_total}, {@code streams_registry_unavailable_total},
+ *       {@code streams_records_dead_lettered_total}: see {@code docs/reliability.md};
  *   <li>{@code streams_restore_records_restored_total}, {@code
  *       streams_restore_records_to_restore_total}, {@code streams_restore_active} {store}; {@code
  *       streams_running}; Kafka Streams' own metrics via Micrometer's {@link KafkaStreamsMetrics}
@@ -87,6 +90,21 @@ public final class QueryMetrics implements AutoCloseable {
     refresher.scheduleWithFixedDelay(this::refreshSafely, 1, refreshSeconds, TimeUnit.SECONDS);
   }
 
+  private void bindFaultCounters() {
+    FunctionCounter.builder(
+            "streams.records.undecodable", this, m -> FaultCounters.undecodableSkipped())
+        .description("Records skipped because their bytes cannot be decoded (logged with position)")
+        .register(registry);
+    FunctionCounter.builder(
+            "streams.registry.unavailable", this, m -> FaultCounters.registryUnavailable())
+        .description("Reads failed and retried because the schema registry was unavailable")
+        .register(registry);
+    FunctionCounter.builder(
+            "streams.records.dead.lettered", this, m -> FaultCounters.deadLettered())
+        .description("Records a processor threw on, written to regen.streams.dead-letters.v1")
+        .register(registry);
+  }
+
   private void bindRuntime() {
     Gauge.builder("streams.running", runtime, r -> r.state() == KafkaStreams.State.RUNNING ? 1 : 0)
         .description("1 when Kafka Streams is RUNNING (queries answered)")
@@ -94,6 +112,7 @@ public final class QueryMetrics implements AutoCloseable {
     Gauge.builder("regen.dau.today", this, m -> m.dauToday)
         .description("Today's (UTC) active users in this instance's partitions")
         .register(registry);
+    bindFaultCounters();
     RestoreTracker restore = runtime.restore();
     for (StoreDef<?, ?> store : Stores.all()) {
       RestoreTracker.StoreProgress p = restore.progress(store.name());

@@ -7,9 +7,11 @@ import io.regen.realtime.sdk.JobRequestHandler;
 import io.regen.realtime.sdk.internal.DefaultJobContext.CancelKind;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +26,10 @@ import org.slf4j.LoggerFactory;
  */
 final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
-  private static final Duration TERMINAL_ACK_TIMEOUT = Duration.ofSeconds(60);
+  // The producer's delivery timeout completes the ack future; this bound only guards against a
+  // future never completed.
+  private static final Duration TERMINAL_ACK_SAFETY_TIMEOUT = Duration.ofMinutes(30);
+  private static final Duration RETRY_BACKOFF = Duration.ofSeconds(2);
   private static final int MAX_ERROR_MESSAGE = 1000;
 
   private final String jobType;
@@ -145,18 +150,33 @@ final class JobRunner {
   private void run(TopicPartition partition, long offset, DefaultJobContext context) {
     JobRequest request = context.request();
     boolean done = true;
+    boolean retry = false;
     try {
       if (closing) {
         // Not started yet: leave the request uncommitted for the next worker.
         done = false;
         return;
       }
-      JobHandle job = start(partition, offset, request);
+      JobHandle job;
+      try {
+        job = start(partition, offset, request);
+      } catch (RuntimeException e) {
+        // The producer refused the start (e.g. no metadata while Kafka is down): not handled.
+        log.warn("Could not start job {}, retrying: {}", request.getJobId(), e.toString());
+        done = false;
+        retry = true;
+        return;
+      }
       if (job != null) {
         counters.started.incrementAndGet();
         context.attach(job);
         end(job, context, handle(context));
-        awaitAck(job);
+        if (!job.isEnded() || !awaitAck(job)) {
+          // No terminal event, or never acknowledged: committing would lose the job's end.
+          done = false;
+          retry = true;
+          return;
+        }
         counters.finished.incrementAndGet();
       }
     } finally {
@@ -164,8 +184,31 @@ final class JobRunner {
       inFlight.decrementAndGet();
       if (done) {
         offsets.handled(partition, offset);
+      } else if (retry && !closing) {
+        retryLater(partition, offset, request);
       }
+      // else: closing; the request stays uncommitted and the next worker runs it.
     }
+  }
+
+  /** Runs the request again after a pause; its offset stays uncommitted until it is handled. */
+  private void retryLater(TopicPartition partition, long offset, JobRequest request) {
+    DefaultJobContext context = new DefaultJobContext(request, workerId);
+    running.put(request.getJobId(), context);
+    inFlight.incrementAndGet();
+    CompletableFuture.delayedExecutor(
+            RETRY_BACKOFF.toMillis(),
+            TimeUnit.MILLISECONDS,
+            task -> {
+              try {
+                pool.execute(task);
+              } catch (RejectedExecutionException e) {
+                // The pool shut down meanwhile: the request stays uncommitted for the next worker.
+                running.remove(request.getJobId(), context);
+                inFlight.decrementAndGet();
+              }
+            })
+        .execute(() -> run(partition, offset, context));
   }
 
   private JobHandle start(TopicPartition partition, long offset, JobRequest request) {
@@ -227,13 +270,17 @@ final class JobRunner {
     }
   }
 
-  private static void awaitAck(JobHandle job) {
+  /** Whether every event of the job was acknowledged (waits as long as the producer tries). */
+  private static boolean awaitAck(JobHandle job) {
     try {
-      job.lastPublished().get(TERMINAL_ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      job.lastPublished().get(TERMINAL_ACK_SAFETY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     } catch (Exception e) {
       log.error("Events of job {} were not acknowledged: {}", job.jobId(), e.toString());
+      return false;
     }
   }
 

@@ -45,7 +45,7 @@ final class JobWorkload {
     if (inJob == 0) {
       payload = new JobStarted("model", "bench");
     } else if (inJob == jobLength - 1) {
-      payload = new JobCompleted("done", null);
+      payload = new JobCompleted("done", 1000L);
     } else {
       payload = new ModelChunk(MODEL, (int) inJob - 1, CHUNK, false);
     }

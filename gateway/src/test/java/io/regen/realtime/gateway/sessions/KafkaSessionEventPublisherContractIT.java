@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.regen.realtime.events.SessionEvent;
+import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
@@ -43,7 +44,7 @@ class KafkaSessionEventPublisherContractIT extends SessionEventPublisherContract
   @Override
   protected SessionEventPublisher newPublisher() {
     return KafkaSessionEventPublisher.create(
-        broker.getBrokersAsString(),
+        new GatewayKafkaClients(broker.getBrokersAsString(), Map.of(), Duration.ofMillis(10)),
         registry,
         "sessions-contract",
         Map.of(),

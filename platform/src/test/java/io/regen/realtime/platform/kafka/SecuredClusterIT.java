@@ -416,9 +416,8 @@ class SecuredClusterIT {
     String registryUrl = "http://localhost:" + registryPort;
     List<RegenProcess> roles = new ArrayList<>();
     try {
-      RegenProcess.runToCompletion(
-          roleEnv(RoleAcls.ADMIN_USER, Map.of()), LOGS.resolve("topics.log"), "topics");
-      roles.add(
+      // The registry needs only its own topic: it starts while the admin creates the others.
+      RegenProcess registry =
           RegenProcess.start(
               roleEnv(
                   RoleAcls.REGISTRY_USER,
@@ -426,10 +425,14 @@ class SecuredClusterIT {
                       "SCHEMA_REGISTRY_PORT", Integer.toString(registryPort),
                       "SCHEMA_REGISTRY_USERS_FILE", registryUsers.toString())),
               LOGS.resolve("registry.log"),
-              "registry"));
+              "registry");
+      roles.add(registry);
+      RegenProcess.runToCompletion(
+          roleEnv(RoleAcls.ADMIN_USER, Map.of()), LOGS.resolve("topics.log"), "topics");
       await()
           .atMost(Duration.ofMinutes(2))
-          .untilAsserted(() -> assertThat(roles.get(0).output()).contains("regen: ready in"));
+          .failFast("registry exited; see " + registry.log(), () -> !registry.isAlive())
+          .untilAsserted(() -> assertThat(registry.output()).contains("regen: ready in"));
       Map<String, String> common = Map.of("SCHEMA_REGISTRY_URL", registryUrl, "JWT_SECRET", secret);
       RegenProcess streams =
           RegenProcess.start(

@@ -5,6 +5,7 @@ import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.kafka.Durability;
 import io.regen.realtime.schemas.kafka.DurabilityException;
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import io.regen.realtime.schemas.kafka.TopicProvisioning;
 import io.regen.realtime.schemas.kafka.TopicSpec;
 import io.regen.realtime.streams.Stores;
@@ -14,9 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The platform's topics as the launcher provisions them, and the settings behind them: expected
@@ -87,11 +86,18 @@ public final class PlatformTopics {
     return specs;
   }
 
-  /** An admin client for {@code bootstrapServers}. */
-  public static Admin admin(String bootstrapServers) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return Admin.create(p);
+  /**
+   * An admin client for {@code bootstrapServers} with the process's Kafka connection settings in
+   * {@code env} ({@link KafkaClientConfigs#of}), so provisioning logs in to a secured cluster like
+   * every other client of the role.
+   */
+  public static Admin admin(RegenEnvironment env, String bootstrapServers) {
+    return admin(KafkaClientConfigs.of(bootstrapServers, env.asMap()));
+  }
+
+  /** An admin client with the connection settings of {@code clients}. */
+  public static Admin admin(KafkaClientConfigs clients) {
+    return Admin.create(clients.admin("regen-topics"));
   }
 
   /** Provisioning on {@code admin} with the default admin timeout. */

@@ -75,7 +75,7 @@ public final class SpringRole implements Role {
     try {
       String bootstrap = (String) properties.get("regen.kafka.bootstrap-servers");
       if (mode == Mode.STREAMS) {
-        try (Admin admin = PlatformTopics.admin(bootstrap)) {
+        try (Admin admin = PlatformTopics.admin(env, bootstrap)) {
           TopicProvisioning topics =
               PlatformTopics.provisioning(admin, PlatformTopics.durability(env, bootstrap));
           PlatformTopics.checkEventPartitions(

@@ -39,7 +39,7 @@ public final class TopicsCommand implements Role {
             RegenEnvironment.TOPIC_PARTITIONS, RegenEnvironment.DEFAULT_TOPIC_PARTITIONS);
     String bootstrap = RegistryRole.bootstrapServers(env);
     List<String> created;
-    try (Admin admin = PlatformTopics.admin(bootstrap)) {
+    try (Admin admin = PlatformTopics.admin(env, bootstrap)) {
       created =
           PlatformTopics.provisioning(admin, PlatformTopics.durability(env, bootstrap))
               .ensure(PlatformTopics.specs(partitions, PlatformTopics.retention(env)));

@@ -7,6 +7,7 @@ import io.regen.realtime.platform.cli.CommandLine;
 import io.regen.realtime.platform.config.DevSecret;
 import io.regen.realtime.platform.config.RegenEnvironment;
 import io.regen.realtime.platform.config.UpSettings;
+import io.regen.realtime.platform.kafka.BrokerSecurity;
 import io.regen.realtime.platform.kafka.EmbeddedKraftBroker;
 import io.regen.realtime.platform.kafka.PlatformTopics;
 import io.regen.realtime.platform.lifecycle.ShutdownSequence;
@@ -14,6 +15,7 @@ import io.regen.realtime.registry.RegistryServerOptions;
 import io.regen.realtime.registry.SchemaRegistryServer;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.kafka.Durability;
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import io.regen.realtime.schemas.kafka.TopicProvisioning;
 import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
 import io.regen.realtime.streams.StreamsSettings;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -77,6 +80,34 @@ public final class UpRole implements Role {
     return 0;
   }
 
+  /**
+   * With SASL on the embedded broker, {@code up}'s own clients (registry store, topics, Streams,
+   * gateway, workers) log in like any other: without a credential every one of them would fail only
+   * after its own timeout, so {@code up} refuses to start and names what to set.
+   */
+  static void requireClientCredential(BrokerSecurity security, RegenEnvironment env) {
+    if (!security.enabled()) {
+      return;
+    }
+    Object protocol =
+        KafkaClientConfigs.of("localhost:" + RegenEnvironment.DEFAULT_KAFKA_PORT, env.asMap())
+            .common()
+            .get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+    if (!"SASL_PLAINTEXT".equals(protocol)) {
+      throw new IllegalArgumentException(
+          RegenEnvironment.KAFKA_SASL_USERS_FILE
+              + " secures the embedded broker (SASL_PLAINTEXT, "
+              + BrokerSecurity.SCRAM_MECHANISM
+              + "), but up's own Kafka clients have security.protocol "
+              + (protocol == null ? "PLAINTEXT" : protocol)
+              + ": give them the admin credential in a "
+              + KafkaClientConfigs.PROPERTIES_FILE_ENV
+              + " file or KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT, KAFKA_SASL_MECHANISM="
+              + BrokerSecurity.SCRAM_MECHANISM
+              + " and KAFKA_SASL_JAAS_CONFIG (see docs/security.md)");
+    }
+  }
+
   private void start(UpSettings settings, RegenEnvironment env, ShutdownSequence shutdown)
       throws Exception {
     Map<String, HealthIndicator> health = new LinkedHashMap<>();
@@ -87,6 +118,7 @@ public final class UpRole implements Role {
       bootstrap = settings.externalBootstrapServers().get();
       Console.line("Kafka: using the cluster at %s (no embedded broker)", bootstrap);
     } else {
+      requireClientCredential(settings.embeddedBroker().security(), env);
       EmbeddedKraftBroker broker =
           shutdown.add("Kafka broker", new EmbeddedKraftBroker(settings.embeddedBroker()));
       broker.start().awaitReady(BROKER_READY_TIMEOUT);
@@ -125,7 +157,7 @@ public final class UpRole implements Role {
 
     List<String> created;
     short replication;
-    try (Admin admin = PlatformTopics.admin(bootstrap)) {
+    try (Admin admin = PlatformTopics.admin(env, bootstrap)) {
       TopicProvisioning topics = PlatformTopics.provisioning(admin, durability);
       created =
           topics.ensure(

@@ -8,6 +8,7 @@ import io.regen.realtime.platform.testing.FreePorts;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.kafka.Durability;
 import io.regen.realtime.schemas.kafka.DurabilityException;
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import io.regen.realtime.schemas.kafka.TopicProvisioning;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,8 @@ class EmbeddedKraftBrokerIT {
             .all()
             .get();
       }
-      try (Admin provisioningAdmin = PlatformTopics.admin(broker.bootstrapServers())) {
+      try (Admin provisioningAdmin =
+          PlatformTopics.admin(KafkaClientConfigs.plaintext(broker.bootstrapServers()))) {
         TopicProvisioning provisioner =
             PlatformTopics.provisioning(provisioningAdmin, Durability.expecting(1));
         assertThat(provisioner.liveBrokers()).isEqualTo(1);

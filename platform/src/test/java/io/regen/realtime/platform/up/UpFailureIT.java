@@ -7,6 +7,7 @@ import io.regen.realtime.platform.testing.FreePorts;
 import io.regen.realtime.platform.testing.RegenProcess;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +51,24 @@ class UpFailureIT {
             () ->
                 assertThat(List.of(registryPort, kafkaPort, controllerPort))
                     .allMatch(FreePorts::isFree));
+  }
+
+  @Test
+  void aSecuredEmbeddedBrokerWithoutAClientCredentialIsRefusedBeforeAnythingStarts()
+      throws Exception {
+    Path users = dataDir.resolve("kafka-users.properties");
+    Files.writeString(users, "broker=b-pass\nadmin=a-pass\n");
+    try (RegenProcess up =
+        RegenProcess.start(
+            Map.of("KAFKA_SASL_USERS_FILE", users.toString(), "REGEN_DATA_DIR", dataDir.toString()),
+            Path.of("target", "up-failure-it", "sasl-without-credential.log"),
+            "up")) {
+      assertThat(up.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+      assertThat(up.output())
+          .contains("KAFKA_SASL_USERS_FILE secures the embedded broker")
+          .contains("REGEN_KAFKA_PROPERTIES")
+          .doesNotContain("Kafka broker (KRaft) on");
+    }
   }
 
   @Test

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  * The meters of event delivery. Names are dotted Micrometer names; Prometheus shows them as {@code
  * delivery_latency_seconds}, {@code delivery_frames_sent_total}, {@code delivery_resumes_total
  * {outcome}}, {@code delivery_slow_fallbacks_total}, {@code delivery_slow_closes_total}, {@code
- * delivery_records_undecodable_total}, {@code delivery_replays_total}.
+ * delivery_records_undecodable_total}, {@code delivery_records_registry_unavailable_total}, {@code
+ * delivery_replays_total}.
  */
 public final class DeliveryMetrics {
   private final Timer latency;
@@ -21,6 +22,7 @@ public final class DeliveryMetrics {
   private final Counter slowCloses;
   private final Counter undecodable;
   private final Counter unknownPayload;
+  private final Counter registryUnavailable;
   private final Counter replays;
 
   public DeliveryMetrics(MeterRegistry registry) {
@@ -68,6 +70,12 @@ public final class DeliveryMetrics {
         Counter.builder("delivery.records.unknown.payload")
             .description("Events whose payload type has no wire name here, skipped")
             .register(registry);
+    registryUnavailable =
+        Counter.builder("delivery.records.registry.unavailable")
+            .description(
+                "Reads of a record stopped because the schema registry was unavailable (read again"
+                    + " later, never skipped)")
+            .register(registry);
     replays = Counter.builder("delivery.replays").register(registry);
   }
 
@@ -94,6 +102,14 @@ public final class DeliveryMetrics {
 
   public void undecodable() {
     undecodable.increment();
+  }
+
+  public void registryUnavailable() {
+    registryUnavailable.increment();
+  }
+
+  public double registryUnavailableCount() {
+    return registryUnavailable.count();
   }
 
   public void unknownPayload() {

@@ -12,6 +12,8 @@ import io.regen.realtime.gateway.jobs.JobLookupException;
 import io.regen.realtime.gateway.jobs.JobRecord;
 import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.gateway.kafka.JobEventDecoder;
+import io.regen.realtime.gateway.kafka.RecordNotYetDecodableException;
+import io.regen.realtime.gateway.kafka.RegistryBackoff;
 import io.regen.realtime.gateway.protocol.ServerFrames;
 import io.regen.realtime.gateway.protocol.ServerFrames.UnknownPayloadException;
 import io.regen.realtime.schemas.EventTypes;
@@ -75,7 +77,8 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.props = Objects.requireNonNull(props, "props");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.decoder = new JobEventDecoder(valueDeserializer, metrics::undecodable);
+    this.decoder =
+        new JobEventDecoder(valueDeserializer, metrics::undecodable, metrics::registryUnavailable);
     this.directory = Objects.requireNonNull(directory, "directory");
     this.listener = listener == null ? ReplayListener.NONE : listener;
     AtomicInteger n = new AtomicInteger();
@@ -203,6 +206,9 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     long lastSeq = fromSeq - 1;
     boolean done = first.offset() > stopAfter;
     int emptyPolls = 0;
+    RegistryBackoff backoff = new RegistryBackoff();
+    // A registry outage longer than the stall timeout fails the replay (an error, not a gap).
+    long unavailableSince = 0;
     try {
       while (!done) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
@@ -225,7 +231,24 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
           if (!job.userId().equals(r.key())) {
             continue;
           }
-          JobEvent event = decoder.decode(r);
+          JobEvent event;
+          try {
+            event = decoder.decode(r);
+            backoff.reset();
+          } catch (RecordNotYetDecodableException e) {
+            if (unavailableSince == 0) {
+              unavailableSince = System.nanoTime();
+            } else if (System.nanoTime() - unavailableSince
+                > props.replayStallTimeout().toNanos()) {
+              throw new IllegalStateException(
+                  "replay of job " + jobId + " stopped: schema registry unavailable", e);
+            }
+            // Never past it: read it again once the registry answers.
+            consumer.seek(tp, r.offset());
+            LockSupport.parkNanos(backoff.nextDelayNanos());
+            break;
+          }
+          unavailableSince = 0;
           if (event == null || !jobId.equals(event.getJobId())) {
             continue;
           }

@@ -125,8 +125,17 @@ public final class ServerFrames {
   }
 
   public String rateLimited(String id, String message, long retryAfterMs) {
+    return retryableError(id, ErrorCodes.RATE_LIMITED, message, retryAfterMs);
+  }
+
+  /** An {@code unavailable} error: try again after {@code retryAfterMs}. */
+  public String unavailable(String id, String message, long retryAfterMs) {
+    return retryableError(id, ErrorCodes.UNAVAILABLE, message, retryAfterMs);
+  }
+
+  private String retryableError(String id, String code, String message, long retryAfterMs) {
     StringBuilder sb = control("error", id);
-    field(sb, "code", ErrorCodes.RATE_LIMITED);
+    field(sb, "code", code);
     field(sb, "message", message);
     sb.append(",\"retryAfterMs\":").append(retryAfterMs);
     return sb.append('}').toString();

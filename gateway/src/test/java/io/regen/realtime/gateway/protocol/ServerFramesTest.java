@@ -75,6 +75,16 @@ class ServerFramesTest {
   }
 
   @Test
+  void unavailableIsARetryableErrorWithRetryAfter() {
+    JsonNode f = JSON.readTree(encoder.unavailable(null, "delivery unavailable, try again", 1000));
+    assertThat(f.get("type").asString()).isEqualTo("error");
+    assertThat(f.get("code").asString()).isEqualTo("unavailable");
+    assertThat(f.get("retryAfterMs").asLong()).isEqualTo(1000);
+    assertThat(JSON.readTree(encoder.rateLimited("x", "slow down", 5)).get("code").asString())
+        .isEqualTo("rate_limited");
+  }
+
+  @Test
   void unknownPayloadTypeIsRefused() {
     JobEvent e = event(new io.regen.realtime.events.JobCancelled("x"));
     e.setPayload("not a payload");

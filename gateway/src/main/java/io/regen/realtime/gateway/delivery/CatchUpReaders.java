@@ -4,6 +4,7 @@ import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.gateway.delivery.CatchUpHandover.Reply;
 import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.gateway.kafka.JobEventDecoder;
+import io.regen.realtime.gateway.kafka.RecordNotYetDecodableException;
 import io.regen.realtime.gateway.protocol.ServerFrames;
 import io.regen.realtime.gateway.protocol.ServerFrames.UnknownPayloadException;
 import io.regen.realtime.schemas.LogPosition;
@@ -183,20 +184,15 @@ final class CatchUpReaders implements AutoCloseable {
             serve(g);
           } catch (WakeupException e) {
             return;
+          } catch (RecordNotYetDecodableException e) {
+            log.debug("Catch-up of partition {} waits for the registry: {}", g.partition, e);
+            retryAll(g);
           } catch (RuntimeException e) {
             if (!running) {
               return;
             }
             log.error("Catch-up of partition {} failed; retrying", g.partition, e);
-            for (SessionState s : g.all()) {
-              g.remove(s);
-              retryLater(s);
-            }
-            for (SessionState s : g.deferred) {
-              s.inCatchUpGroup = false;
-              retryLater(s);
-            }
-            g.deferred.clear();
+            retryAll(g);
           } finally {
             release(g);
           }
@@ -208,6 +204,19 @@ final class CatchUpReaders implements AutoCloseable {
           log.debug("closing a catch-up consumer", e);
         }
       }
+    }
+
+    /** Every session of the group, members and deferred, offered again after catchUpRetry. */
+    private void retryAll(CatchUpGroup g) {
+      for (SessionState s : g.all()) {
+        g.remove(s);
+        retryLater(s);
+      }
+      for (SessionState s : g.deferred) {
+        s.inCatchUpGroup = false;
+        retryLater(s);
+      }
+      g.deferred.clear();
     }
 
     /** Back in line if there is more to do, else unscheduled (re-checking late arrivals). */
@@ -271,7 +280,14 @@ final class CatchUpReaders implements AutoCloseable {
           scanned++;
           List<SessionState> sessions = g.byUser.get(r.key());
           if (sessions != null) {
-            deliver(g, sessions, r);
+            try {
+              deliver(g, sessions, r);
+            } catch (RecordNotYetDecodableException e) {
+              // Nobody got this record: every member's deliveredThrough stays below it, and the
+              // members are offered again after catchUpRetry (run()), reading it again then.
+              consumer.seek(tp, r.offset());
+              throw e;
+            }
           }
         }
         // Everything up to the position was scanned: nothing more of these users below it

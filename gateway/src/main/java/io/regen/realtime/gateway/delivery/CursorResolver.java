@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 
@@ -25,10 +27,17 @@ final class CursorResolver {
   private final Duration timeout;
   private volatile int partitionCount = -1;
 
+  /** What a client is told to wait before subscribing again after a failed look-up. */
+  static final long RETRY_AFTER_MS = 1_000;
+
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+
   CursorResolver(Topic<?, ?> topic, Admin admin, Duration timeout) {
     this.topic = topic;
     this.admin = admin;
-    this.offsets = new OffsetLookups(admin);
+    // Each attempt bounded to a third of the deadline, so a call stuck on a dead leader is
+    // abandoned and re-sent (the admin client refreshes metadata on retry) within the deadline.
+    this.offsets = new OffsetLookups(admin, timeout.dividedBy(3));
     this.timeout = timeout;
   }
 
@@ -36,9 +45,10 @@ final class CursorResolver {
    * Where a session of {@code userId} starts.
    *
    * @param cursor the last cursor the client saw; null, blank or unparsable: live from now
-   * @throws IllegalStateException when the broker does not answer in time
+   * @throws DeliveryUnavailableException when the broker does not answer within the timeout
    */
   StartPoint resolve(String userId, String cursor) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     int partition = UserPartitioner.partitionOf(userId, partitionCount());
     TopicPartition tp = new TopicPartition(topic.name(), partition);
     LogPosition requested = parse(cursor);
@@ -46,9 +56,9 @@ final class CursorResolver {
     // Both look-ups in flight at once, batched with other subscribes' (see OffsetLookups).
     CompletableFuture<Long> latest = offsets.end(tp);
     CompletableFuture<Long> earliest = checkCursor ? offsets.logStart(tp) : null;
-    long end = await(latest);
+    long end = await(latest, () -> offsets.end(tp), deadline);
     if (checkCursor) {
-      long logStart = await(earliest);
+      long logStart = await(earliest, () -> offsets.logStart(tp), deadline);
       long o = requested.offset();
       // o is the last event the client saw: resumable when o+1 is still kept and o was written.
       if (o + 1 >= logStart && o < end) {
@@ -74,7 +84,8 @@ final class CursorResolver {
               .partitions()
               .size();
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot describe topic " + topic.name() + ": " + e, e);
+      throw new DeliveryUnavailableException(
+          "cannot describe topic " + topic.name() + ": " + e, RETRY_AFTER_MS, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -94,14 +105,29 @@ final class CursorResolver {
     }
   }
 
-  private long await(CompletableFuture<Long> future) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot read offsets of " + topic.name() + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+  /**
+   * The look-up's offset; a failed or timed-out attempt is sent again (fresh metadata) until the
+   * deadline.
+   */
+  private long await(
+      CompletableFuture<Long> first, Supplier<CompletableFuture<Long>> again, long deadline) {
+    CompletableFuture<Long> attempt = first;
+    while (true) {
+      long left = deadline - System.nanoTime();
+      try {
+        return attempt.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        if (deadline - System.nanoTime() <= RETRY_PAUSE.toNanos()) {
+          throw new DeliveryUnavailableException(
+              "cannot read offsets of " + topic.name() + ": " + e, RETRY_AFTER_MS, e);
+        }
+        attempt.cancel(false);
+        LockSupport.parkNanos(RETRY_PAUSE.toNanos());
+        attempt = again.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
     }
   }
 

@@ -12,7 +12,8 @@ import org.apache.kafka.clients.consumer.Consumer;
  * The meters of event delivery. Names are dotted Micrometer names; Prometheus shows them as {@code
  * delivery_latency_seconds}, {@code delivery_frames_sent_total}, {@code delivery_resumes_total
  * {outcome}}, {@code delivery_slow_fallbacks_total}, {@code delivery_slow_closes_total}, {@code
- * delivery_records_undecodable_total}, {@code delivery_replays_total}.
+ * delivery_records_undecodable_total}, {@code delivery_records_registry_unavailable_total}, {@code
+ * delivery_replays_total}.
  */
 public final class DeliveryMetrics {
   private final Timer latency;
@@ -23,6 +24,7 @@ public final class DeliveryMetrics {
   private final Counter slowCloses;
   private final Counter undecodable;
   private final Counter unknownPayload;
+  private final Counter registryUnavailable;
   private final Counter replays;
   private final MeterRegistry registry;
 
@@ -75,6 +77,12 @@ public final class DeliveryMetrics {
         Counter.builder("delivery.records.unknown.payload")
             .description("Events whose payload type has no wire name here, skipped")
             .register(registry);
+    registryUnavailable =
+        Counter.builder("delivery.records.registry.unavailable")
+            .description(
+                "Reads of a record stopped because the schema registry was unavailable (read again"
+                    + " later, never skipped)")
+            .register(registry);
     replays =
         Counter.builder("delivery.replays")
             .description("Job histories replayed from the topic")
@@ -115,6 +123,14 @@ public final class DeliveryMetrics {
 
   public void undecodable() {
     undecodable.increment();
+  }
+
+  public void registryUnavailable() {
+    registryUnavailable.increment();
+  }
+
+  public double registryUnavailableCount() {
+    return registryUnavailable.count();
   }
 
   public void unknownPayload() {

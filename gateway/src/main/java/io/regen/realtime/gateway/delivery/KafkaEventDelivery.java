@@ -7,6 +7,8 @@ import io.regen.realtime.gateway.delivery.SessionState.HeldFrame;
 import io.regen.realtime.gateway.jobs.InMemoryJobDirectory;
 import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.gateway.kafka.JobEventDecoder;
+import io.regen.realtime.gateway.kafka.RecordNotYetDecodableException;
+import io.regen.realtime.gateway.kafka.RegistryBackoff;
 import io.regen.realtime.gateway.protocol.CloseCode;
 import io.regen.realtime.gateway.protocol.ServerFrames;
 import io.regen.realtime.gateway.protocol.ServerFrames.UnknownPayloadException;
@@ -15,7 +17,9 @@ import io.regen.realtime.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -78,6 +82,9 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
   private final ConcurrentHashMap<ClientSession, SessionState> bySession =
       new ConcurrentHashMap<>();
   private final LiveRoutes routes;
+  // Dispatcher thread only: partitions paused until the registry can decode their next record.
+  private final Map<TopicPartition, Long> heldBackUntil = new HashMap<>();
+  private final Map<TopicPartition, RegistryBackoff> backoffs = new HashMap<>();
   private volatile boolean running;
   private volatile boolean closed;
 
@@ -97,7 +104,8 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
     this.topic = Objects.requireNonNull(topic, "topic");
     this.props = Objects.requireNonNull(props, "props");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.decoder = new JobEventDecoder(valueDeserializer, metrics::undecodable);
+    this.decoder =
+        new JobEventDecoder(valueDeserializer, metrics::undecodable, metrics::registryUnavailable);
     this.sightings = sightings;
     String id = "gateway-delivery-" + Long.toHexString(System.nanoTime());
     this.admin = clients.admin(id + "-admin");
@@ -225,12 +233,18 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
             }
             continue;
           }
+          resumeHeldBack();
           ConsumerRecords<String, byte[]> records = consumer.poll(props.pollTimeout());
           for (TopicPartition tp : records.partitions()) {
             PartitionState ps = routes.partition(tp.partition());
             if (ps != null) {
               for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
-                dispatch(r, ps);
+                try {
+                  dispatch(r, ps);
+                } catch (RecordNotYetDecodableException e) {
+                  holdBack(tp, r.offset());
+                  break;
+                }
               }
             }
           }
@@ -250,6 +264,37 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
       }
     } finally {
       closeConsumer();
+    }
+  }
+
+  /**
+   * The registry cannot decode the record at {@code offset} now: read it again after a backoff,
+   * pausing only this partition (the others keep flowing). Its position goes back to the record, so
+   * {@code dispatchedThrough} never passes it and no session is handed over beyond it.
+   */
+  private void holdBack(TopicPartition tp, long offset) {
+    consumer.seek(tp, offset);
+    consumer.pause(List.of(tp));
+    RegistryBackoff backoff = backoffs.computeIfAbsent(tp, t -> new RegistryBackoff());
+    heldBackUntil.put(tp, System.nanoTime() + backoff.nextDelayNanos());
+  }
+
+  private void resumeHeldBack() {
+    if (heldBackUntil.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    var assigned = consumer.assignment();
+    var it = heldBackUntil.entrySet().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (!assigned.contains(e.getKey())) {
+        it.remove();
+        backoffs.remove(e.getKey());
+      } else if (now - e.getValue() >= 0) {
+        it.remove();
+        consumer.resume(List.of(e.getKey()));
+      }
     }
   }
 
@@ -291,6 +336,10 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
       return;
     }
     JobEvent event = decoder.decode(r);
+    RegistryBackoff backoff = backoffs.get(ps.tp);
+    if (backoff != null) {
+      backoff.reset();
+    }
     if (event == null) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.regen.realtime.gateway.delivery;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,9 +28,15 @@ final class OffsetLookups {
   private Map<TopicPartition, List<CompletableFuture<Long>>> latest = new HashMap<>();
   private Map<TopicPartition, List<CompletableFuture<Long>>> earliest = new HashMap<>();
   private boolean inFlight; // guarded by lock
+  private final int attemptTimeoutMs;
 
-  OffsetLookups(Admin admin) {
+  /**
+   * @param attemptTimeout bound on one listOffsets call (the caller retries a failed one)
+   */
+  OffsetLookups(Admin admin, Duration attemptTimeout) {
     this.admin = admin;
+    this.attemptTimeoutMs =
+        (int) Math.max(1, Math.min(Integer.MAX_VALUE, attemptTimeout.toMillis()));
   }
 
   /** The partition's end (the offset the next committed record gets). */
@@ -86,7 +93,10 @@ final class OffsetLookups {
     CompletableFuture<Void> done = new CompletableFuture<>();
     ListOffsetsResult result;
     try {
-      result = admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+      result =
+          admin.listOffsets(
+              request,
+              new ListOffsetsOptions(IsolationLevel.READ_COMMITTED).timeoutMs(attemptTimeoutMs));
     } catch (RuntimeException e) {
       waiting.values().forEach(list -> list.forEach(f -> f.completeExceptionally(e)));
       return CompletableFuture.completedFuture(null);

@@ -11,4 +11,10 @@ public final class ErrorCodes {
   public static final String NOT_FOUND = "not_found";
   public static final String RATE_LIMITED = "rate_limited";
   public static final String INTERNAL = "internal";
+
+  /**
+   * The server cannot serve this now (e.g. the broker did not answer a subscribe's look-ups):
+   * retryable, the frame carries {@code retryAfterMs}.
+   */
+  public static final String UNAVAILABLE = "unavailable";
 }

@@ -47,14 +47,31 @@ public final class ServerFrames {
     return frame(event, position, replayId);
   }
 
-  /** The {@code replay_end} frame. */
-  public String replayEndFrame(String replayId, String jobId, long count) {
-    StringBuilder sb = new StringBuilder(96);
+  /**
+   * The {@code replay_end} frame; {@code truncated} when the job's first event was already gone
+   * (before the log start), so the replay is not the job's whole history.
+   */
+  public String replayEndFrame(String replayId, String jobId, long count, boolean truncated) {
+    StringBuilder sb = new StringBuilder(112);
     sb.append("{\"type\":\"replay_end\",\"id\":");
     JsonText.string(sb, replayId);
     sb.append(",\"jobId\":");
     JsonText.string(sb, jobId);
-    sb.append(",\"count\":").append(count).append('}');
+    sb.append(",\"count\":").append(count);
+    sb.append(",\"truncated\":").append(truncated).append('}');
+    return sb.toString();
+  }
+
+  /**
+   * The NDJSON history's first line when the job's first event is gone: {@code
+   * {"type":"history","jobId":…,"truncated":true,"partition":p,"logStartOffset":o}}.
+   */
+  public String historyTruncatedLine(String jobId, LogPosition firstAvailable) {
+    StringBuilder sb = new StringBuilder(112);
+    sb.append("{\"type\":\"history\",\"jobId\":");
+    JsonText.string(sb, jobId);
+    sb.append(",\"truncated\":true,\"partition\":").append(firstAvailable.partition());
+    sb.append(",\"logStartOffset\":").append(firstAvailable.offset()).append('}');
     return sb.toString();
   }
 
@@ -108,8 +125,17 @@ public final class ServerFrames {
   }
 
   public String rateLimited(String id, String message, long retryAfterMs) {
+    return retryableError(id, ErrorCodes.RATE_LIMITED, message, retryAfterMs);
+  }
+
+  /** An {@code unavailable} error: try again after {@code retryAfterMs}. */
+  public String unavailable(String id, String message, long retryAfterMs) {
+    return retryableError(id, ErrorCodes.UNAVAILABLE, message, retryAfterMs);
+  }
+
+  private String retryableError(String id, String code, String message, long retryAfterMs) {
     StringBuilder sb = control("error", id);
-    field(sb, "code", ErrorCodes.RATE_LIMITED);
+    field(sb, "code", code);
     field(sb, "message", message);
     sb.append(",\"retryAfterMs\":").append(retryAfterMs);
     return sb.append('}').toString();

@@ -4,8 +4,10 @@ import io.regen.realtime.auth.AccessDeniedException;
 import io.regen.realtime.auth.AuthenticatedUser;
 import io.regen.realtime.auth.BearerAuthenticator;
 import io.regen.realtime.auth.ErrorBody;
+import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.gateway.jobs.JobRecord;
 import io.regen.realtime.gateway.protocol.ServerFrames;
+import io.regen.realtime.schemas.LogPosition;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code GET /api/job/{jobId}/events?fromSeq=0}: a job's history read from the topic, as NDJSON
  * (one event object per line, as in the WebSocket {@code event} frame). Bearer JWT; the job's owner
  * or an analyst. 401 without a valid token, 404 unknown job, 403 another user's job, 503 when the
- * job directory is unavailable or too many reads are running.
+ * job directory is unavailable or too many reads are running. When the job's first event is gone
+ * (before the log start), the first line is {@code {"type":"history","truncated":true,...}}.
  */
 @RestController
 public class JobEventsController {
@@ -87,7 +90,17 @@ public class JobEventsController {
                             jobId,
                             job,
                             fromSeq,
-                            (event, position) -> writeLine(out, frames.eventObject(event))))
+                            new KafkaJobReplay.EventSink() {
+                              @Override
+                              public boolean accept(JobEvent event, LogPosition position) {
+                                return writeLine(out, frames.eventObject(event));
+                              }
+
+                              @Override
+                              public void truncated(LogPosition firstAvailable) {
+                                writeLine(out, frames.historyTruncatedLine(jobId, firstAvailable));
+                              }
+                            }))
                 .get(10, TimeUnit.MINUTES);
             out.flush();
           } catch (ExecutionException | TimeoutException e) {

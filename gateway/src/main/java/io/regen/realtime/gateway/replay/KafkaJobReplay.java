@@ -12,11 +12,14 @@ import io.regen.realtime.gateway.jobs.JobLookupException;
 import io.regen.realtime.gateway.jobs.JobRecord;
 import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.gateway.kafka.JobEventDecoder;
+import io.regen.realtime.gateway.kafka.RecordNotYetDecodableException;
+import io.regen.realtime.gateway.kafka.RegistryBackoff;
 import io.regen.realtime.gateway.protocol.ServerFrames;
 import io.regen.realtime.gateway.protocol.ServerFrames.UnknownPayloadException;
 import io.regen.realtime.schemas.EventTypes;
 import io.regen.realtime.schemas.LogPosition;
 import io.regen.realtime.schemas.Topic;
+import io.regen.realtime.schemas.kafka.LogHorizon;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -82,7 +85,8 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.props = Objects.requireNonNull(props, "props");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.decoder = new JobEventDecoder(valueDeserializer, metrics::undecodable);
+    this.decoder =
+        new JobEventDecoder(valueDeserializer, metrics::undecodable, metrics::registryUnavailable);
     this.directory = Objects.requireNonNull(directory, "directory");
     this.listener = listener == null ? ReplayListener.NONE : listener;
     AtomicInteger n = new AtomicInteger();
@@ -118,14 +122,16 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
             try {
               JobRecord job = authorize(user, jobId, session.accessToken());
               metrics.replay();
-              long count =
+              ReadResult read =
                   read(
                       jobId,
                       job,
                       fromSeq,
                       (event, position) ->
                           offerWithin(session, frames.replayFrame(event, position, replayId)));
-              if (!offerWithin(session, frames.replayEndFrame(replayId, jobId, count))) {
+              long count = read.sent();
+              if (!offerWithin(
+                  session, frames.replayEndFrame(replayId, jobId, count, read.truncated()))) {
                 throw new IllegalStateException("session closed or stalled before replay_end");
               }
               result.complete(count);
@@ -175,26 +181,50 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
   @FunctionalInterface
   public interface EventSink {
     boolean accept(JobEvent event, LogPosition position);
+
+    /**
+     * Called once, before any event, when the job's first event is already gone (before the log
+     * start: deleted by retention), with the first position still in the log: what follows is not
+     * the job's whole history.
+     */
+    default void truncated(LogPosition firstAvailable) {}
   }
 
   /**
-   * Reads the job's events with {@code seq >= fromSeq} from its first position into the sink, on
-   * the calling thread; returns how many the sink accepted.
+   * What a read returned.
+   *
+   * @param sent events the sink accepted
+   * @param truncated the job's first event was before the log start: earlier events are gone
    */
-  public long read(String jobId, JobRecord job, long fromSeq, EventSink sink) {
+  public record ReadResult(long sent, boolean truncated) {}
+
+  /**
+   * Reads the job's events with {@code seq >= fromSeq} from its first position into the sink, on
+   * the calling thread.
+   */
+  public ReadResult read(String jobId, JobRecord job, long fromSeq, EventSink sink) {
     LogPosition first = job.firstPosition();
     KafkaConsumer<String, byte[]> consumer = reader();
     TopicPartition tp = new TopicPartition(topic.name(), first.partition());
     consumer.assign(List.of(tp));
     long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+    long logStart = LogHorizon.logStartOffset(consumer, tp, Duration.ofSeconds(10));
+    // Seeking before the log start would silently restart at it and look complete.
+    boolean truncated = logStart > first.offset();
+    if (truncated) {
+      sink.truncated(new LogPosition(first.partition(), logStart));
+    }
     long stopAfter = job.lastOffset() >= 0 ? Math.min(job.lastOffset(), end - 1) : end - 1;
-    consumer.seek(tp, first.offset());
+    consumer.seek(tp, Math.max(first.offset(), logStart));
     long firstRead = -1;
     long scanned = 0;
     long sent = 0;
     long lastSeq = fromSeq - 1;
     boolean done = first.offset() > stopAfter;
     int emptyPolls = 0;
+    RegistryBackoff backoff = new RegistryBackoff();
+    // A registry outage longer than the stall timeout fails the replay (an error, not a gap).
+    long unavailableSince = 0;
     try {
       while (!done) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
@@ -220,7 +250,24 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
           if (!job.userId().equals(r.key())) {
             continue;
           }
-          JobEvent event = decoder.decode(r);
+          JobEvent event;
+          try {
+            event = decoder.decode(r);
+            backoff.reset();
+          } catch (RecordNotYetDecodableException e) {
+            if (unavailableSince == 0) {
+              unavailableSince = System.nanoTime();
+            } else if (System.nanoTime() - unavailableSince
+                > props.replayStallTimeout().toNanos()) {
+              throw new IllegalStateException(
+                  "replay of job " + jobId + " stopped: schema registry unavailable", e);
+            }
+            // Never past it: read it again once the registry answers.
+            consumer.seek(tp, r.offset());
+            LockSupport.parkNanos(backoff.nextDelayNanos());
+            break;
+          }
+          unavailableSince = 0;
           if (event == null || !jobId.equals(event.getJobId())) {
             continue;
           }
@@ -253,7 +300,7 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
       consumer.assign(List.of());
       listener.onReplayRead(jobId, job, firstRead, scanned, sent);
     }
-    return sent;
+    return new ReadResult(sent, truncated);
   }
 
   private KafkaConsumer<String, byte[]> reader() {

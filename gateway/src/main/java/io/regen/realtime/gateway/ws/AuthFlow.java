@@ -4,6 +4,7 @@ import io.regen.realtime.auth.AuthenticatedUser;
 import io.regen.realtime.auth.InvalidTokenException;
 import io.regen.realtime.auth.JwtVerifier;
 import io.regen.realtime.gateway.GatewayProperties;
+import io.regen.realtime.gateway.delivery.DeliveryUnavailableException;
 import io.regen.realtime.gateway.delivery.EventDelivery;
 import io.regen.realtime.gateway.metrics.GatewayMetrics;
 import io.regen.realtime.gateway.protocol.ClientFrame;
@@ -100,6 +101,14 @@ final class AuthFlow {
     EventDelivery.Subscription subscription;
     try {
       subscription = delivery.subscribe(session, cursor);
+    } catch (DeliveryUnavailableException e) {
+      // Retryable (a leader change, a lost broker): the client backs off and reconnects.
+      log.warn(
+          "Delivery subscribe unavailable for session {}: {}", session.sessionId(), e.getMessage());
+      session.offerControl(
+          replies.frames().unavailable(null, "delivery unavailable, try again", e.retryAfterMs()));
+      session.closeAfterQueued(CloseCode.SERVER_ERROR, "delivery unavailable");
+      return;
     } catch (RuntimeException e) {
       log.error("Delivery subscribe failed for session {}", session.sessionId(), e);
       replies.error(session, null, ErrorCodes.INTERNAL, "delivery unavailable");

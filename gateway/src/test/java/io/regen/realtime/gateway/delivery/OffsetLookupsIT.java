@@ -58,7 +58,7 @@ class OffsetLookupsIT {
     TopicPartition tp3 = new TopicPartition(topic.name(), 3);
     admin.deleteRecords(Map.of(tp3, RecordsToDelete.beforeOffset(2))).all().get();
 
-    OffsetLookups lookups = new OffsetLookups(admin);
+    OffsetLookups lookups = new OffsetLookups(admin, java.time.Duration.ofSeconds(10));
     List<CompletableFuture<Long>> ends = new ArrayList<>();
     List<CompletableFuture<Long>> starts = new ArrayList<>();
     for (int round = 0; round < 50; round++) {
@@ -82,7 +82,7 @@ class OffsetLookupsIT {
     Topic<String, JobEvent> topic = kafka.newTopic();
     Admin closed = kafka.clients().admin("offset-lookups-closed");
     closed.close();
-    OffsetLookups lookups = new OffsetLookups(closed);
+    OffsetLookups lookups = new OffsetLookups(closed, java.time.Duration.ofSeconds(10));
     TopicPartition tp = new TopicPartition(topic.name(), 0);
     CompletableFuture<Long> first = lookups.end(tp);
     CompletableFuture<Long> second = lookups.logStart(tp);

@@ -56,11 +56,32 @@ class ServerFramesTest {
     JsonNode f = JSON.readTree(encoder.replayFrame(e, new LogPosition(0, 1), "r-9"));
     assertThat(f.get("replay").asString()).isEqualTo("r-9");
     assertThat(f.get("event").get("data").get("retryable").asBoolean()).isTrue();
-    JsonNode end = JSON.readTree(encoder.replayEndFrame("r-9", "job", 42));
+    JsonNode end = JSON.readTree(encoder.replayEndFrame("r-9", "job", 42, false));
     assertThat(end.get("type").asString()).isEqualTo("replay_end");
     assertThat(end.get("count").asLong()).isEqualTo(42);
+    assertThat(end.get("truncated").asBoolean()).isFalse();
+    assertThat(
+            JSON.readTree(encoder.replayEndFrame("r-9", "job", 42, true))
+                .get("truncated")
+                .asBoolean())
+        .isTrue();
+    JsonNode history = JSON.readTree(encoder.historyTruncatedLine("job", new LogPosition(3, 77)));
+    assertThat(history.get("type").asString()).isEqualTo("history");
+    assertThat(history.get("truncated").asBoolean()).isTrue();
+    assertThat(history.get("partition").asInt()).isEqualTo(3);
+    assertThat(history.get("logStartOffset").asLong()).isEqualTo(77);
     assertThat(JSON.readTree(encoder.eventObject(e)).get("type").asString())
         .isEqualTo("job:failed:v1");
+  }
+
+  @Test
+  void unavailableIsARetryableErrorWithRetryAfter() {
+    JsonNode f = JSON.readTree(encoder.unavailable(null, "delivery unavailable, try again", 1000));
+    assertThat(f.get("type").asString()).isEqualTo("error");
+    assertThat(f.get("code").asString()).isEqualTo("unavailable");
+    assertThat(f.get("retryAfterMs").asLong()).isEqualTo(1000);
+    assertThat(JSON.readTree(encoder.rateLimited("x", "slow down", 5)).get("code").asString())
+        .isEqualTo("rate_limited");
   }
 
   @Test

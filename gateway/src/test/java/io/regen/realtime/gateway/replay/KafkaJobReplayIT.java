@@ -28,12 +28,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,6 +155,7 @@ class KafkaJobReplayIT {
     assertThat(end.get("id").asString()).isEqualTo("r1");
     assertThat(end.get("jobId").asString()).isEqualTo("big-job");
     assertThat(end.get("count").asLong()).isEqualTo(JOB_EVENTS);
+    assertThat(end.get("truncated").asBoolean()).isFalse();
     // The reader started at the job's first event, not at the partition's start, and stopped at
     // the terminal event (the later job was not read).
     assertThat(reads).hasSize(1);
@@ -346,5 +351,79 @@ class KafkaJobReplayIT {
             MockMvcRequestBuilders.get("/api/job/big-job/events")
                 .header("Authorization", "Bearer not-a-jwt"))
         .andExpect(MockMvcResultMatchers.status().isUnauthorized());
+  }
+
+  @Test
+  void aReplayAndAHistoryWhoseFirstEventIsGoneSayTruncated() throws Exception {
+    Topic<String, JobEvent> own = kafka.newTopic();
+    String job = "old-job";
+    RecordMetadata first = kafka.send(own, DeliveryKafka.event(OWNER, job, 0));
+    kafka.publish(own, OWNER, job, 1, 10);
+    RecordMetadata last = kafka.send(own, DeliveryKafka.completed(OWNER, job, 10));
+    TopicPartition tp = new TopicPartition(own.name(), first.partition());
+    long logStart = first.offset() + 4; // seq 0..3 deleted, as retention would
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrap()))) {
+      admin
+          .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(logStart)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    InMemoryJobDirectory dir = new InMemoryJobDirectory(10);
+    dir.put(
+        job,
+        new JobRecord(
+            OWNER,
+            "model",
+            new LogPosition(first.partition(), first.offset()),
+            new LogPosition(last.partition(), last.offset())));
+    try (KafkaJobReplay old =
+        new KafkaJobReplay(
+            own,
+            kafka.clients(),
+            kafka.deserializer(),
+            dir,
+            DeliveryProperties.defaults(),
+            new DeliveryMetrics(new SimpleMeterRegistry()),
+            ReplayListener.NONE)) {
+      TestSession session = new TestSession(OWNER, 100);
+      assertThat(old.replay(session, user(OWNER), "t1", job, 0).get()).isEqualTo(7);
+      assertThat(session.keys().subList(0, 7))
+          .containsExactly(
+              job + ":4", job + ":5", job + ":6", job + ":7", job + ":8", job + ":9", job + ":10");
+      JsonNode end = JSON.readTree(session.received().get(7));
+      assertThat(end.get("type").asString()).isEqualTo("replay_end");
+      assertThat(end.get("truncated").asBoolean()).isTrue();
+
+      String secret = "0123456789abcdef0123456789abcdef-history";
+      JwtSettings settings =
+          new JwtSettings(secret, null, "regen", "regen-realtime", Duration.ofSeconds(30));
+      MockMvc mvc =
+          MockMvcBuilders.standaloneSetup(
+                  new JobEventsController(old, new BearerAuthenticator(new JwtVerifier(settings))))
+              .build();
+      String token = new JwtIssuer(settings).issue(OWNER, Set.of(), Duration.ofMinutes(5));
+      MvcResult started =
+          mvc.perform(
+                  MockMvcRequestBuilders.get("/api/job/" + job + "/events")
+                      .header("Authorization", "Bearer " + token))
+              .andExpect(MockMvcResultMatchers.request().asyncStarted())
+              .andReturn();
+      String[] lines =
+          mvc.perform(MockMvcRequestBuilders.asyncDispatch(started))
+              .andExpect(MockMvcResultMatchers.status().isOk())
+              .andReturn()
+              .getResponse()
+              .getContentAsString()
+              .split("\n");
+      assertThat(lines).hasSize(8);
+      JsonNode head = JSON.readTree(lines[0]);
+      assertThat(head.get("type").asString()).isEqualTo("history");
+      assertThat(head.get("truncated").asBoolean()).isTrue();
+      assertThat(head.get("partition").asInt()).isEqualTo(first.partition());
+      assertThat(head.get("logStartOffset").asLong()).isEqualTo(logStart);
+      for (int i = 1; i < lines.length; i++) {
+        assertThat(JSON.readTree(lines[i]).get("seq").asLong()).isEqualTo(3 + i);
+      }
+    }
   }
 }

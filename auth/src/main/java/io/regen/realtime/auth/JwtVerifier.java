@@ -102,7 +102,17 @@ public final class JwtVerifier {
           "token algorithm " + alg + " is not the configured " + expectedAlgorithm);
     }
     Claims claims = jws.getPayload();
-    String subject = claims.getSubject();
+    String subject = checkedSubject(claims.getSubject());
+    if (claims.getExpiration() == null) {
+      throw InvalidTokenException.invalid("token has no exp");
+    }
+    checkLifetime(claims);
+    return new AuthenticatedUser(
+        subject, roles(claims.get("roles")), claims.getExpiration().toInstant());
+  }
+
+  /** A {@code sub} fit to be a user id: present, bounded, no control characters. */
+  private static String checkedSubject(String subject) {
     if (subject == null || subject.isBlank()) {
       throw InvalidTokenException.invalid("token has no sub");
     }
@@ -112,12 +122,7 @@ public final class JwtVerifier {
     if (subject.chars().anyMatch(Character::isISOControl)) {
       throw InvalidTokenException.invalid("sub contains control characters");
     }
-    if (claims.getExpiration() == null) {
-      throw InvalidTokenException.invalid("token has no exp");
-    }
-    checkLifetime(claims);
-    return new AuthenticatedUser(
-        subject, roles(claims.get("roles")), claims.getExpiration().toInstant());
+    return subject;
   }
 
   private void checkLifetime(Claims claims) {

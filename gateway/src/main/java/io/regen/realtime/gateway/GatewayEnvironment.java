@@ -50,7 +50,12 @@ final class GatewayEnvironment {
     return "http://localhost:" + port;
   }
 
-  private static String first(Environment env, String fallback, String... names) {
+  /**
+   * The first of {@code names} that {@code env} holds a non-blank value for (trimmed), else {@code
+   * fallback}: the gateway's one way of reading a setting that has a Spring name and an environment
+   * variable.
+   */
+  public static String first(Environment env, String fallback, String... names) {
     for (String name : names) {
       String value = env.getProperty(name);
       if (value != null && !value.isBlank()) {

@@ -1,7 +1,7 @@
 package io.regen.realtime.gateway.jobs;
 
 import io.regen.realtime.schemas.LogPosition;
-import java.util.LinkedHashMap;
+import io.regen.realtime.schemas.util.BoundedMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,13 +19,7 @@ public final class InMemoryJobDirectory implements JobDirectory {
     if (maxJobs <= 0) {
       throw new IllegalArgumentException("maxJobs must be > 0");
     }
-    this.jobs =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, JobRecord> eldest) {
-            return size() > maxJobs;
-          }
-        };
+    this.jobs = BoundedMap.leastRecentlyUsed(maxJobs);
   }
 
   /** Remembers {@code record}, completing what is already known of the job, never overwriting. */

@@ -4,9 +4,9 @@ import io.regen.realtime.auth.AuthenticatedUser;
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.events.JobRequestAction;
 import io.regen.realtime.gateway.limits.UserRateLimiter;
+import io.regen.realtime.schemas.util.BoundedMap;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +42,7 @@ public final class JobCommands {
     this.directory = directory;
     this.startLimiter = startLimiter;
     this.clock = clock;
-    this.recentStarts = boundedLru(idempotencyCacheSize);
+    this.recentStarts = BoundedMap.leastRecentlyUsed(idempotencyCacheSize);
   }
 
   /** The jobId of a start: name-based on user and key, random without a key. */
@@ -191,14 +191,5 @@ public final class JobCommands {
     synchronized (recentStarts) {
       recentStarts.remove(jobId, attempt);
     }
-  }
-
-  private static <V> Map<String, V> boundedLru(int max) {
-    return new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-        return size() > max;
-      }
-    };
   }
 }

@@ -2,6 +2,7 @@ package io.regen.realtime.gateway.presence;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.regen.realtime.gateway.GatewayEnvironment;
 import io.regen.realtime.gateway.http.BearerAuth;
 import io.regen.realtime.gateway.http.HttpAuthConfiguration;
 import java.net.InetAddress;
@@ -76,12 +77,12 @@ public class PresenceConfiguration {
 
   /** {@code regen.redis.url}, else env {@code REDIS_URL}; null when neither is set. */
   static String redisUrl(Environment env) {
-    return first(env, "regen.redis.url", "REDIS_URL");
+    return GatewayEnvironment.first(env, null, "regen.redis.url", "REDIS_URL");
   }
 
   /** {@code regen.node-id}, else env {@code NODE_ID}, else the host name. */
   static String nodeId(Environment env) {
-    String configured = first(env, "regen.node-id", "NODE_ID");
+    String configured = GatewayEnvironment.first(env, null, "regen.node-id", "NODE_ID");
     if (configured != null) {
       return configured;
     }
@@ -90,15 +91,5 @@ public class PresenceConfiguration {
     } catch (Exception e) {
       return "gateway";
     }
-  }
-
-  private static String first(Environment env, String... names) {
-    for (String name : names) {
-      String value = env.getProperty(name);
-      if (value != null && !value.isBlank()) {
-        return value.trim();
-      }
-    }
-    return null;
   }
 }

@@ -2,6 +2,7 @@ package io.regen.realtime.gateway.sessions;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.regen.realtime.gateway.GatewayEnvironment;
 import io.regen.realtime.gateway.delivery.DeliveryProperties;
 import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
@@ -41,19 +42,10 @@ public class SessionsConfiguration {
         GatewayKafkaClients.from(env, DeliveryProperties.defaults().fetchMaxWait()),
         client,
         "gateway-sessions-"
-            + first(env, UUID.randomUUID().toString().substring(0, 8), "regen.node-id", "NODE_ID"),
+            + GatewayEnvironment.first(
+                env, UUID.randomUUID().toString().substring(0, 8), "regen.node-id", "NODE_ID"),
         Map.of(),
         KafkaSessionEventPublisher.DEFAULT_BUFFER,
         meters.getIfAvailable(SimpleMeterRegistry::new));
-  }
-
-  private static String first(Environment env, String fallback, String... names) {
-    for (String name : names) {
-      String value = env.getProperty(name);
-      if (value != null && !value.isBlank()) {
-        return value.trim();
-      }
-    }
-    return fallback;
   }
 }

@@ -78,26 +78,33 @@ final class FrameRouter {
       return;
     }
     try {
-      switch (frame.type()) {
-        case "auth" -> auth.onAuth(session, frame);
-        case "start_job" -> jobs.onStartJob(session, frame);
-        case "cancel_job" -> jobs.onCancelJob(session, frame);
-        case "replay" -> jobs.onReplay(session, frame);
-        case "ping" -> session.offerControl(replies.frames().pong(frame.id()));
-        default -> {
-          ClientFrameExtension extension = extensions.get(frame.type());
-          if (extension == null) {
-            replies.invalid(
-                session, frame.id(), ErrorCodes.UNKNOWN_TYPE, "unknown type " + frame.type());
-            return;
-          }
-          handleExtension(extension, session, frame);
-        }
+      if (route(session, frame)) {
+        session.invalidInARow = 0;
       }
-      session.invalidInARow = 0;
     } catch (InvalidFrameException e) {
       replies.invalid(session, frame.id(), ErrorCodes.INVALID_FRAME, e.getMessage());
     }
+  }
+
+  /** Hands a parsed frame to the room for its type; false when the type is unknown. */
+  private boolean route(WebSocketClientSession session, ClientFrame frame) {
+    switch (frame.type()) {
+      case "auth" -> auth.onAuth(session, frame);
+      case "start_job" -> jobs.onStartJob(session, frame);
+      case "cancel_job" -> jobs.onCancelJob(session, frame);
+      case "replay" -> jobs.onReplay(session, frame);
+      case "ping" -> session.offerControl(replies.frames().pong(frame.id()));
+      default -> {
+        ClientFrameExtension extension = extensions.get(frame.type());
+        if (extension == null) {
+          replies.invalid(
+              session, frame.id(), ErrorCodes.UNKNOWN_TYPE, "unknown type " + frame.type());
+          return false;
+        }
+        handleExtension(extension, session, frame);
+      }
+    }
+    return true;
   }
 
   private void handleExtension(

@@ -11,7 +11,7 @@ import org.springframework.core.env.Environment;
  * regen.node-id}; Kafka's are read by {@code GatewayKafkaClients}) with their documented
  * environment fallbacks.
  */
-final class GatewayEnvironment {
+public final class GatewayEnvironment {
   private static final String FALLBACK_NODE =
       "gateway-" + UUID.randomUUID().toString().substring(0, 8);
 

@@ -50,46 +50,62 @@ public final class ModelWorker implements JobRequestHandler {
     String model = generator.model();
     int expected = Math.max(1, generator.expectedChunks(prompt, maxChunks));
     job.progress(0, "generating with " + model);
-
-    int index = 0;
-    long characters = 0;
-    int reportedPercent = 0;
+    Generated done;
     try (TextStream chunks = generator.stream(prompt, maxChunks)) {
       context.onCancel(chunks::close);
-      boolean live = chunks.isLive();
-      while (chunks.hasNext()) {
-        if (context.awaitCancellation(chunkDelay)) {
-          return;
-        }
-        if (failOnRequest && index >= expected / 2) {
-          job.fail("REQUESTED_FAILURE", "the request asked the worker to fail (fail=true)", false);
-          return;
-        }
-        String text = chunks.next();
-        // A live stream's end is known only by waiting for it: publish now, mark the end later.
-        boolean last = !live && !chunks.hasNext();
-        job.modelChunk(model, index, text, last);
-        index++;
-        characters += text.length();
-        int percent = last ? 100 : Math.min(99, index * 100 / expected);
-        if (percent >= reportedPercent + 10 || last) {
-          job.progress(percent, index + " of about " + expected + " chunks");
-          reportedPercent = percent;
-        }
-      }
-      if (live && !context.isCancelled()) {
-        job.modelChunk(model, index, "", true);
-        job.progress(100, index + " chunks");
-      }
+      done = publish(context, job, chunks, model, expected, failOnRequest);
     } catch (GenerationException e) {
       if (!context.isCancelled()) {
         job.fail("GENERATION_FAILED", e.getMessage(), e.isRetryable());
       }
       return;
     }
-    if (context.isCancelled()) {
-      return; // the stream was closed by the cancellation, not finished by the model
+    if (done == null || context.isCancelled()) {
+      return; // ended early, or the stream was closed by the cancellation, not finished
     }
-    job.complete(index + " chunks, " + characters + " characters from " + model);
+    job.complete(done.chunks() + " chunks, " + done.characters() + " characters from " + model);
+  }
+
+  /** What a finished stream published. */
+  private record Generated(int chunks, long characters) {}
+
+  /** Publishes the stream's chunks with progress; null when the job ended early. */
+  private Generated publish(
+      JobContext context,
+      JobHandle job,
+      TextStream chunks,
+      String model,
+      int expected,
+      boolean failOnRequest)
+      throws InterruptedException {
+    int index = 0;
+    long characters = 0;
+    int reportedPercent = 0;
+    boolean live = chunks.isLive();
+    while (chunks.hasNext()) {
+      if (context.awaitCancellation(chunkDelay)) {
+        return null;
+      }
+      if (failOnRequest && index >= expected / 2) {
+        job.fail("REQUESTED_FAILURE", "the request asked the worker to fail (fail=true)", false);
+        return null;
+      }
+      String text = chunks.next();
+      // A live stream's end is known only by waiting for it: publish now, mark the end later.
+      boolean last = !live && !chunks.hasNext();
+      job.modelChunk(model, index, text, last);
+      index++;
+      characters += text.length();
+      int percent = last ? 100 : Math.min(99, index * 100 / expected);
+      if (percent >= reportedPercent + 10 || last) {
+        job.progress(percent, index + " of about " + expected + " chunks");
+        reportedPercent = percent;
+      }
+    }
+    if (live && !context.isCancelled()) {
+      job.modelChunk(model, index, "", true);
+      job.progress(100, index + " chunks");
+    }
+    return new Generated(index, characters);
   }
 }

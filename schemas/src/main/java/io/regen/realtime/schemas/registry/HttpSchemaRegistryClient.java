@@ -271,31 +271,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   private JsonNode send(String method, String path, JsonNode body) {
-    URI uri = URI.create(baseUrl + path);
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", CONTENT_TYPE);
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", CONTENT_TYPE)
-          .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-    }
-    HttpResponse<String> response;
-    try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      // Refused, reset, HttpTimeoutException: no answer, so nothing is known about the request.
-      throw new SchemaRegistryUnavailableException(
-          "Schema registry at " + baseUrl + " unreachable: " + method + " " + path + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SchemaRegistryUnavailableException(
-          "Interrupted while calling schema registry: " + method + " " + uri, e);
-    }
+    HttpResponse<String> response = exchange(method, path, body);
     JsonNode json;
     try {
       json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
@@ -318,26 +294,59 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
           e);
     }
     if (response.statusCode() >= 400) {
-      int code =
-          json.hasNonNull("error_code") && json.get("error_code").isIntegralNumber()
-              ? json.get("error_code").intValue()
-              : response.statusCode();
-      String message =
-          json.hasNonNull("message") ? json.get("message").asString() : abbreviate(response.body());
-      if (response.statusCode() == 401) {
-        message =
-            "Schema registry at "
-                + baseUrl
-                + (authorization == null
-                    ? " requires credentials: set " + RegistryClientSettings.BASIC_AUTH_USER_INFO
-                    : " refused the credentials")
-                + " ("
-                + message
-                + ")";
-      }
-      throw failure(response.statusCode(), code, message);
+      throw errorOf(response, json);
     }
     return json;
+  }
+
+  /** Sends one request; no answer at all is the registry being unavailable. */
+  private HttpResponse<String> exchange(String method, String path, JsonNode body) {
+    URI uri = URI.create(baseUrl + path);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", CONTENT_TYPE);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", CONTENT_TYPE)
+          .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      // Refused, reset, HttpTimeoutException: no answer, so nothing is known about the request.
+      throw new SchemaRegistryUnavailableException(
+          "Schema registry at " + baseUrl + " unreachable: " + method + " " + path + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SchemaRegistryUnavailableException(
+          "Interrupted while calling schema registry: " + method + " " + uri, e);
+    }
+  }
+
+  /** The error a 4xx/5xx JSON answer stands for, in Confluent's codes. */
+  private SchemaRegistryException errorOf(HttpResponse<String> response, JsonNode json) {
+    int code =
+        json.hasNonNull("error_code") && json.get("error_code").isIntegralNumber()
+            ? json.get("error_code").intValue()
+            : response.statusCode();
+    String message =
+        json.hasNonNull("message") ? json.get("message").asString() : abbreviate(response.body());
+    if (response.statusCode() == 401) {
+      message =
+          "Schema registry at "
+              + baseUrl
+              + (authorization == null
+                  ? " requires credentials: set " + RegistryClientSettings.BASIC_AUTH_USER_INFO
+                  : " refused the credentials")
+              + " ("
+              + message
+              + ")";
+    }
+    return failure(response.statusCode(), code, message);
   }
 
   private static SchemaRegistryException failure(int status, int code, String message) {

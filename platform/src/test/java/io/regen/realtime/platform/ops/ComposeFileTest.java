@@ -2,6 +2,7 @@ package io.regen.realtime.platform.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.regen.realtime.platform.app.AppProperties;
 import io.regen.realtime.platform.app.MetricsServer;
 import io.regen.realtime.platform.config.RegenEnvironment;
 import io.regen.realtime.platform.roles.SpringRole;
@@ -22,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementServerProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
@@ -79,9 +81,15 @@ class ComposeFileTest {
   /** The Spring property prefixes that only one role's application binds. */
   private static final Map<String, List<String>> SPRING_PREFIXES =
       Map.of(
-          "streams", List.of("regen.streams", "server"),
+          "streams", List.of("regen.streams", "server", "management.server"),
           "gateway",
-              List.of("regen.gateway", "regen.gateway.delivery", "regen.presence", "server"));
+              List.of(
+                  "regen.gateway",
+                  "regen.gateway.delivery",
+                  "regen.gateway.edge",
+                  "regen.presence",
+                  "server",
+                  "management.server"));
 
   /** Read by every JVM. */
   private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
@@ -127,6 +135,7 @@ class ComposeFileTest {
       classes.add(Class.forName(candidate.getBeanClassName()));
     }
     classes.add(ServerProperties.class);
+    classes.add(ManagementServerProperties.class);
     Map<String, Set<String>> byPrefix = new LinkedHashMap<>();
     for (Class<?> type : classes) {
       ConfigurationProperties annotation = type.getAnnotation(ConfigurationProperties.class);
@@ -228,6 +237,12 @@ class ComposeFileTest {
     assertThat(nodeIds).as("unique REGEN_NODE_IDs").hasSize(4);
   }
 
+  /** The port a Spring role serves metrics on: MANAGEMENT_SERVER_PORT, else PORT + 1000. */
+  private static int managementPort(Map<String, Object> service) {
+    String port = environment(service).get("MANAGEMENT_SERVER_PORT");
+    return port != null ? Integer.parseInt(port) : AppProperties.managementPort(httpPort(service));
+  }
+
   /** The HTTP port a Spring role listens on: PORT, else the role's default. */
   private static int httpPort(Map<String, Object> service) {
     String port = environment(service).get(RegenEnvironment.PORT);
@@ -326,13 +341,14 @@ class ComposeFileTest {
           Map<String, Object> service = services.get(hostPort[0]);
           assertThat(service).as("target %s is a service", target).isNotNull();
           boolean spring = Set.of("gateway", "streams").contains(role(service));
-          // Spring roles: actuator on the HTTP port; registry and workers: /metrics on METRICS_PORT
+          // Spring roles: actuator on the management port; registry and workers: /metrics on
+          // METRICS_PORT
           assertThat(path)
               .as("path of %s", target)
               .isEqualTo(spring ? "/actuator/prometheus" : MetricsServer.PATH);
           int port =
               spring
-                  ? httpPort(service)
+                  ? managementPort(service)
                   : Integer.parseInt(environment(service).get(MetricsServer.METRICS_PORT));
           assertThat(Integer.parseInt(hostPort[1])).as(target).isEqualTo(port);
           scraped.add(hostPort[0]);

@@ -58,6 +58,18 @@ public final class ServerFrames {
     return sb.toString();
   }
 
+  /**
+   * A {@code replay_end} of a replay cut short, with {@code "truncated":"<reason>"}: the count is
+   * what was sent, and later events of the job may exist.
+   */
+  public String replayEndFrame(String replayId, String jobId, long count, String truncated) {
+    String full = replayEndFrame(replayId, jobId, count);
+    StringBuilder sb = new StringBuilder(full.length() + 32);
+    sb.append(full, 0, full.length() - 1).append(",\"truncated\":");
+    JsonText.string(sb, truncated);
+    return sb.append('}').toString();
+  }
+
   /** The bare event object, as in the frame's {@code event} field (one NDJSON line of history). */
   public String eventObject(JobEvent event) {
     StringBuilder sb = new StringBuilder(256);

@@ -25,7 +25,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,14 +60,19 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
   private final ReplayListener listener;
   private final ServerFrames frames = new ServerFrames();
   private final ExecutorService pool;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "replay-write-timer");
+            t.setDaemon(true);
+            return t;
+          });
 
-  /**
-   * Records one replay may scan: a job that never ends (no terminal event, no last offset) is not
-   * read to the end of a busy partition.
-   */
-  public static final long MAX_SCANNED_RECORDS = 1_000_000;
+  /** {@code truncated} of a {@code replay_end} that stopped at the scan budget. */
+  public static final String SCAN_BUDGET_TRUNCATION = "scan_budget";
 
-  private final ReplayAdmission admission = new ReplayAdmission(ReplayAdmission.DEFAULT_PER_USER);
+  private final ReplayProperties limits;
+  private final ReplayAdmission admission;
   private final ThreadLocal<KafkaConsumer<String, byte[]>> readers = new ThreadLocal<>();
   private final List<KafkaConsumer<String, byte[]>> allReaders =
       java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -78,6 +85,28 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
       DeliveryProperties props,
       DeliveryMetrics metrics,
       ReplayListener listener) {
+    this(
+        topic,
+        clients,
+        valueDeserializer,
+        directory,
+        props,
+        ReplayProperties.defaults(),
+        metrics,
+        listener);
+  }
+
+  public KafkaJobReplay(
+      Topic<String, JobEvent> topic,
+      GatewayKafkaClients clients,
+      Deserializer<JobEvent> valueDeserializer,
+      JobDirectory directory,
+      DeliveryProperties props,
+      ReplayProperties limits,
+      DeliveryMetrics metrics,
+      ReplayListener listener) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.admission = new ReplayAdmission(limits.perUser());
     this.topic = Objects.requireNonNull(topic, "topic");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.props = Objects.requireNonNull(props, "props");
@@ -86,14 +115,15 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.listener = listener == null ? ReplayListener.NONE : listener;
     AtomicInteger n = new AtomicInteger();
+    int readers = limits.readersOr(props.replayReaders());
     // Bounded: a few readers, a short queue; beyond that a replay is refused, not queued forever.
     this.pool =
         new ThreadPoolExecutor(
-            props.replayReaders(),
-            props.replayReaders(),
+            readers,
+            readers,
             0,
             TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(props.replayReaders() * 16),
+            new ArrayBlockingQueue<>(readers * 16),
             r -> {
               Thread t = new Thread(r, "replay-reader-" + n.incrementAndGet());
               t.setDaemon(true);
@@ -118,17 +148,22 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
             try {
               JobRecord job = authorize(user, jobId, session.accessToken());
               metrics.replay();
-              long count =
+              ReadOutcome outcome =
                   read(
                       jobId,
                       job,
                       fromSeq,
                       (event, position) ->
                           offerWithin(session, frames.replayFrame(event, position, replayId)));
-              if (!offerWithin(session, frames.replayEndFrame(replayId, jobId, count))) {
+              String end =
+                  outcome.scanBudgetReached()
+                      ? frames.replayEndFrame(
+                          replayId, jobId, outcome.sent(), SCAN_BUDGET_TRUNCATION)
+                      : frames.replayEndFrame(replayId, jobId, outcome.sent());
+              if (!offerWithin(session, end)) {
                 throw new IllegalStateException("session closed or stalled before replay_end");
               }
-              result.complete(count);
+              result.complete(outcome.sent());
             } catch (Throwable e) {
               result.completeExceptionally(e);
             }
@@ -178,10 +213,19 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
   }
 
   /**
-   * Reads the job's events with {@code seq >= fromSeq} from its first position into the sink, on
-   * the calling thread; returns how many the sink accepted.
+   * How a read ended.
+   *
+   * @param sent events the sink accepted
+   * @param scanBudgetReached the read stopped at {@link ReplayProperties#scanBudget()} records,
+   *     before the job's end: later events of the job may exist
    */
-  public long read(String jobId, JobRecord job, long fromSeq, EventSink sink) {
+  public record ReadOutcome(long sent, boolean scanBudgetReached) {}
+
+  /**
+   * Reads the job's events with {@code seq >= fromSeq} from its first position into the sink, on
+   * the calling thread.
+   */
+  public ReadOutcome read(String jobId, JobRecord job, long fromSeq, EventSink sink) {
     LogPosition first = job.firstPosition();
     KafkaConsumer<String, byte[]> consumer = reader();
     TopicPartition tp = new TopicPartition(topic.name(), first.partition());
@@ -192,6 +236,7 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     long firstRead = -1;
     long scanned = 0;
     long sent = 0;
+    boolean budgetReached = false;
     long lastSeq = fromSeq - 1;
     boolean done = first.offset() > stopAfter;
     int emptyPolls = 0;
@@ -213,10 +258,12 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
             done = true;
             break;
           }
-          if (++scanned > MAX_SCANNED_RECORDS) {
+          if (scanned >= limits.scanBudget()) {
+            budgetReached = true;
             done = true;
             break;
           }
+          scanned++;
           if (!job.userId().equals(r.key())) {
             continue;
           }
@@ -253,7 +300,7 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
       consumer.assign(List.of());
       listener.onReplayRead(jobId, job, firstRead, scanned, sent);
     }
-    return sent;
+    return new ReadOutcome(sent, budgetReached);
   }
 
   private KafkaConsumer<String, byte[]> reader() {
@@ -300,6 +347,8 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
               f.complete(work.get());
             } catch (Throwable e) {
               f.completeExceptionally(e);
+            } finally {
+              Thread.interrupted(); // a cut history write interrupts; the next task must not see it
             }
           });
     } catch (RejectedExecutionException e) {
@@ -309,12 +358,21 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     return f;
   }
 
+  ReplayProperties limits() {
+    return limits;
+  }
+
+  ScheduledExecutorService timer() {
+    return timer;
+  }
+
   ServerFrames frames() {
     return frames;
   }
 
   @Override
   public void close() {
+    timer.shutdownNow();
     pool.shutdownNow();
     try {
       pool.awaitTermination(5, TimeUnit.SECONDS);

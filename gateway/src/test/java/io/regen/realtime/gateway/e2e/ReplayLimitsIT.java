@@ -1,0 +1,210 @@
+package io.regen.realtime.gateway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.regen.realtime.gateway.presence.RedisServerProcess;
+import io.regen.realtime.gateway.testapp.TestTokens;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Replay limits over real sockets: the per-user cap shared by WebSocket replay and NDJSON history,
+ * and the write timeout that cuts a history client that never reads and gives its slot back.
+ */
+class ReplayLimitsIT {
+  private static final int PER_USER = 2;
+  private static final int JOB_EVENTS = 20_000; // several MB of NDJSON: more than socket buffers
+
+  private static E2eKafka kafka;
+  private static RedisServerProcess redis;
+  private static GatewayNode gateway;
+  private static HttpClient http;
+  private static final AtomicInteger ids = new AtomicInteger();
+
+  @BeforeAll
+  static void startAll() {
+    kafka = new E2eKafka();
+    redis = RedisServerProcess.start();
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    gateway =
+        GatewayNode.start(
+            kafka.bootstrapServers(),
+            kafka.registry,
+            0,
+            Map.of(
+                "regen.redis.url",
+                redis.url(),
+                "regen.gateway.replay.per-user",
+                Integer.toString(PER_USER),
+                "regen.gateway.replay.readers",
+                "4",
+                "regen.gateway.replay.write-timeout",
+                "4s"));
+  }
+
+  @AfterAll
+  static void stopAll() {
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void theExtraReplayOfAUserIsBusyWhileOthersAreServedAndAStalledHistoryIsCutAndItsSlotReturned()
+      throws Exception {
+    String owner = E2eKafka.newUser("capped");
+    String other = E2eKafka.newUser("other");
+    String job = UUID.randomUUID().toString();
+    String otherJob = UUID.randomUUID().toString();
+    WsConnection ownerTab = connect(owner);
+    WsConnection otherTab = connect(other);
+    kafka.publish(owner, job, JOB_EVENTS); // seen live: the node knows where the job starts
+    kafka.publish(other, otherJob, 20);
+    await().atMost(Duration.ofSeconds(60)).until(() -> ownerTab.eventCount() >= JOB_EVENTS);
+    await().atMost(Duration.ofSeconds(30)).until(() -> otherTab.eventCount() >= 20);
+
+    // PER_USER histories whose clients never read: each holds one of the owner's slots.
+    List<Socket> stalled = new ArrayList<>();
+    for (int i = 0; i < PER_USER; i++) {
+      stalled.add(stalledHistory(owner, job));
+    }
+
+    // One more replay of the owner is refused with replay_busy; another user is served meanwhile.
+    String busyId = "busy-" + ids.incrementAndGet();
+    ownerTab.send(replay(busyId, job, JOB_EVENTS - 5));
+    JsonNode refused = nextOther(ownerTab);
+    assertThat(refused.path("type").asString()).isEqualTo("error");
+    assertThat(refused.path("code").asString()).isEqualTo("replay_busy");
+    assertThat(refused.path("id").asString()).isEqualTo(busyId);
+    String servedId = "served-" + ids.incrementAndGet();
+    otherTab.send(replay(servedId, otherJob, 0));
+    assertThat(replayEnd(otherTab, servedId).path("count").asLong()).isEqualTo(20);
+
+    // The write timeout cuts the stalled histories: the owner's slots come back.
+    await("the owner may replay again")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              String id = "again-" + ids.incrementAndGet();
+              ownerTab.send(replay(id, job, JOB_EVENTS - 5));
+              JsonNode f = replayEnd(ownerTab, id);
+              return f.path("type").asString().equals("replay_end")
+                  && f.path("count").asLong() == 5;
+            });
+    // Each stalled response was cut: it ends before the terminating chunk, short of the job.
+    for (Socket s : stalled) {
+      String rest = readToEnd(s);
+      assertThat(rest).doesNotEndWith("0\r\n\r\n");
+      assertThat(rest.split("\n").length).isLessThan(JOB_EVENTS);
+      s.close();
+    }
+  }
+
+  private static String replay(String id, String job, long fromSeq) {
+    return "{\"type\":\"replay\",\"id\":\""
+        + id
+        + "\",\"jobId\":\""
+        + job
+        + "\",\"fromSeq\":"
+        + fromSeq
+        + "}";
+  }
+
+  /**
+   * Sends {@code GET /api/job/{job}/events} on a raw socket with a tiny receive buffer, reads the
+   * status line (the slot is taken before it is sent), then never reads again.
+   */
+  private static Socket stalledHistory(String user, String job) throws IOException {
+    Socket s = new Socket();
+    s.setReceiveBufferSize(4096);
+    s.setSoTimeout(30_000);
+    s.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 5_000);
+    String request =
+        "GET /api/job/"
+            + job
+            + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+            + TestTokens.valid(user)
+            + "\r\n\r\n";
+    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+    InputStream in = s.getInputStream();
+    StringBuilder status = new StringBuilder();
+    int b;
+    while ((b = in.read()) != -1 && b != '\n') {
+      status.append((char) b);
+    }
+    assertThat(status.toString()).startsWith("HTTP/1.1 200");
+    return s;
+  }
+
+  /** Reads until the server ends the connection (EOF or reset). */
+  private static String readToEnd(Socket s) {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    byte[] buf = new byte[65536];
+    try {
+      InputStream in = s.getInputStream();
+      int n;
+      while ((n = in.read(buf)) != -1) {
+        all.write(buf, 0, n);
+      }
+    } catch (IOException e) {
+      // reset by the server: the response was cut
+    }
+    return all.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The replay's {@code replay_end}, or the error refusing it. */
+  private static JsonNode replayEnd(WsConnection c, String id) {
+    while (true) {
+      JsonNode f = nextOther(c);
+      if (id.equals(f.path("id").asString())
+          && (f.path("type").asString().equals("replay_end")
+              || f.path("type").asString().equals("error"))) {
+        return f;
+      }
+    }
+  }
+
+  private static JsonNode nextOther(WsConnection c) {
+    try {
+      JsonNode f = c.others().poll(15, TimeUnit.SECONDS);
+      if (f == null) {
+        throw new AssertionError("no frame within 15 s");
+      }
+      return f;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static WsConnection connect(String user) {
+    return WsConnection.connect(http, gateway.ws(), user, TestTokens.valid(user), null);
+  }
+}

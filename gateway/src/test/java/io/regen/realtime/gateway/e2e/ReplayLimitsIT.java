@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,12 +26,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Replay limits over real sockets: the per-user cap shared by WebSocket replay and NDJSON history,
  * and the write timeout that cuts a history client that never reads and gives its slot back.
  */
 class ReplayLimitsIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int PER_USER = 2;
   private static final int JOB_EVENTS = 20_000; // several MB of NDJSON: more than socket buffers
 
@@ -57,7 +61,13 @@ class ReplayLimitsIT {
                 "regen.gateway.replay.readers",
                 "4",
                 "regen.gateway.replay.write-timeout",
-                "4s"));
+                "4s",
+                // Only the write timeout may cut a stalled history here: not Jetty's idle timeout,
+                // nor the servlet async timeout (30 s by default), which also end a response.
+                "server.jetty.connection-idle-timeout",
+                "10m",
+                "spring.mvc.async.request-timeout",
+                "10m"));
   }
 
   @AfterAll
@@ -101,6 +111,17 @@ class ReplayLimitsIT {
     assertThat(refused.path("type").asString()).isEqualTo("error");
     assertThat(refused.path("code").asString()).isEqualTo("replay_busy");
     assertThat(refused.path("id").asString()).isEqualTo(busyId);
+    // The same over REST: 429 with Retry-After and the typed code, nothing streamed.
+    HttpResponse<String> refusedRest =
+        http.send(
+            HttpRequest.newBuilder(gateway.http("/api/job/" + job + "/events"))
+                .header("Authorization", "Bearer " + TestTokens.valid(owner))
+                .timeout(Duration.ofSeconds(15))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(refusedRest.statusCode()).isEqualTo(429);
+    assertThat(refusedRest.headers().firstValue("Retry-After")).contains("1");
+    assertThat(JSON.readTree(refusedRest.body()).path("error").asString()).isEqualTo("replay_busy");
     String servedId = "served-" + ids.incrementAndGet();
     otherTab.send(replay(servedId, otherJob, 0));
     assertThat(replayEnd(otherTab, servedId).path("count").asLong()).isEqualTo(20);

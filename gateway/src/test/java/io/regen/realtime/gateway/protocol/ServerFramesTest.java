@@ -59,6 +59,11 @@ class ServerFramesTest {
     JsonNode end = JSON.readTree(encoder.replayEndFrame("r-9", "job", 42));
     assertThat(end.get("type").asString()).isEqualTo("replay_end");
     assertThat(end.get("count").asLong()).isEqualTo(42);
+    assertThat(end.has("truncated")).isFalse();
+    JsonNode cut = JSON.readTree(encoder.replayEndFrame("r-9", "job", 7, "scan_budget"));
+    assertThat(cut.get("type").asString()).isEqualTo("replay_end");
+    assertThat(cut.get("count").asLong()).isEqualTo(7);
+    assertThat(cut.get("truncated").asString()).isEqualTo("scan_budget");
     assertThat(JSON.readTree(encoder.eventObject(e)).get("type").asString())
         .isEqualTo("job:failed:v1");
   }

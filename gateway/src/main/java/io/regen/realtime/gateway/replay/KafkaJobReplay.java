@@ -233,11 +233,7 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
     long stopAfter = job.lastOffset() >= 0 ? Math.min(job.lastOffset(), end - 1) : end - 1;
     consumer.seek(tp, first.offset());
-    long firstRead = -1;
-    long scanned = 0;
-    long sent = 0;
-    boolean budgetReached = false;
-    long lastSeq = fromSeq - 1;
+    JobScan scan = new JobScan(jobId, job, fromSeq, stopAfter, sink);
     boolean done = first.offset() > stopAfter;
     int emptyPolls = 0;
     try {
@@ -251,56 +247,81 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
         }
         emptyPolls = 0;
         for (ConsumerRecord<String, byte[]> r : records) {
-          if (firstRead < 0) {
-            firstRead = r.offset();
-          }
-          if (r.offset() > stopAfter) {
-            done = true;
-            break;
-          }
-          if (scanned >= limits.scanBudget()) {
-            budgetReached = true;
-            done = true;
-            break;
-          }
-          scanned++;
-          if (!job.userId().equals(r.key())) {
-            continue;
-          }
-          JobEvent event = decoder.decode(r);
-          if (event == null || !jobId.equals(event.getJobId())) {
-            continue;
-          }
-          if (event.getSeq() > lastSeq) {
-            lastSeq = event.getSeq();
-            try {
-              if (!sink.accept(event, new LogPosition(r.partition(), r.offset()))) {
-                throw new IllegalStateException("replay stopped: the client went away or stalled");
-              }
-            } catch (UnknownPayloadException e) {
-              metrics.unknownPayload();
-              continue;
-            }
-            sent++;
-            if (sent >= props.replayMaxEvents()) {
-              done = true;
-              break;
-            }
-          }
-          if (EventTypes.isTerminal(event.getPayload()) || r.offset() >= stopAfter) {
+          if (scan.take(r)) {
             done = true;
             break;
           }
         }
-        if (consumer.position(tp) > stopAfter) {
-          done = true;
-        }
+        done = done || consumer.position(tp) > stopAfter;
       }
     } finally {
       consumer.assign(List.of());
-      listener.onReplayRead(jobId, job, firstRead, scanned, sent);
+      listener.onReplayRead(jobId, job, scan.firstRead, scan.scanned, scan.sent);
     }
-    return new ReadOutcome(sent, budgetReached);
+    return new ReadOutcome(scan.sent, scan.budgetReached);
+  }
+
+  /** One read's progress through the partition: which records it scanned and what it sent. */
+  private final class JobScan {
+    private final String jobId;
+    private final JobRecord job;
+    private final long stopAfter;
+    private final EventSink sink;
+    private long lastSeq;
+    long firstRead = -1;
+    long scanned;
+    long sent;
+    boolean budgetReached;
+
+    JobScan(String jobId, JobRecord job, long fromSeq, long stopAfter, EventSink sink) {
+      this.jobId = jobId;
+      this.job = job;
+      this.stopAfter = stopAfter;
+      this.sink = sink;
+      this.lastSeq = fromSeq - 1;
+    }
+
+    /** Handles one record; true when the read is done. */
+    boolean take(ConsumerRecord<String, byte[]> r) {
+      if (firstRead < 0) {
+        firstRead = r.offset();
+      }
+      if (r.offset() > stopAfter) {
+        return true;
+      }
+      if (scanned >= limits.scanBudget()) {
+        budgetReached = true;
+        return true;
+      }
+      scanned++;
+      JobEvent event = job.userId().equals(r.key()) ? decoder.decode(r) : null;
+      if (event == null || !jobId.equals(event.getJobId())) {
+        return false;
+      }
+      if (event.getSeq() > lastSeq) {
+        lastSeq = event.getSeq();
+        if (!send(event, r)) {
+          return false;
+        }
+        if (++sent >= props.replayMaxEvents()) {
+          return true;
+        }
+      }
+      return EventTypes.isTerminal(event.getPayload()) || r.offset() >= stopAfter;
+    }
+
+    /** Sends one event; false when its payload cannot be encoded (skipped, counted). */
+    private boolean send(JobEvent event, ConsumerRecord<String, byte[]> r) {
+      try {
+        if (!sink.accept(event, new LogPosition(r.partition(), r.offset()))) {
+          throw new IllegalStateException("replay stopped: the client went away or stalled");
+        }
+        return true;
+      } catch (UnknownPayloadException e) {
+        metrics.unknownPayload();
+        return false;
+      }
+    }
   }
 
   private KafkaConsumer<String, byte[]> reader() {

@@ -14,13 +14,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +38,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ReplayLimitsIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final int PER_USER = 2;
-  private static final int JOB_EVENTS = 20_000; // several MB of NDJSON: more than socket buffers
+  private static final int PER_USER = 3; // not the default: the setting binds
+
+  /** Size of each event's progress message: few events fill the TCP buffers. */
+  private static final int BIG = 4000;
+
+  /** Four times the largest TCP send buffer in NDJSON: a history that is never read must block. */
+  private static final int JOB_EVENTS = (int) Math.max(3000, 4 * maxSendBufferBytes() / BIG);
 
   private static E2eKafka kafka;
   private static RedisServerProcess redis;
@@ -59,7 +68,7 @@ class ReplayLimitsIT {
                 "regen.gateway.replay.per-user",
                 Integer.toString(PER_USER),
                 "regen.gateway.replay.readers",
-                "4",
+                "5",
                 "regen.gateway.replay.write-timeout",
                 "4s",
                 // Only the write timeout may cut a stalled history here: not Jetty's idle timeout,
@@ -91,12 +100,17 @@ class ReplayLimitsIT {
     String other = E2eKafka.newUser("other");
     String job = UUID.randomUUID().toString();
     String otherJob = UUID.randomUUID().toString();
-    WsConnection ownerTab = connect(owner);
+    WsConnection liveTab = connect(owner); // sees the job live: the node knows where it starts
     WsConnection otherTab = connect(other);
-    kafka.publish(owner, job, JOB_EVENTS); // seen live: the node knows where the job starts
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    for (int i = 0; i < JOB_EVENTS; i++) {
+      acks.add(kafka.sendNext(owner, job, BIG));
+    }
+    kafka.awaitAll(acks);
     kafka.publish(other, otherJob, 20);
-    await().atMost(Duration.ofSeconds(60)).until(() -> ownerTab.eventCount() >= JOB_EVENTS);
+    await().atMost(Duration.ofSeconds(60)).until(() -> liveTab.eventCount() >= 1);
     await().atMost(Duration.ofSeconds(30)).until(() -> otherTab.eventCount() >= 20);
+    WsConnection ownerTab = connect(owner); // after the flood: only replay frames arrive here
 
     // PER_USER histories whose clients never read: each holds one of the owner's slots.
     List<Socket> stalled = new ArrayList<>();
@@ -144,6 +158,15 @@ class ReplayLimitsIT {
       assertThat(rest).doesNotEndWith("0\r\n\r\n");
       assertThat(rest.split("\n").length).isLessThan(JOB_EVENTS);
       s.close();
+    }
+  }
+
+  private static long maxSendBufferBytes() {
+    try {
+      String[] wmem = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
+      return Long.parseLong(wmem[wmem.length - 1]);
+    } catch (IOException | RuntimeException e) {
+      return 4L << 20;
     }
   }
 

@@ -75,6 +75,19 @@ public final class ServerFrames {
     return sb.toString();
   }
 
+  /**
+   * A {@code replay_end} whose read stopped at the scan budget, before the job's end: {@code
+   * "scanBudgetReached":true} is added; the count is what was sent, and later events may exist.
+   */
+  public String replayEndFrame(
+      String replayId, String jobId, long count, boolean truncated, boolean scanBudgetReached) {
+    String full = replayEndFrame(replayId, jobId, count, truncated);
+    if (!scanBudgetReached) {
+      return full;
+    }
+    return full.substring(0, full.length() - 1) + ",\"scanBudgetReached\":true}";
+  }
+
   /** The bare event object, as in the frame's {@code event} field (one NDJSON line of history). */
   public String eventObject(JobEvent event) {
     StringBuilder sb = new StringBuilder(256);

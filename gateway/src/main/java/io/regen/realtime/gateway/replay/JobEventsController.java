@@ -8,6 +8,7 @@ import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.gateway.jobs.JobRecord;
 import io.regen.realtime.gateway.protocol.ServerFrames;
 import io.regen.realtime.schemas.LogPosition;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code GET /api/job/{jobId}/events?fromSeq=0}: a job's history read from the topic, as NDJSON
  * (one event object per line, as in the WebSocket {@code event} frame). Bearer JWT; the job's owner
  * or an analyst. 401 without a valid token, 404 unknown job, 403 another user's job, 503 when the
- * job directory is unavailable or too many reads are running. When the job's first event is gone
- * (before the log start), the first line is {@code {"type":"history","truncated":true,...}}.
+ * job directory is unavailable, 429 with {@code replay_busy} when the user runs too many reads. A
+ * client that stops reading is cut after {@code regen.gateway.replay.write-timeout}. When the job's
+ * first event is gone (before the log start), the first line is {@code
+ * {"type":"history","truncated":true,...}}.
  */
 @RestController
 public class JobEventsController {
@@ -80,9 +83,15 @@ public class JobEventsController {
           new ErrorBody("unavailable", e.getMessage()));
     }
     ServerFrames frames = replay.frames();
+    HistoryWriteGuard guard =
+        new HistoryWriteGuard(permit, replay.limits().writeTimeout(), replay.timer());
     StreamingResponseBody body =
-        out -> {
-          try (permit) {
+        rawOut -> {
+          if (!guard.start()) {
+            throw new IOException("history of job " + jobId + " started after its write timeout");
+          }
+          OutputStream out = guard.bound(rawOut);
+          try {
             replay
                 .onReaderPool(
                     () ->
@@ -104,9 +113,16 @@ public class JobEventsController {
                 .get(10, TimeUnit.MINUTES);
             out.flush();
           } catch (ExecutionException | TimeoutException e) {
+            if (guard.wasCut()) {
+              log.info(
+                  "History of job {} cut: the client did not read within the write timeout", jobId);
+              throw new IOException("history write timed out", e);
+            }
             log.warn("History of job {} ended early: {}", jobId, e.toString());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+          } finally {
+            guard.end();
           }
         };
     return ResponseEntity.ok().contentType(NDJSON).body(body);

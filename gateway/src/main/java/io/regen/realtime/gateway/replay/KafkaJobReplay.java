@@ -28,7 +28,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,14 +63,18 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
   private final ReplayListener listener;
   private final ServerFrames frames = new ServerFrames();
   private final ExecutorService pool;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "replay-write-timer");
+            t.setDaemon(true);
+            return t;
+          });
 
-  /**
-   * Records one replay may scan: a job that never ends (no terminal event, no last offset) is not
-   * read to the end of a busy partition.
-   */
-  public static final long MAX_SCANNED_RECORDS = 1_000_000;
+  /** {@code truncated} of a {@code replay_end} that stopped at the scan budget. */
+  private final ReplayProperties limits;
 
-  private final ReplayAdmission admission = new ReplayAdmission(ReplayAdmission.DEFAULT_PER_USER);
+  private final ReplayAdmission admission;
   private final ThreadLocal<KafkaConsumer<String, byte[]>> readers = new ThreadLocal<>();
   private final List<KafkaConsumer<String, byte[]>> allReaders =
       java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -81,6 +87,28 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
       DeliveryProperties props,
       DeliveryMetrics metrics,
       ReplayListener listener) {
+    this(
+        topic,
+        clients,
+        valueDeserializer,
+        directory,
+        props,
+        ReplayProperties.defaults(),
+        metrics,
+        listener);
+  }
+
+  public KafkaJobReplay(
+      Topic<String, JobEvent> topic,
+      GatewayKafkaClients clients,
+      Deserializer<JobEvent> valueDeserializer,
+      JobDirectory directory,
+      DeliveryProperties props,
+      ReplayProperties limits,
+      DeliveryMetrics metrics,
+      ReplayListener listener) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.admission = new ReplayAdmission(limits.perUser());
     this.topic = Objects.requireNonNull(topic, "topic");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.props = Objects.requireNonNull(props, "props");
@@ -90,14 +118,15 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.listener = listener == null ? ReplayListener.NONE : listener;
     AtomicInteger n = new AtomicInteger();
+    int readers = limits.readersOr(props.replayReaders());
     // Bounded: a few readers, a short queue; beyond that a replay is refused, not queued forever.
     this.pool =
         new ThreadPoolExecutor(
-            props.replayReaders(),
-            props.replayReaders(),
+            readers,
+            readers,
             0,
             TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(props.replayReaders() * 16),
+            new ArrayBlockingQueue<>(readers * 16),
             r -> {
               Thread t = new Thread(r, "replay-reader-" + n.incrementAndGet());
               t.setDaemon(true);
@@ -129,12 +158,13 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
                       fromSeq,
                       (event, position) ->
                           offerWithin(session, frames.replayFrame(event, position, replayId)));
-              long count = read.sent();
-              if (!offerWithin(
-                  session, frames.replayEndFrame(replayId, jobId, count, read.truncated()))) {
+              String end =
+                  frames.replayEndFrame(
+                      replayId, jobId, read.sent(), read.truncated(), read.scanBudgetReached());
+              if (!offerWithin(session, end)) {
                 throw new IllegalStateException("session closed or stalled before replay_end");
               }
-              result.complete(count);
+              result.complete(read.sent());
             } catch (Throwable e) {
               result.completeExceptionally(e);
             }
@@ -195,8 +225,10 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
    *
    * @param sent events the sink accepted
    * @param truncated the job's first event was before the log start: earlier events are gone
+   * @param scanBudgetReached the read stopped at {@link ReplayProperties#scanBudget()} records,
+   *     before the job's end: later events of the job may exist
    */
-  public record ReadResult(long sent, boolean truncated) {}
+  public record ReadResult(long sent, boolean truncated, boolean scanBudgetReached) {}
 
   /**
    * Reads the job's events with {@code seq >= fromSeq} from its first position into the sink, on
@@ -216,10 +248,7 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     }
     long stopAfter = job.lastOffset() >= 0 ? Math.min(job.lastOffset(), end - 1) : end - 1;
     consumer.seek(tp, Math.max(first.offset(), logStart));
-    long firstRead = -1;
-    long scanned = 0;
-    long sent = 0;
-    long lastSeq = fromSeq - 1;
+    JobScan scan = new JobScan(jobId, job, fromSeq, stopAfter, sink);
     boolean done = first.offset() > stopAfter;
     int emptyPolls = 0;
     RegistryBackoff backoff = new RegistryBackoff();
@@ -236,23 +265,9 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
         }
         emptyPolls = 0;
         for (ConsumerRecord<String, byte[]> r : records) {
-          if (firstRead < 0) {
-            firstRead = r.offset();
-          }
-          if (r.offset() > stopAfter) {
-            done = true;
-            break;
-          }
-          if (++scanned > MAX_SCANNED_RECORDS) {
-            done = true;
-            break;
-          }
-          if (!job.userId().equals(r.key())) {
-            continue;
-          }
-          JobEvent event;
+          boolean finished;
           try {
-            event = decoder.decode(r);
+            finished = scan.take(r);
             backoff.reset();
           } catch (RecordNotYetDecodableException e) {
             if (unavailableSince == 0) {
@@ -268,39 +283,82 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
             break;
           }
           unavailableSince = 0;
-          if (event == null || !jobId.equals(event.getJobId())) {
-            continue;
-          }
-          if (event.getSeq() > lastSeq) {
-            lastSeq = event.getSeq();
-            try {
-              if (!sink.accept(event, new LogPosition(r.partition(), r.offset()))) {
-                throw new IllegalStateException("replay stopped: the client went away or stalled");
-              }
-            } catch (UnknownPayloadException e) {
-              metrics.unknownPayload();
-              continue;
-            }
-            sent++;
-            if (sent >= props.replayMaxEvents()) {
-              done = true;
-              break;
-            }
-          }
-          if (EventTypes.isTerminal(event.getPayload()) || r.offset() >= stopAfter) {
+          if (finished) {
             done = true;
             break;
           }
         }
-        if (consumer.position(tp) > stopAfter) {
-          done = true;
-        }
+        done = done || consumer.position(tp) > stopAfter;
       }
     } finally {
       consumer.assign(List.of());
-      listener.onReplayRead(jobId, job, firstRead, scanned, sent);
+      listener.onReplayRead(jobId, job, scan.firstRead, scan.scanned, scan.sent);
     }
-    return new ReadResult(sent, truncated);
+    return new ReadResult(scan.sent, truncated, scan.budgetReached);
+  }
+
+  /** One read's progress through the partition: which records it scanned and what it sent. */
+  private final class JobScan {
+    private final String jobId;
+    private final JobRecord job;
+    private final long stopAfter;
+    private final EventSink sink;
+    private long lastSeq;
+    long firstRead = -1;
+    long scanned;
+    long sent;
+    boolean budgetReached;
+
+    JobScan(String jobId, JobRecord job, long fromSeq, long stopAfter, EventSink sink) {
+      this.jobId = jobId;
+      this.job = job;
+      this.stopAfter = stopAfter;
+      this.sink = sink;
+      this.lastSeq = fromSeq - 1;
+    }
+
+    /** Handles one record; true when the read is done. */
+    boolean take(ConsumerRecord<String, byte[]> r) {
+      if (firstRead < 0) {
+        firstRead = r.offset();
+      }
+      if (r.offset() > stopAfter) {
+        return true;
+      }
+      if (scanned >= limits.scanBudget()) {
+        budgetReached = true;
+        return true;
+      }
+      // May throw RecordNotYetDecodableException: the record is read again, not counted twice.
+      JobEvent event = job.userId().equals(r.key()) ? decoder.decode(r) : null;
+      scanned++;
+      if (event == null || !jobId.equals(event.getJobId())) {
+        return false;
+      }
+      if (event.getSeq() > lastSeq) {
+        lastSeq = event.getSeq();
+        if (!send(event, r)) {
+          return false;
+        }
+        if (++sent >= props.replayMaxEvents()) {
+          return true;
+        }
+      }
+      return EventTypes.isTerminal(event.getPayload()) || r.offset() >= stopAfter;
+    }
+
+    /** Sends one event; false when its payload cannot be encoded (skipped, counted). */
+    private boolean send(JobEvent event, ConsumerRecord<String, byte[]> r) {
+      try {
+        if (!sink.accept(event, new LogPosition(r.partition(), r.offset()))) {
+          throw new IllegalStateException("replay stopped: the client went away or stalled");
+        }
+        return true;
+      } catch (UnknownPayloadException e) {
+        metrics.unknownPayload();
+        return false;
+      }
+    }
   }
 
   private KafkaConsumer<String, byte[]> reader() {
@@ -347,6 +405,8 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
               f.complete(work.get());
             } catch (Throwable e) {
               f.completeExceptionally(e);
+            } finally {
+              Thread.interrupted(); // a cut history write interrupts; the next task must not see it
             }
           });
     } catch (RejectedExecutionException e) {
@@ -356,12 +416,21 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     return f;
   }
 
+  ReplayProperties limits() {
+    return limits;
+  }
+
+  ScheduledExecutorService timer() {
+    return timer;
+  }
+
   ServerFrames frames() {
     return frames;
   }
 
   @Override
   public void close() {
+    timer.shutdownNow();
     pool.shutdownNow();
     try {
       pool.awaitTermination(5, TimeUnit.SECONDS);

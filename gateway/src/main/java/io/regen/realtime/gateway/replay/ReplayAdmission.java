@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * users with nothing running are removed, so memory follows running replays only. Thread-safe.
  */
 public final class ReplayAdmission {
-  /** Default of the per-user cap. */
-  public static final int DEFAULT_PER_USER = 2;
 
   private final int perUser;
   private final ConcurrentHashMap<String, AtomicInteger> running = new ConcurrentHashMap<>();

@@ -10,15 +10,18 @@ import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Replay and the job history endpoint of the gateway; imported by the gateway's auto-configuration.
  * Needs the {@link JobDirectory}, the gateway's Kafka clients and delivery settings ({@code
- * regen.gateway.delivery.replay-*}), and a {@link BearerAuthenticator}.
+ * regen.gateway.delivery.replay-*}, limits in {@code regen.gateway.replay.*}), and a {@link
+ * BearerAuthenticator}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ReplayProperties.class)
 public class ReplayConfiguration {
 
   @Bean(destroyMethod = "close")
@@ -28,6 +31,7 @@ public class ReplayConfiguration {
       SchemaRegistryClient registry,
       JobDirectory jobDirectory,
       DeliveryProperties props,
+      ReplayProperties limits,
       DeliveryMetrics metrics) {
     return new KafkaJobReplay(
         Topics.JOB_EVENTS,
@@ -35,6 +39,7 @@ public class ReplayConfiguration {
         new RegistrySerdes(registry).valueDeserializer(Topics.JOB_EVENTS),
         jobDirectory,
         props,
+        limits,
         metrics,
         ReplayListener.NONE);
   }

@@ -70,6 +70,12 @@ class ServerFramesTest {
     assertThat(history.get("truncated").asBoolean()).isTrue();
     assertThat(history.get("partition").asInt()).isEqualTo(3);
     assertThat(history.get("logStartOffset").asLong()).isEqualTo(77);
+    JsonNode cut = JSON.readTree(encoder.replayEndFrame("r-9", "job", 7, false, true));
+    assertThat(cut.get("type").asString()).isEqualTo("replay_end");
+    assertThat(cut.get("count").asLong()).isEqualTo(7);
+    assertThat(cut.get("truncated").asBoolean()).isFalse();
+    assertThat(cut.get("scanBudgetReached").asBoolean()).isTrue();
+    assertThat(end.has("scanBudgetReached")).isFalse();
     assertThat(JSON.readTree(encoder.eventObject(e)).get("type").asString())
         .isEqualTo("job:failed:v1");
   }

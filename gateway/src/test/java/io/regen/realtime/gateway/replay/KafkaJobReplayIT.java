@@ -164,6 +164,36 @@ class KafkaJobReplayIT {
   }
 
   @Test
+  void aNonTerminalJobStopsAtTheScanBudgetWithATruncatedReplayEnd() throws Exception {
+    // earlier-job: the owner's first 300 events at the partition's start, no terminal event.
+    InMemoryJobDirectory open = new InMemoryJobDirectory(10);
+    open.put("earlier-job", new JobRecord(OWNER, "model", position(0), null));
+    reads.clear();
+    try (KafkaJobReplay budgeted =
+        new KafkaJobReplay(
+            topic,
+            kafka.clients(),
+            kafka.deserializer(),
+            open,
+            DeliveryProperties.defaults(),
+            new ReplayProperties(0, 0, 200, null),
+            new DeliveryMetrics(new SimpleMeterRegistry()),
+            (jobId, job, firstOffsetRead, scanned, sent) ->
+                reads.add(new long[] {firstOffsetRead, scanned, sent}))) {
+      TestSession session = new TestSession(OWNER, 1_000);
+      assertThat(budgeted.replay(session, user(OWNER), "b1", "earlier-job", 0).get())
+          .isEqualTo(200);
+      List<String> frames = session.received();
+      assertThat(frames).hasSize(201);
+      JsonNode end = JSON.readTree(frames.get(200));
+      assertThat(end.get("type").asString()).isEqualTo("replay_end");
+      assertThat(end.get("count").asLong()).isEqualTo(200);
+      assertThat(end.get("scanBudgetReached").asBoolean()).isTrue();
+      assertThat(reads.get(0)[1]).isEqualTo(200);
+    }
+  }
+
+  @Test
   void fromSeqSkipsEarlierEventsAndAnalystsMayReplayOthersJobs() throws Exception {
     TestSession session = new TestSession("an-analyst", 100);
     long count =

@@ -52,6 +52,9 @@ class UpOperationsIT {
 
   private static final int upPort = FreePorts.next();
   private static final int gatewayPort = FreePorts.next();
+  // Metrics are served on the management listener, never on the public port.
+  private static final int upManagementPort = FreePorts.next();
+  private static final int gatewayManagementPort = FreePorts.next();
   private static final int registryPort = FreePorts.next();
   private static final int kafkaPort = FreePorts.next();
   private static final int controllerPort = FreePorts.next();
@@ -67,6 +70,7 @@ class UpOperationsIT {
     dataDir = Files.createTempDirectory("regen-ops-it");
     Map<String, String> upEnv = new HashMap<>(common());
     upEnv.put("PORT", Integer.toString(upPort));
+    upEnv.put("MANAGEMENT_SERVER_PORT", Integer.toString(upManagementPort));
     upEnv.put("SCHEMA_REGISTRY_PORT", Integer.toString(registryPort));
     upEnv.put("KAFKA_PORT", Integer.toString(kafkaPort));
     upEnv.put("KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
@@ -77,6 +81,7 @@ class UpOperationsIT {
 
     Map<String, String> gatewayEnv = new HashMap<>(common());
     gatewayEnv.put("PORT", Integer.toString(gatewayPort));
+    gatewayEnv.put("MANAGEMENT_SERVER_PORT", Integer.toString(gatewayManagementPort));
     gatewayEnv.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort);
     gatewayEnv.put("SCHEMA_REGISTRY_URL", "http://localhost:" + registryPort);
     gatewayEnv.put("QUERY_API_URL", "http://localhost:" + upPort);
@@ -159,8 +164,8 @@ class UpOperationsIT {
   }
 
   private static Set<String> allNames() throws Exception {
-    Set<String> names = names(scrape(upPort));
-    names.addAll(names(scrape(gatewayPort)));
+    Set<String> names = names(scrape(upManagementPort));
+    names.addAll(names(scrape(gatewayManagementPort)));
     return names;
   }
 
@@ -193,8 +198,10 @@ class UpOperationsIT {
 
   @Test
   void promtoolCheckMetricsIsCleanOnUpAndOnTheGateway() throws Exception {
-    assertThat(Promtool.checkMetrics(scrape(upPort))).as("promtool on up").isEmpty();
-    assertThat(Promtool.checkMetrics(scrape(gatewayPort))).as("promtool on gateway").isEmpty();
+    assertThat(Promtool.checkMetrics(scrape(upManagementPort))).as("promtool on up").isEmpty();
+    assertThat(Promtool.checkMetrics(scrape(gatewayManagementPort)))
+        .as("promtool on gateway")
+        .isEmpty();
   }
 
   @Test

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
 /**
  * The gateway's HTTP edge ({@link EdgeProperties}): the request body cap in Jetty, the REST filter
@@ -33,12 +34,20 @@ public class EdgeConfiguration {
     return new ClientAddresses(props.trustedProxies());
   }
 
+  /** REST paths served without a bearer token, comma-separated exact paths. */
+  public static final String PUBLIC_PATHS = "regen.gateway.edge.public-paths";
+
   @Bean
   public FilterRegistrationBean<RestEdgeFilter> gatewayRestEdgeFilter(
-      BearerAuth auth, EdgeProperties props) {
+      BearerAuth auth, EdgeProperties props, Environment env) {
+    // Paths another module serves without a token (up's dev sign-in sets it).
+    String[] publicPaths = env.getProperty(PUBLIC_PATHS, String[].class, new String[0]);
     FilterRegistrationBean<RestEdgeFilter> registration =
         new FilterRegistrationBean<>(
-            new RestEdgeFilter(auth, new UserRateLimiter(props.restRequestsPerMinute())));
+            new RestEdgeFilter(
+                auth,
+                new UserRateLimiter(props.restRequestsPerMinute()),
+                java.util.Set.of(publicPaths)));
     registration.addUrlPatterns("/api/*");
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;

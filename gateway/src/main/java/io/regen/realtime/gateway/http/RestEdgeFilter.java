@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -39,9 +40,32 @@ public final class RestEdgeFilter extends OncePerRequestFilter {
   private final java.util.concurrent.atomic.AtomicLong lastEviction =
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
+  private final Set<String> publicPaths;
+
   public RestEdgeFilter(BearerAuth auth, UserRateLimiter rate) {
+    this(auth, rate, Set.of());
+  }
+
+  /**
+   * @param publicPaths exact request paths served without a token (e.g. {@code up}'s dev sign-in);
+   *     the body cap of the connector still applies to them
+   */
+  public RestEdgeFilter(BearerAuth auth, UserRateLimiter rate, Set<String> publicPaths) {
     this.auth = auth;
     this.rate = rate;
+    this.publicPaths = Set.copyOf(publicPaths);
+  }
+
+  /**
+   * CORS preflights carry no credentials by design (the CORS configuration answers them), and
+   * public paths need none.
+   */
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    boolean preflight =
+        "OPTIONS".equals(request.getMethod())
+            && request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null;
+    return preflight || publicPaths.contains(request.getRequestURI());
   }
 
   @Override

@@ -84,6 +84,8 @@ public final class AppProperties {
     p.put("regen.streams.enabled", mode.streams);
     if (mode.demo) {
       p.put("regen.demo.enabled", true);
+      // The dev sign-in issues the token, so it cannot require one.
+      p.put("regen.gateway.edge.public-paths", "/api/dev/sign-in");
       // Only up serves the dashboard: the other roles keep Boot's (empty) static locations.
       p.put("spring.web.resources.static-locations", DemoAutoConfiguration.STATIC_LOCATION);
     }

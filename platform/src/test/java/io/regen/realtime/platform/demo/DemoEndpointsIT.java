@@ -39,6 +39,7 @@ class DemoEndpointsIT {
     p.put("regen.demo.enabled", demo);
     p.put("regen.demo.token-ttl", "2m");
     p.put("spring.kafka.bootstrap-servers", "localhost:1");
+    p.put("regen.kafka.bootstrap-servers", "localhost:1");
     if (origins != null) {
       p.put("regen.cors.allowed-origins", origins);
     }

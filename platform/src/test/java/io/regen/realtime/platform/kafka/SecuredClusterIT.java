@@ -226,18 +226,15 @@ class SecuredClusterIT {
         .contains("job-1=request");
     // Streams may create its own internal topics but not write the workers' topic.
     try (Admin streams = Admin.create(client(RoleAcls.STREAMS_USER))) {
-      // Each node applies the role ACLs once it is ready; every broker learns them from the
-      // metadata log a moment later, so the first attempt may reach one that has not yet.
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .ignoreExceptionsInstanceOf(ExecutionException.class)
-          .untilAsserted(
-              () ->
-                  streams
-                      .createTopics(
-                          List.of(new NewTopic("regen-streams-acl-check-changelog", 1, (short) 3)))
-                      .all()
-                      .get(60, TimeUnit.SECONDS));
+      streams
+          .createTopics(
+              List.of(
+                  new NewTopic(
+                      StreamsSettings.DEFAULT_APPLICATION_ID + "-acl-check-changelog",
+                      1,
+                      (short) 3)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
       Throwable foreign =
           catchThrowable(
               () ->

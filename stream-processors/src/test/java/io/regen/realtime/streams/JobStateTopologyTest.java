@@ -202,6 +202,63 @@ class JobStateTopologyTest {
   }
 
   @Test
+  void aNewerAttemptRestartsTheJobAndTheOlderAttemptsLateEventsAreDropped() {
+    driver();
+    t.request("u1", "j1", "model", T0);
+    t.event("u1", "j1", 1, 0, T0, started("model"));
+    t.event("u1", "j1", 1, 1, T0.plusSeconds(1), progress(40));
+    t.event("u1", "j1", 1, 2, T0.plusSeconds(2), chunk("m", 0, "first run "));
+    t.event("u1", "j1", 1, 3, T0.plusSeconds(3), step(1));
+    assertThat(state("j1").getResponseSoFar()).isEqualTo("first run ");
+
+    // The worker crashed; the next one runs the job again as attempt 2, from seq 0.
+    t.event("u1", "j1", 2, 0, T0.plusSeconds(10), started("model"));
+    JobState restarted = state("j1");
+    assertThat(restarted.getAttempt()).isEqualTo(2);
+    assertThat(restarted.getLastSeq()).isZero();
+    assertThat(restarted.getStatus()).isEqualTo(JobStatus.RUNNING);
+    assertThat(restarted.getStartedAt()).isEqualTo(T0.plusSeconds(10));
+    assertThat(restarted.getProgressPercent()).isZero();
+    assertThat(restarted.getProgressMessage()).isNull();
+    assertThat(restarted.getResponseSoFar()).isEmpty();
+    assertThat(restarted.getResearchSteps()).isEmpty();
+    assertThat(restarted.getRequestedAt()).isEqualTo(T0);
+    assertThat(restarted.getDuplicates()).isZero();
+
+    // A late event of attempt 1 (its seq is above attempt 2's) is not spliced in.
+    t.event("u1", "j1", 1, 4, T0.plusSeconds(4), chunk("m", 1, "late"));
+    assertThat(state("j1").getDuplicates()).isEqualTo(1);
+    assertThat(state("j1").getLastSeq()).isZero();
+    assertThat(state("j1").getResponseSoFar()).isEmpty();
+
+    t.event("u1", "j1", 2, 1, T0.plusSeconds(11), chunk("m", 0, "second run"));
+    t.event("u1", "j1", 2, 2, T0.plusSeconds(12), completed(2000));
+    JobState done = state("j1");
+    assertThat(done.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(done.getAttempt()).isEqualTo(2);
+    assertThat(done.getLastSeq()).isEqualTo(2);
+    assertThat(done.getResponseSoFar()).isEqualTo("second run");
+    assertThat(done.getProgressPercent()).isEqualTo(100);
+    JobSummary summary = t.all(Stores.JOBS_BY_USER).get(0);
+    assertThat(summary.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(t.all(Stores.JOBS_BY_USER)).hasSize(1);
+    // One job: started once and completed once in the analytics, though it ran twice.
+    String day = StoreKeys.bucketed(StoreKeys.day(T0.toEpochMilli()), "model");
+    assertThat(t.store(Stores.JOB_METRICS_DAILY).get(day).getStarted()).isEqualTo(1);
+    assertThat(t.store(Stores.JOB_METRICS_DAILY).get(day).getCompleted()).isEqualTo(1);
+  }
+
+  @Test
+  void eventsWithoutAnAttemptAreTheFirstAttempt() {
+    driver();
+    t.event("u1", "j1", 0, T0, started("model")); // written before the attempt field: 1
+    t.event("u1", "j1", 1, 1, T0.plusSeconds(1), progress(30));
+    assertThat(state("j1").getAttempt()).isEqualTo(1);
+    assertThat(state("j1").getLastSeq()).isEqualTo(1);
+    assertThat(state("j1").getProgressPercent()).isEqualTo(30);
+  }
+
+  @Test
   void eventsAfterTerminalStateAreAnomaliesNotApplied() {
     driver();
     t.event("u1", "j1", 0, T0, started("model"));

@@ -88,6 +88,13 @@ final class TestDriverSupport implements AutoCloseable {
     events.pipeInput(userId, jobEvent(userId, jobId, seq, at, payload));
   }
 
+  /** An event of the given attempt (a worker's re-run of the job counts up from seq 0 again). */
+  void event(String userId, String jobId, int attempt, long seq, Instant at, Object payload) {
+    JobEvent event = jobEvent(userId, jobId, seq, at, payload);
+    event.setAttempt(attempt);
+    events.pipeInput(userId, event);
+  }
+
   void request(String userId, String jobId, String jobType, Instant at) {
     requests.pipeInput(
         jobId, TestJobEvents.request(userId, jobId, jobType, at, JobRequestAction.START));

@@ -35,12 +35,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Stores#JOB_STATE}, keeps {@link Stores#JOBS_BY_USER} and {@link Stores#EVENTS_WATERMARK} in step,
  * and forwards {@link JobFact}s for the job analytics.
  *
- * <p>Rules: an event with {@code seq <= lastSeq} is a duplicate or arrived out of order: it only
- * increments {@code duplicates}. An event with a higher seq after a terminal state increments
- * {@code anomalies} and is not applied. Anything else is applied and becomes {@code lastSeq}.
- * {@code firstPosition} is the position of the first event of the job this task processed, which is
- * the lowest offset of the job's events (they all share the user's partition and are read in
- * order), whether or not it was applied.
+ * <p>Rules: events order by (attempt, seq). An event of an older attempt than the state's, or with
+ * {@code seq <= lastSeq} in the same attempt, is a duplicate or arrived out of order: it only
+ * increments {@code duplicates}. An event of a newer attempt first resets the job to QUEUED with
+ * nothing built (a worker runs it again from seq 0), then applies. An event with a higher seq after
+ * a terminal state increments {@code anomalies} and is not applied. Anything else is applied and
+ * becomes {@code lastSeq}. {@code firstPosition} is the position of the first event of the job this
+ * task processed, which is the lowest offset of the job's events (they all share the user's
+ * partition and are read in order), whether or not it was applied.
  */
 public final class JobStateProcessor implements Processor<String, JobInput, String, JobFact> {
   static final String UNKNOWN = "unknown";
@@ -140,9 +142,17 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
     if (next.getFirstPosition() == null) {
       next.setFirstPosition(position);
     }
-    if (event.getSeq() <= next.getLastSeq()) {
+    if (event.getAttempt() < next.getAttempt()
+        || (event.getAttempt() == next.getAttempt() && event.getSeq() <= next.getLastSeq())) {
       next.setDuplicates(next.getDuplicates() + 1);
       return next;
+    }
+    // A restart of a job whose older attempt never ended is the same job still running for the
+    // analytics: it is not counted as started again.
+    boolean continuesRun = false;
+    if (event.getAttempt() > next.getAttempt()) {
+      continuesRun = next.getStatus() != JobStatus.QUEUED && !isTerminal(next.getStatus());
+      restart(next, event.getAttempt());
     }
     if (isTerminal(next.getStatus())) {
       next.setAnomalies(next.getAnomalies() + 1);
@@ -200,7 +210,7 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
     }
 
     if (previousStatus == JobStatus.QUEUED && next.getStatus() != JobStatus.QUEUED) {
-      if (next.getStatus() == JobStatus.RUNNING) {
+      if (next.getStatus() == JobStatus.RUNNING && !continuesRun) {
         forward(record, new JobFact.Started(jobType(next)));
       }
     }
@@ -211,6 +221,28 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
               jobType(next), next.getStatus(), next.getDurationMs(), next.getModel()));
     }
     return next;
+  }
+
+  /**
+   * A worker runs the job again from seq 0: what the older attempt built is dropped, so state is
+   * never a splice of two runs. Counters (events, duplicates) and positions stay.
+   */
+  private static void restart(JobState state, int attempt) {
+    state.setAttempt(attempt);
+    state.setLastSeq(-1L);
+    state.setStatus(JobStatus.QUEUED);
+    state.setProgressPercent(0);
+    state.setProgressMessage(null);
+    state.setResponseSoFar("");
+    state.setResponseTruncated(false);
+    state.setResearchSteps(new ArrayList<>());
+    state.setResearchStepsTruncated(false);
+    state.setStartedAt(null);
+    state.setCompletedAt(null);
+    state.setDurationMs(null);
+    state.setResultSummary(null);
+    state.setError(null);
+    state.setCancelReason(null);
   }
 
   private static void markRunning(JobState state, Instant at) {

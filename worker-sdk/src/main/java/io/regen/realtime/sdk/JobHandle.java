@@ -41,6 +41,7 @@ public final class JobHandle {
   private final String userId;
   private final String jobType;
   private final Instant startedAt;
+  private final int attempt;
   private final long idsBytes;
   private long nextSeq;
   private String endedWith;
@@ -53,12 +54,14 @@ public final class JobHandle {
       String jobId,
       String userId,
       String jobType,
+      int attempt,
       Instant startedAt) {
     this.client = client;
     this.validator = validator;
     this.jobId = jobId;
     this.userId = userId;
     this.jobType = jobType;
+    this.attempt = attempt;
     this.startedAt = startedAt;
     // eventId is a 36-character UUID; the rest are the ids every event of this job repeats.
     this.idsBytes =
@@ -84,6 +87,14 @@ public final class JobHandle {
 
   public String jobType() {
     return jobType;
+  }
+
+  /**
+   * Which run of the job this is: 1, then +1 each time a worker runs the job again. Every event of
+   * the handle carries it; readers order a job's events by (attempt, seq).
+   */
+  public int attempt() {
+    return attempt;
   }
 
   /** When {@code job:started:v1} was published. */
@@ -164,6 +175,7 @@ public final class JobHandle {
             jobId,
             userId,
             nextSeq,
+            attempt,
             client.now(),
             client.workerId(),
             payload);

@@ -111,11 +111,27 @@ public final class RegenWorkerClient implements AutoCloseable {
    *     event too large; nothing is sent then
    */
   public JobHandle startJob(String jobId, String userId, String jobType, String inputSummary) {
+    return startJob(jobId, userId, jobType, inputSummary, 1);
+  }
+
+  /**
+   * Starts run {@code attempt} of a job (seq 0 again): readers drop what an older attempt published
+   * and follow this one. The request loops count attempts themselves (see {@link
+   * #handleRequests(Set, JobRequestHandler)}); call this only when running a job again by hand.
+   *
+   * @throws InvalidEventException as {@link #startJob(String, String, String, String)}, or when
+   *     {@code attempt < 1}
+   */
+  public JobHandle startJob(
+      String jobId, String userId, String jobType, String inputSummary, int attempt) {
     String context = "Invalid job:started:v1 event for job " + jobId;
     validator.requireId("jobId", jobId, context);
     validator.requireId("userId", userId, context);
     validator.requireId("jobType", jobType, context);
-    JobHandle job = new JobHandle(this, validator, jobId, userId, jobType, now());
+    if (attempt < 1) {
+      throw new InvalidEventException(context + ": attempt must be >= 1, was " + attempt);
+    }
+    JobHandle job = new JobHandle(this, validator, jobId, userId, jobType, attempt, now());
     job.start(inputSummary);
     return job;
   }
@@ -140,11 +156,15 @@ public final class RegenWorkerClient implements AutoCloseable {
    *       request had the same jobId, or the same userId and idempotencyKey. The memory of earlier
    *       requests is bounded (100,000 keys by default) and rebuilt when partitions are assigned by
    *       reading the last {@code dedupeLookback} (10,000 by default) records before the group's
-   *       committed position, so it survives a restart of the worker. Not covered: a worker killed
-   *       while a job runs (its request was not committed, so the job runs again after the restart,
-   *       from seq 0), and idempotencyKey duplicates that land on partitions held by different
-   *       workers of the same type (requests are keyed by jobId; for different jobIds with one
-   *       idempotencyKey, the request read first wins).
+   *       committed position, so it survives a restart of the worker. Not covered: idempotencyKey
+   *       duplicates that land on partitions held by different workers of the same type (requests
+   *       are keyed by jobId; for different jobIds with one idempotencyKey, the request read first
+   *       wins).
+   *   <li>A job run again (its worker was killed mid-job, or its end was not acknowledged) is the
+   *       next attempt: seq starts at 0 again with {@code attempt} one higher, and readers follow
+   *       the latest attempt. The count is kept with the committed offsets (metadata of the request
+   *       partition's commit, written synchronously before a job's start is published), so it is
+   *       right after a crash too.
    *   <li>A CANCEL request cancels the running (or queued) job with its jobId in this worker.
    *   <li>Undecodable records and requests without ids are logged and skipped (counted in {@link
    *       RequestLoopStats#malformedSkipped()}); they never stop the loop. A request that cannot be

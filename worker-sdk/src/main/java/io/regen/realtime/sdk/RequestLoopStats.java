@@ -11,6 +11,8 @@ package io.regen.realtime.sdk;
  * @param staleSkipped START requests older than the configured maximum request age: not run, their
  *     jobs ended as {@code job:failed:v1} code {@link RequestLoop#STALE_CODE}
  * @param cancelsDelivered CANCEL requests that reached a running or queued job of this worker
+ * @param jobsRetried runs that had to be repeated (the end was not acknowledged, or the producer
+ *     refused the start): the request stayed uncommitted and ran again as the next attempt
  * @param running jobs accepted and not yet finished (running or queued)
  */
 public record RequestLoopStats(
@@ -20,6 +22,7 @@ public record RequestLoopStats(
     long malformedSkipped,
     long staleSkipped,
     long cancelsDelivered,
+    long jobsRetried,
     int running) {
 
   /** The sum of two loops' counters. */
@@ -31,6 +34,7 @@ public record RequestLoopStats(
         malformedSkipped + o.malformedSkipped,
         staleSkipped + o.staleSkipped,
         cancelsDelivered + o.cancelsDelivered,
+        jobsRetried + o.jobsRetried,
         running + o.running);
   }
 }

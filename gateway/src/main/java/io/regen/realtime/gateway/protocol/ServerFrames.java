@@ -14,11 +14,11 @@ import org.apache.avro.util.Utf8;
 /**
  * The one builder of server → client frames of protocol v1 (see docs/protocol.md): the {@code
  * event} frame around the one mapping from an Avro {@link JobEvent} to the protocol's event object
- * ({@code type, eventId, jobId, seq, occurredAt, data}), replay frames, and the control frames
- * (welcome, acks, errors, ...). Payload fields become {@code data} by their Avro names, so a new
- * payload record needs no code here, only a wire name in {@link EventTypes}. Written by hand into
- * one StringBuilder: the live path encodes each record once and offers the same String to every
- * session of the user.
+ * ({@code type, eventId, jobId, seq, attempt, occurredAt, data}), replay frames, and the control
+ * frames (welcome, acks, errors, ...). Payload fields become {@code data} by their Avro names, so a
+ * new payload record needs no code here, only a wire name in {@link EventTypes}. Written by hand
+ * into one StringBuilder: the live path encodes each record once and offers the same String to
+ * every session of the user.
  *
  * <p>Stateless and thread-safe.
  */
@@ -196,7 +196,8 @@ public final class ServerFrames {
     JsonText.string(sb, event.getEventId());
     sb.append(",\"jobId\":");
     JsonText.string(sb, event.getJobId());
-    sb.append(",\"seq\":").append(event.getSeq()).append(",\"occurredAt\":\"");
+    sb.append(",\"seq\":").append(event.getSeq());
+    sb.append(",\"attempt\":").append(event.getAttempt()).append(",\"occurredAt\":\"");
     Instant at = event.getOccurredAt();
     sb.append(at == null ? "" : at.toString()).append("\",\"data\":");
     value(sb, payload);

@@ -304,6 +304,7 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     private final long stopAfter;
     private final EventSink sink;
     private long lastSeq;
+    private int lastAttempt = 1;
     long firstRead = -1;
     long scanned;
     long sent;
@@ -335,7 +336,12 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
       if (event == null || !jobId.equals(event.getJobId())) {
         return false;
       }
-      if (event.getSeq() > lastSeq) {
+      if (event.getAttempt() > lastAttempt) {
+        // The job was run again from seq 0: its newer attempt is sent from its start.
+        lastAttempt = event.getAttempt();
+        lastSeq = -1;
+      }
+      if (event.getAttempt() == lastAttempt && event.getSeq() > lastSeq) {
         lastSeq = event.getSeq();
         if (!send(event, r)) {
           return false;

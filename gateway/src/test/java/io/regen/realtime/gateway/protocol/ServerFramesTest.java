@@ -51,6 +51,21 @@ class ServerFramesTest {
   }
 
   @Test
+  void eventFramesCarryTheAttemptOfTheRun() {
+    JobEvent e = event(new io.regen.realtime.events.JobProgress(10, "again"));
+    assertThat(
+            JSON.readTree(encoder.eventFrame(e, new LogPosition(0, 1)))
+                .get("event")
+                .get("attempt")
+                .asInt())
+        .isEqualTo(1); // written before attempts existed, or a first run
+    e.setAttempt(2);
+    JsonNode ev = JSON.readTree(encoder.eventFrame(e, new LogPosition(0, 2))).get("event");
+    assertThat(ev.get("attempt").asInt()).isEqualTo(2);
+    assertThat(ev.get("seq").asLong()).isEqualTo(e.getSeq());
+  }
+
+  @Test
   void replayFramesCarryTheReplayIdAndEndWithACount() {
     JobEvent e = event(new io.regen.realtime.events.JobFailed("boom", "m", true));
     JsonNode f = JSON.readTree(encoder.replayFrame(e, new LogPosition(0, 1), "r-9"));

@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * {@code GET /api/job/{jobId}/state}: the JobState with its Avro field names (timestamps as
  * ISO-8601 UTC strings), plus {@code position}, the last event of the job the state reflects, and,
  * for a read from a standby replica the client allowed, {@code stale: true} and the replica's
- * {@code lag} in changelog records.
+ * {@code lag} in changelog records. {@code attempt} is the run of the job the state follows (1,
+ * then +1 each time a worker ran it again); {@code lastSeq} and the progress are that attempt's.
  */
 public record JobStateView(
     String jobId,
@@ -21,6 +22,7 @@ public record JobStateView(
     int progressPercent,
     String progressMessage,
     long lastSeq,
+    int attempt,
     Map<String, Long> eventCounts,
     long anomalies,
     long duplicates,
@@ -69,6 +71,7 @@ public record JobStateView(
         s.getProgressPercent(),
         s.getProgressMessage(),
         s.getLastSeq(),
+        s.getAttempt(),
         new TreeMap<>(s.getEventCounts()),
         s.getAnomalies(),
         s.getDuplicates(),

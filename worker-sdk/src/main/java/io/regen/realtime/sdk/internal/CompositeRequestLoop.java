@@ -34,7 +34,7 @@ public final class CompositeRequestLoop implements RequestLoop {
   public RequestLoopStats stats() {
     return loops.stream()
         .map(RequestLoop::stats)
-        .reduce(new RequestLoopStats(0, 0, 0, 0, 0, 0, 0), RequestLoopStats::plus);
+        .reduce(new RequestLoopStats(0, 0, 0, 0, 0, 0, 0, 0), RequestLoopStats::plus);
   }
 
   @Override

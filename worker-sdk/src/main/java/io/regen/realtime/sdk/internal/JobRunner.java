@@ -15,7 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.TopicPartition;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +39,7 @@ final class JobRunner {
   private final OffsetBook offsets;
   private final LoopCounters counters;
   private final ExecutorService pool;
+  private final Consumer<PendingStart> retries;
   private final Map<String, DefaultJobContext> running = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closing;
@@ -50,8 +51,10 @@ final class JobRunner {
       JobRequestHandler handler,
       JobStarter starter,
       OffsetBook offsets,
-      LoopCounters counters) {
+      LoopCounters counters,
+      Consumer<PendingStart> retries) {
     this.jobType = jobType;
+    this.retries = retries;
     this.workerId = workerId;
     this.handler = handler;
     this.starter = starter;
@@ -77,39 +80,54 @@ final class JobRunner {
     return inFlight.get();
   }
 
-  /** Queues the job of the request read at {@code partition}@{@code offset}. */
-  void submit(TopicPartition partition, long offset, JobRequest request) {
-    DefaultJobContext context = new DefaultJobContext(request, workerId);
-    running.put(request.getJobId(), context);
+  /**
+   * Queues the job of {@code start} (its attempt marked). A run that must be repeated (its end was
+   * not acknowledged, or the producer refused its start) goes to {@code retries} after a pause, to
+   * be given the next attempt.
+   */
+  void submit(PendingStart start) {
+    DefaultJobContext context = new DefaultJobContext(start.request, workerId);
+    if (start.staleAge == null) {
+      running.put(start.request.getJobId(), context);
+    }
     inFlight.incrementAndGet();
-    pool.execute(() -> run(partition, offset, context));
+    try {
+      pool.execute(
+          () -> {
+            if (start.staleAge == null) {
+              run(start, context);
+            } else {
+              failStale(start);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // Shut down meanwhile: the request stays uncommitted for the next worker.
+      running.remove(start.request.getJobId(), context);
+      inFlight.decrementAndGet();
+    }
   }
 
   /**
-   * Ends the job of a START request older than {@code maxAge} as {@code job:failed:v1} code {@link
+   * Ends the job of a START request older than its maximum age as {@code job:failed:v1} code {@link
    * io.regen.realtime.sdk.RequestLoop#STALE_CODE}, without running it: its client sees it end
    * instead of waiting on a QUEUED job forever.
    */
-  void submitStale(TopicPartition partition, long offset, JobRequest request, Duration maxAge) {
-    inFlight.incrementAndGet();
-    pool.execute(() -> failStale(partition, offset, request, maxAge));
-  }
-
-  private void failStale(
-      TopicPartition partition, long offset, JobRequest request, Duration maxAge) {
+  private void failStale(PendingStart start) {
+    JobRequest request = start.request;
     try {
       JobHandle job =
-          starter.start(request.getJobId(), request.getUserId(), jobType, summary(request));
+          starter.start(
+              request.getJobId(), request.getUserId(), jobType, summary(request), start.attempt);
       job.fail(
           io.regen.realtime.sdk.RequestLoop.STALE_CODE,
-          "request older than " + maxAge + " when a worker read it; not run",
+          "request older than " + start.staleAge + " when a worker read it; not run",
           false);
       awaitAck(job);
     } catch (RuntimeException e) {
       log.warn("Could not fail stale job {}: {}", request.getJobId(), e.toString());
     } finally {
       inFlight.decrementAndGet();
-      offsets.handled(partition, offset);
+      offsets.handled(start.partition, start.offset);
     }
   }
 
@@ -147,7 +165,7 @@ final class JobRunner {
     }
   }
 
-  private void run(TopicPartition partition, long offset, DefaultJobContext context) {
+  private void run(PendingStart pending, DefaultJobContext context) {
     JobRequest request = context.request();
     boolean done = true;
     boolean retry = false;
@@ -159,7 +177,7 @@ final class JobRunner {
       }
       JobHandle job;
       try {
-        job = start(partition, offset, request);
+        job = start(pending);
       } catch (RuntimeException e) {
         // The producer refused the start (e.g. no metadata while Kafka is down): not handled.
         log.warn("Could not start job {}, retrying: {}", request.getJobId(), e.toString());
@@ -173,6 +191,10 @@ final class JobRunner {
         end(job, context, handle(context));
         if (!job.isEnded() || !awaitAck(job)) {
           // No terminal event, or never acknowledged: committing would lose the job's end.
+          log.warn(
+              "Job {} attempt {} is not committed: its end was not acknowledged; running it again",
+              request.getJobId(),
+              pending.attempt);
           done = false;
           retry = true;
           return;
@@ -183,40 +205,38 @@ final class JobRunner {
       running.remove(request.getJobId(), context);
       inFlight.decrementAndGet();
       if (done) {
-        offsets.handled(partition, offset);
+        offsets.handled(pending.partition, pending.offset);
       } else if (retry && !closing) {
-        retryLater(partition, offset, request);
+        retryLater(pending);
       }
       // else: closing; the request stays uncommitted and the next worker runs it.
     }
   }
 
-  /** Runs the request again after a pause; its offset stays uncommitted until it is handled. */
-  private void retryLater(TopicPartition partition, long offset, JobRequest request) {
-    DefaultJobContext context = new DefaultJobContext(request, workerId);
-    running.put(request.getJobId(), context);
-    inFlight.incrementAndGet();
-    CompletableFuture.delayedExecutor(
-            RETRY_BACKOFF.toMillis(),
-            TimeUnit.MILLISECONDS,
-            task -> {
-              try {
-                pool.execute(task);
-              } catch (RejectedExecutionException e) {
-                // The pool shut down meanwhile: the request stays uncommitted for the next worker.
-                running.remove(request.getJobId(), context);
-                inFlight.decrementAndGet();
+  /**
+   * Hands the request back to the loop after a pause, as a new attempt; its offset stays
+   * uncommitted until it is handled.
+   */
+  private void retryLater(PendingStart pending) {
+    counters.retried.incrementAndGet();
+    CompletableFuture.delayedExecutor(RETRY_BACKOFF.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              if (!closing) {
+                retries.accept(pending.again());
               }
-            })
-        .execute(() -> run(partition, offset, context));
+            });
   }
 
-  private JobHandle start(TopicPartition partition, long offset, JobRequest request) {
+  private JobHandle start(PendingStart pending) {
+    JobRequest request = pending.request;
     try {
-      return starter.start(request.getJobId(), request.getUserId(), jobType, summary(request));
+      return starter.start(
+          request.getJobId(), request.getUserId(), jobType, summary(request), pending.attempt);
     } catch (InvalidEventException e) {
       counters.malformed.incrementAndGet();
-      log.warn("Skipping job request at {}@{}: {}", partition, offset, e.getMessage());
+      log.warn(
+          "Skipping job request at {}@{}: {}", pending.partition, pending.offset, e.getMessage());
       return null;
     }
   }

@@ -9,8 +9,9 @@ import io.regen.realtime.sdk.JobHandle;
 @FunctionalInterface
 public interface JobStarter {
   /**
+   * @param attempt the run of the job, from 1 (see {@link JobHandle#attempt()})
    * @throws io.regen.realtime.sdk.InvalidEventException when the ids or summary are invalid;
    *     nothing is sent then
    */
-  JobHandle start(String jobId, String userId, String jobType, String inputSummary);
+  JobHandle start(String jobId, String userId, String jobType, String inputSummary, int attempt);
 }

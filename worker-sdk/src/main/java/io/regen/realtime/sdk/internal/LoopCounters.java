@@ -11,6 +11,7 @@ final class LoopCounters {
   final AtomicLong malformed = new AtomicLong();
   final AtomicLong stale = new AtomicLong();
   final AtomicLong cancels = new AtomicLong();
+  final AtomicLong retried = new AtomicLong();
 
   RequestLoopStats snapshot(int running) {
     return new RequestLoopStats(
@@ -20,6 +21,7 @@ final class LoopCounters {
         malformed.get(),
         stale.get(),
         cancels.get(),
+        retried.get(),
         running);
   }
 }

@@ -50,10 +50,61 @@ final class OffsetBook {
       PartitionProgress partition = progress.get(tp);
       long upTo = partition == null ? -1 : partition.committable();
       if (upTo >= 0) {
-        offsets.put(tp, new OffsetAndMetadata(upTo));
+        offsets.put(tp, new OffsetAndMetadata(upTo, partition.metadata(upTo)));
       }
     }
     return offsets;
+  }
+
+  /**
+   * The offsets of {@code partitions} with the attempt marks of their jobs, to commit (and wait
+   * for) before the jobs just given an attempt by {@link #nextAttempt} are started; also when the
+   * offset itself has not moved.
+   */
+  Map<TopicPartition, OffsetAndMetadata> marks(Collection<TopicPartition> partitions) {
+    applyFinished();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      PartitionProgress partition = progress.get(tp);
+      long at = partition == null ? -1 : partition.position();
+      if (at >= 0) {
+        offsets.put(tp, new OffsetAndMetadata(at, partition.metadata(at)));
+      }
+    }
+    return offsets;
+  }
+
+  /**
+   * Whether the attempt marks of {@code partition} are known; until {@link #restore} has read them
+   * no job of it may start.
+   */
+  boolean attemptsKnown(TopicPartition partition) {
+    PartitionProgress p = progress.get(partition);
+    return p != null && p.attemptsKnown();
+  }
+
+  /** Reads the attempt marks of the group's committed offset (null: nothing committed yet). */
+  void restore(TopicPartition partition, OffsetAndMetadata committed) {
+    PartitionProgress p = progress.get(partition);
+    if (p != null) {
+      p.restore(
+          committed == null
+              ? new AttemptMarks()
+              : AttemptMarks.parse(committed.offset(), committed.metadata()));
+    }
+  }
+
+  /** The attempt of a new run of the request at {@code offset} (recorded in the marks). */
+  int nextAttempt(TopicPartition partition, long offset) {
+    return progress.get(partition).nextAttempt(offset);
+  }
+
+  /**
+   * The bookkeeping of {@code partition} in this assignment: a job queued under one token must not
+   * start once the partition was revoked (and maybe assigned again) meanwhile.
+   */
+  Object token(TopicPartition partition) {
+    return progress.get(partition);
   }
 
   /**

@@ -9,12 +9,15 @@ import io.regen.realtime.sdk.RequestLoopStats;
 import io.regen.realtime.sdk.internal.RequestTriage.Verdict;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,6 +50,9 @@ public final class RequestConsumerLoop implements RequestLoop {
   private final LoopCounters counters = new LoopCounters();
   private final JobRunner jobs;
   private final Set<TopicPartition> rebuilt = ConcurrentHashMap.newKeySet();
+  // Jobs to start once their attempt is marked: read here, or handed back by a job thread to run
+  // again. Only the polling thread takes from it.
+  private final Queue<PendingStart> toStart = new ConcurrentLinkedQueue<>();
   private final Thread pollThread;
   private volatile boolean closing;
   private volatile boolean assigned;
@@ -70,7 +76,14 @@ public final class RequestConsumerLoop implements RequestLoop {
         new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
     this.jobs =
         new JobRunner(
-            jobType, workerId, settings.concurrency(), handler, starter, offsets, counters);
+            jobType,
+            workerId,
+            settings.concurrency(),
+            handler,
+            starter,
+            offsets,
+            counters,
+            toStart::add);
     this.pollThread = new Thread(this::run, "regen-requests-" + jobType);
   }
 
@@ -171,8 +184,94 @@ public final class RequestConsumerLoop implements RequestLoop {
         rewound.add(tp);
       }
     }
+    startPending();
     if (!rewound.isEmpty()) {
       pauseQuietly();
+    }
+  }
+
+  /**
+   * Starts the queued jobs: each gets its attempt (one more than the last marked for its request),
+   * the marks are committed and waited for, then the jobs go to the runner. A job whose marks
+   * cannot be committed yet waits for the next poll, so a run is never published under an attempt
+   * number a later worker could not see.
+   */
+  private void startPending() {
+    if (toStart.isEmpty()) {
+      return;
+    }
+    List<PendingStart> batch = new ArrayList<>();
+    PendingStart next;
+    while ((next = toStart.poll()) != null) {
+      if (next.token == null || offsets.token(next.partition) != next.token) {
+        continue; // revoked since it was read: the partition's next owner runs it
+      }
+      if (!offsets.attemptsKnown(next.partition) && !restoreAttempts(Set.of(next.partition))) {
+        batch.add(next);
+        continue;
+      }
+      if (next.attempt == 0) {
+        next.attempt = offsets.nextAttempt(next.partition, next.offset);
+      }
+      batch.add(next);
+    }
+    Set<TopicPartition> partitions = new HashSet<>();
+    batch.stream().filter(p -> p.attempt > 0).forEach(p -> partitions.add(p.partition));
+    Map<TopicPartition, OffsetAndMetadata> marks = offsets.marks(partitions);
+    if (!marks.isEmpty()) {
+      try {
+        consumer.commitSync(marks, Duration.ofSeconds(10));
+        offsets.committed(marks);
+      } catch (WakeupException e) {
+        toStart.addAll(batch);
+        throw e;
+      } catch (RuntimeException e) {
+        log.warn(
+            "Cannot mark the attempts of {} job(s) of '{}' yet, not starting them: {}",
+            batch.size(),
+            jobType,
+            e.toString());
+        toStart.addAll(batch);
+        return;
+      }
+    }
+    for (PendingStart start : batch) {
+      if (start.attempt == 0) {
+        toStart.add(start); // its partition's marks are still unknown
+      } else {
+        if (start.attempt > 1) {
+          log.info(
+              "Running job {} again as attempt {} (request {}@{})",
+              start.request.getJobId(),
+              start.attempt,
+              start.partition,
+              start.offset);
+        }
+        jobs.submit(start);
+      }
+    }
+  }
+
+  /** Reads the attempt marks of the group's commits on {@code partitions}; whether it could. */
+  private boolean restoreAttempts(Set<TopicPartition> partitions) {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          consumer.committed(partitions, Duration.ofSeconds(10));
+      for (TopicPartition tp : partitions) {
+        try {
+          offsets.restore(tp, committed.get(tp));
+        } catch (IllegalArgumentException e) {
+          // Not ours (another tool committed there): no job of this offset ran under a mark.
+          log.warn("Ignoring commit metadata of {}: {}", tp, e.getMessage());
+          offsets.restore(tp, null);
+        }
+      }
+      return true;
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("Cannot read the committed offsets of {} yet: {}", partitions, e.toString());
+      return false;
     }
   }
 
@@ -232,12 +331,13 @@ public final class RequestConsumerLoop implements RequestLoop {
             request.getRequestedAt(),
             settings.maxRequestAge());
         offsets.read(tp, offset, false);
-        jobs.submitStale(tp, offset, request, settings.maxRequestAge());
+        toStart.add(
+            new PendingStart(tp, offset, request, settings.maxRequestAge(), offsets.token(tp)));
         return;
       }
       case RUN -> {
         offsets.read(tp, offset, false);
-        jobs.submit(tp, offset, request);
+        toStart.add(new PendingStart(tp, offset, request, null, offsets.token(tp)));
         return;
       }
     }
@@ -269,7 +369,7 @@ public final class RequestConsumerLoop implements RequestLoop {
 
   /** Stops reading while the job threads have enough to do, keeping the group membership. */
   private void adjustPause() {
-    boolean full = jobs.inFlight() >= settings.concurrency() * 2;
+    boolean full = jobs.inFlight() + toStart.size() >= settings.concurrency() * 2;
     if (full && !paused) {
       consumer.pause(consumer.assignment());
       paused = true;
@@ -345,6 +445,9 @@ public final class RequestConsumerLoop implements RequestLoop {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       offsets.assigned(partitions);
+      if (!partitions.isEmpty()) {
+        restoreAttempts(Set.copyOf(partitions)); // else retried before a job there starts
+      }
       rebuildDedupe(partitions);
       assigned = true;
     }

@@ -95,7 +95,19 @@ function start(session: Session): void {
     $('answer').replaceChildren();
     $('steps').replaceChildren();
     ($('job-progress') as HTMLProgressElement).value = 0;
-    const view = client.openJob(jobId, (e) => renderJobEvent(e));
+    const view = client.openJob(jobId, (e) => renderJobEvent(e), {
+      // A worker ran the job again (it crashed mid-job): what the older run showed is replaced.
+      onRestart: (attempt) => {
+        $('answer').replaceChildren();
+        $('steps').replaceChildren();
+        ($('job-progress') as HTMLProgressElement).value = 0;
+        const note = document.createElement('span');
+        note.className = 'restart';
+        note.dataset.attempt = String(attempt);
+        note.textContent = `⟲ restarted (attempt ${attempt}) `;
+        $('answer').append(note);
+      },
+    });
     closeView = view.close;
     view.snapshot.then(renderSnapshot, (err) => {
       // The view still completes: without a snapshot the SDK reads the whole history from the topic.
@@ -130,6 +142,7 @@ function start(session: Session): void {
       case 'model:chunk:v1': {
         const span = document.createElement('span');
         span.dataset.seq = String(e.seq);
+        span.dataset.attempt = String(e.attempt);
         span.textContent = e.data.text;
         $('answer').append(span);
         break;

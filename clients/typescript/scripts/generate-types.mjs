@@ -84,7 +84,10 @@ export function generate(schema) {
   out.push('  type: T;');
   out.push('  eventId: string;');
   out.push('  jobId: string;');
+  out.push('  /** 0, 1, 2, ... per job and attempt */');
   out.push('  seq: number;');
+  out.push('  /** The run of the job (1, then +1 each time a worker runs it again from seq 0); order is (attempt, seq). Gateways before schema v2 leave it out: the client sets 1. */');
+  out.push('  attempt: number;');
   out.push('  /** ISO-8601 UTC */');
   out.push('  occurredAt: string;');
   out.push('  data: EventPayloads[T];');

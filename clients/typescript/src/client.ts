@@ -79,8 +79,12 @@ export type ClientEvents = { [T in EventType]: JobEventOf<T> } & {
   metrics: LiveMetrics;
   /** An `error` frame without a pending request (e.g. rate limiting of frames). */
   error: RealtimeError;
-  /** A repeated (jobId, seq) was dropped. */
+  /** A repeated (jobId, attempt, seq) was dropped. */
   duplicate: JobEvent;
+  /** A job was run again by a worker (its first event of a newer attempt arrived, seq 0 again). */
+  restart: { jobId: string; attempt: number };
+  /** An event of an older attempt than its job's latest arrived late and was dropped. */
+  stale: JobEvent;
 };
 
 type Handler<K extends keyof ClientEvents> = (event: ClientEvents[K]) => void;
@@ -154,9 +158,16 @@ export class RealtimeClient {
     return this.cursor;
   }
 
-  /** Counters: repeats dropped by the (jobId, seq) filter, actions waiting in the queue. */
-  get stats(): { duplicatesDropped: number; queuedActions: number } {
-    return { duplicatesDropped: this.deduper.duplicates, queuedActions: this.queue.size };
+  /**
+   * Counters: repeats dropped by the (jobId, attempt, seq) filter, events of superseded attempts
+   * dropped, actions waiting in the queue.
+   */
+  get stats(): { duplicatesDropped: number; staleDropped: number; queuedActions: number } {
+    return {
+      duplicatesDropped: this.deduper.duplicates,
+      staleDropped: this.deduper.stale,
+      queuedActions: this.queue.size,
+    };
   }
 
   /** The actions waiting for a reply, oldest first. */
@@ -172,7 +183,7 @@ export class RealtimeClient {
     return () => set.delete(h);
   }
 
-  /** Live events of one job, each (seq) once. */
+  /** Live events of one job, each (attempt, seq) once, those of superseded attempts dropped. */
   onJob(jobId: string, handler: (event: JobEvent) => void): () => void {
     let set = this.jobHandlers.get(jobId);
     if (!set) this.jobHandlers.set(jobId, (set = new Set()));
@@ -251,17 +262,21 @@ export class RealtimeClient {
 
   /**
    * Opens a job view: its snapshot from `/api/job/{id}/state`, then every later event once and in
-   * order (events the snapshot already holds are skipped; missed ones are read back from the topic).
+   * (attempt, seq) order (events the snapshot already holds are skipped; missed ones are read back
+   * from the topic). When a worker runs the job again, `onRestart(attempt)` is called and the view
+   * continues with the new attempt from seq 0 (the app resets what it rendered).
    */
   openJob(
     jobId: string,
     onEvent: (event: JobEvent) => void,
+    options: { onRestart?: (attempt: number) => void } = {},
   ): { snapshot: Promise<JobSnapshot | null>; close: () => void } {
     const tracker = new JobTracker(jobId, onEvent, {
       fetchSnapshot: () => this.fetchSnapshot(jobId),
       requestReplay: (fromSeq, id) =>
         this.whenOpen(() => this.send({ type: 'replay', id, jobId, fromSeq })),
       newId: () => this.newId('oj'),
+      onRestart: options.onRestart,
     });
     this.trackers.add(tracker);
     return { snapshot: tracker.start(), close: () => this.trackers.delete(tracker) };
@@ -511,17 +526,22 @@ export class RealtimeClient {
 
   private onEvent(frame: Extract<ServerFrame, { type: 'event' }>): void {
     const event = frame.event;
+    if (typeof event.attempt !== 'number') event.attempt = 1; // a gateway before schema v2
     if (frame.replay !== undefined) {
       this.replays.get(frame.replay)?.push(event);
       for (const t of this.trackers) t.replayEvent(frame.replay, event);
       return;
     }
-    if (this.deduper.firstTime(event.jobId, event.seq)) {
+    const verdict = this.deduper.verdict(event.jobId, event.seq, event.attempt);
+    if (verdict === 'restart') this.emit('restart', { jobId: event.jobId, attempt: event.attempt });
+    if (verdict === 'new' || verdict === 'restart') {
       this.emit(event.type, event as never);
       this.emit('*', event);
       const set = this.jobHandlers.get(event.jobId);
       if (set) for (const h of [...set]) safely(() => h(event));
       for (const t of this.trackers) t.liveEvent(event);
+    } else if (verdict === 'stale') {
+      this.emit('stale', event);
     } else {
       this.emit('duplicate', event);
     }

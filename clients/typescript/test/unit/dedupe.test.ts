@@ -26,4 +26,17 @@ describe('SeqDeduper', () => {
     expect(d.firstTime('a', 0)).toBe(false);
     expect(d.firstTime('b', 0)).toBe(true);
   });
+
+  it('follows the latest attempt: a restart clears the seqs, an older attempt is stale', () => {
+    const d = new SeqDeduper();
+    expect(d.verdict('j', 0, 1)).toBe('new');
+    expect(d.verdict('j', 1, 1)).toBe('new');
+    expect(d.verdict('j', 0, 2)).toBe('restart');
+    expect(d.verdict('j', 1, 2)).toBe('new'); // seq 1 again, but of attempt 2
+    expect(d.verdict('j', 2, 1)).toBe('stale'); // attempt 1, late
+    expect(d.verdict('j', 1, 2)).toBe('repeat');
+    expect(d.duplicates).toBe(1);
+    expect(d.stale).toBe(1);
+    expect(d.firstTime('j', 2)).toBe(false); // no attempt given: 1, older than 2
+  });
 });

@@ -52,10 +52,17 @@ export class FakeSocket implements WebSocketLike {
   }
 }
 
+/** An event frame of attempt 1 (no `attempt` field, as a gateway before schema v2 sends). */
 export function event(jobId: string, seq: number, cursor: string, type = 'model:chunk:v1', data: unknown = { model: 'm', index: seq, text: `t${seq} `, final: false }) {
   return {
     type: 'event',
     cursor,
     event: { type, eventId: `${jobId}-${seq}`, jobId, seq, occurredAt: '2026-12-01T00:00:00Z', data },
   };
+}
+
+/** An event frame of the given attempt (a worker's re-run of the job, from seq 0 again). */
+export function eventOfAttempt(jobId: string, attempt: number, seq: number, cursor: string) {
+  const frame = event(jobId, seq, cursor);
+  return { ...frame, event: { ...frame.event, eventId: `${jobId}-${attempt}-${seq}`, attempt } };
 }

@@ -3,7 +3,7 @@ import { type RealtimeClient, createClient } from '../../src/client.js';
 import { ManualNetwork } from '../../src/network.js';
 import { MemoryStorage } from '../../src/storage.js';
 import type { ConnectionStatus } from '../../src/status.js';
-import { FakeSocket, event } from './fake-socket.js';
+import { FakeSocket, event, eventOfAttempt } from './fake-socket.js';
 
 async function flush(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
@@ -365,6 +365,57 @@ describe('openJob', () => {
     FakeSocket.last.receive({ ...event('j', 3, 'v1.0.4'), replay: second.id });
     FakeSocket.last.receive({ type: 'replay_end', id: second.id, jobId: 'j', count: 3 });
     expect(seen).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('attempts', () => {
+  it('delivers a restarted job from seq 0, announces the restart and drops the old attempt', async () => {
+    const { c } = client();
+    await flush();
+    FakeSocket.last.open();
+    FakeSocket.last.welcome();
+    const seen: string[] = [];
+    const restarts: unknown[] = [];
+    c.onJob('j', (e) => seen.push(`${e.attempt}/${e.seq}`));
+    c.on('restart', (r) => restarts.push(r));
+    FakeSocket.last.receive(event('j', 0, 'v1.0.1')); // no attempt field: 1
+    FakeSocket.last.receive(event('j', 1, 'v1.0.2'));
+    FakeSocket.last.receive(eventOfAttempt('j', 2, 0, 'v1.0.3'));
+    FakeSocket.last.receive(eventOfAttempt('j', 1, 2, 'v1.0.4')); // the old run, late
+    FakeSocket.last.receive(eventOfAttempt('j', 2, 1, 'v1.0.5'));
+    expect(seen).toEqual(['1/0', '1/1', '2/0', '2/1']);
+    expect(restarts).toEqual([{ jobId: 'j', attempt: 2 }]);
+    expect(c.stats.staleDropped).toBe(1);
+    expect(c.lastCursor).toBe('v1.0.5');
+  });
+
+  it('openJob restarts the view on a newer attempt and fills a gap inside it from the topic', async () => {
+    const fetch = vi.fn(async () =>
+      new Response(JSON.stringify({ jobId: 'j', lastSeq: 2, attempt: 1, responseSoFar: 't0 t1 t2 ' }), { status: 200 }),
+    );
+    const { c } = client({ fetch });
+    await flush();
+    FakeSocket.last.open();
+    FakeSocket.last.welcome();
+    const seen: string[] = [];
+    const restarts: number[] = [];
+    const view = c.openJob('j', (e) => seen.push(`${e.attempt}/${e.seq}`), { onRestart: (a) => restarts.push(a) });
+    await view.snapshot;
+    const first = FakeSocket.last.sentOfType('replay')[0];
+    expect(first).toMatchObject({ fromSeq: 3 });
+    FakeSocket.last.receive({ type: 'replay_end', id: first.id, jobId: 'j', count: 0 });
+    FakeSocket.last.receive(eventOfAttempt('j', 2, 0, 'v1.0.9'));
+    FakeSocket.last.receive(eventOfAttempt('j', 2, 2, 'v1.0.11')); // seq 1 of attempt 2 missed
+    const second = FakeSocket.last.sentOfType('replay')[1];
+    expect(second).toMatchObject({ fromSeq: 1 });
+    // The gateway's replay sends the old attempt's later events, then the new attempt from 0.
+    FakeSocket.last.receive({ ...eventOfAttempt('j', 1, 3, 'v1.0.8'), replay: second.id });
+    FakeSocket.last.receive({ ...eventOfAttempt('j', 2, 0, 'v1.0.9'), replay: second.id });
+    FakeSocket.last.receive({ ...eventOfAttempt('j', 2, 1, 'v1.0.10'), replay: second.id });
+    FakeSocket.last.receive({ ...eventOfAttempt('j', 2, 2, 'v1.0.11'), replay: second.id });
+    FakeSocket.last.receive({ type: 'replay_end', id: second.id, jobId: 'j', count: 4 });
+    expect(seen).toEqual(['2/0', '2/1', '2/2']);
+    expect(restarts).toEqual([2]);
   });
 });
 

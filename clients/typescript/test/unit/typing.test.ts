@@ -26,6 +26,6 @@ describe('generated event types', () => {
           return e.type;
       }
     };
-    expect(describe({ type: 'job:progress:v1', eventId: 'e', jobId: 'j', seq: 1, occurredAt: '', data: { percent: 5, message: '' } })).toBe('5%');
+    expect(describe({ type: 'job:progress:v1', eventId: 'e', jobId: 'j', seq: 1, attempt: 1, occurredAt: '', data: { percent: 5, message: '' } })).toBe('5%');
   });
 });

@@ -35,6 +35,15 @@ public final class RegenProcess implements AutoCloseable {
   /** Starts {@code regen args...} with {@code env} added to a copy of this JVM's environment. */
   public static RegenProcess start(Map<String, String> env, Path log, String... args)
       throws IOException {
+    return startMain(env, log, "io.regen.realtime.platform.RegenMain", args);
+  }
+
+  /**
+   * Starts {@code mainClass args...} (a class of the test classpath, e.g. a worker made for a fault
+   * test) the same way as {@link #start}.
+   */
+  public static RegenProcess startMain(
+      Map<String, String> env, Path log, String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx768m");
@@ -42,7 +51,7 @@ public final class RegenProcess implements AutoCloseable {
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add("io.regen.realtime.platform.RegenMain");
+    command.add(mainClass);
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     // Nothing from the developer's shell may point the child at another cluster or secret.

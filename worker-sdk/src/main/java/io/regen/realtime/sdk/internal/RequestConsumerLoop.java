@@ -200,55 +200,68 @@ public final class RequestConsumerLoop implements RequestLoop {
     if (toStart.isEmpty()) {
       return;
     }
+    List<PendingStart> batch = takeAndNumber();
+    if (!commitMarks(batch)) {
+      toStart.addAll(batch);
+      return;
+    }
+    for (PendingStart start : batch) {
+      if (start.attempt == 0) {
+        toStart.add(start); // its partition's marks are still unknown
+        continue;
+      }
+      if (start.attempt > 1) {
+        log.info(
+            "Running job {} again as attempt {} (request {}@{})",
+            start.request.getJobId(),
+            start.attempt,
+            start.partition,
+            start.offset);
+      }
+      jobs.submit(start);
+    }
+  }
+
+  /** The queued starts still owned by this assignment, each given its attempt where known. */
+  private List<PendingStart> takeAndNumber() {
     List<PendingStart> batch = new ArrayList<>();
     PendingStart next;
     while ((next = toStart.poll()) != null) {
       if (next.token == null || offsets.token(next.partition) != next.token) {
         continue; // revoked since it was read: the partition's next owner runs it
       }
-      if (!offsets.attemptsKnown(next.partition) && !restoreAttempts(Set.of(next.partition))) {
-        batch.add(next);
-        continue;
-      }
-      if (next.attempt == 0) {
+      boolean known =
+          offsets.attemptsKnown(next.partition) || restoreAttempts(Set.of(next.partition));
+      if (known && next.attempt == 0) {
         next.attempt = offsets.nextAttempt(next.partition, next.offset);
       }
       batch.add(next);
     }
+    return batch;
+  }
+
+  /** Commits (and waits for) the attempt marks of the batch's partitions; whether it could. */
+  private boolean commitMarks(List<PendingStart> batch) {
     Set<TopicPartition> partitions = new HashSet<>();
     batch.stream().filter(p -> p.attempt > 0).forEach(p -> partitions.add(p.partition));
     Map<TopicPartition, OffsetAndMetadata> marks = offsets.marks(partitions);
-    if (!marks.isEmpty()) {
-      try {
-        consumer.commitSync(marks, Duration.ofSeconds(10));
-        offsets.committed(marks);
-      } catch (WakeupException e) {
-        toStart.addAll(batch);
-        throw e;
-      } catch (RuntimeException e) {
-        log.warn(
-            "Cannot mark the attempts of {} job(s) of '{}' yet, not starting them: {}",
-            batch.size(),
-            jobType,
-            e.toString());
-        toStart.addAll(batch);
-        return;
-      }
+    if (marks.isEmpty()) {
+      return true;
     }
-    for (PendingStart start : batch) {
-      if (start.attempt == 0) {
-        toStart.add(start); // its partition's marks are still unknown
-      } else {
-        if (start.attempt > 1) {
-          log.info(
-              "Running job {} again as attempt {} (request {}@{})",
-              start.request.getJobId(),
-              start.attempt,
-              start.partition,
-              start.offset);
-        }
-        jobs.submit(start);
-      }
+    try {
+      consumer.commitSync(marks, Duration.ofSeconds(10));
+      offsets.committed(marks);
+      return true;
+    } catch (WakeupException e) {
+      toStart.addAll(batch);
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn(
+          "Cannot mark the attempts of {} job(s) of '{}' yet, not starting them: {}",
+          batch.size(),
+          jobType,
+          e.toString());
+      return false;
     }
   }
 

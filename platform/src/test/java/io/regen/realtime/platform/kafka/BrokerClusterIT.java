@@ -1,20 +1,16 @@
 package io.regen.realtime.platform.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.regen.realtime.platform.testing.FreePorts;
+import io.regen.realtime.platform.testing.BrokerCluster;
 import io.regen.realtime.platform.testing.RegenProcess;
 import io.regen.realtime.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,40 +31,9 @@ class BrokerClusterIT {
 
   @Test
   void threeBrokersFormAClusterThatReplicatesThePlatformTopics() throws Exception {
-    int[] ports = new int[3];
-    int[] controllerPorts = new int[3];
-    List<String> voters = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      ports[i] = FreePorts.next();
-      controllerPorts[i] = FreePorts.next();
-      voters.add((i + 1) + "@localhost:" + controllerPorts[i]);
-    }
-    String quorum = String.join(",", voters);
-    String bootstrap = "localhost:" + ports[0] + ",localhost:" + ports[1];
-    List<RegenProcess> brokers = new ArrayList<>();
+    BrokerCluster cluster = BrokerCluster.start(dataDir, Path.of("target", "broker-cluster-it"));
     try {
-      for (int i = 0; i < 3; i++) {
-        brokers.add(
-            RegenProcess.start(
-                Map.of("REGEN_DATA_DIR", dataDir.toString()),
-                Path.of("target", "broker-cluster-it", "broker-" + (i + 1) + ".log"),
-                "broker",
-                "--node-id",
-                Integer.toString(i + 1),
-                "--port",
-                Integer.toString(ports[i]),
-                "--controller-port",
-                Integer.toString(controllerPorts[i]),
-                "--quorum",
-                quorum));
-      }
-      for (RegenProcess broker : brokers) {
-        await()
-            .atMost(Duration.ofMinutes(2))
-            .failFast("broker exited; see " + broker.log(), () -> !broker.isAlive())
-            .untilAsserted(() -> assertThat(broker.output()).contains("regen: ready in"));
-      }
-
+      String bootstrap = cluster.bootstrap();
       String topicsOutput =
           RegenProcess.runToCompletion(
               Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "TOPIC_PARTITIONS", "6"),
@@ -76,9 +41,7 @@ class BrokerClusterIT {
               "topics");
       assertThat(topicsOutput).contains(Topics.JOB_EVENTS.name() + " created");
 
-      Properties admin = new Properties();
-      admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      try (Admin client = Admin.create(admin)) {
+      try (Admin client = cluster.admin()) {
         assertThat(client.describeCluster().nodes().get()).hasSize(3);
         TopicDescription events =
             client
@@ -101,12 +64,10 @@ class BrokerClusterIT {
         // min.insync.replicas is 2: an acknowledged write is on at least two brokers.
         producer.send(new ProducerRecord<>(Topics.JOB_EVENTS.name(), "alice", "x")).get();
       }
-    } finally {
       // All at once: every node's broker part shuts down while the controller quorum still runs.
-      brokers.forEach(b -> b.signalTerm());
-      for (RegenProcess broker : brokers) {
-        assertThat(broker.awaitExit(Duration.ofSeconds(90))).as(broker.log().toString()).isZero();
-      }
+      assertThat(cluster.terminateAll(Duration.ofSeconds(90))).containsOnly(0);
+    } finally {
+      cluster.close();
     }
   }
 }

@@ -10,20 +10,17 @@ import io.regen.realtime.gateway.delivery.DeliveryProperties;
 import io.regen.realtime.gateway.delivery.KafkaEventDelivery;
 import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
 import io.regen.realtime.gateway.protocol.CloseCode;
-import io.regen.realtime.platform.testing.FreePorts;
+import io.regen.realtime.platform.testing.BrokerCluster;
 import io.regen.realtime.platform.testing.RegenProcess;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,54 +41,13 @@ class GatewaySubscribeBrokerLossIT {
   private static final int PARTITIONS = 6;
   @TempDir Path dataDir;
 
-  private RegenProcess startBroker(int i, int[] ports, int[] controllerPorts, String quorum) {
-    try {
-      return RegenProcess.start(
-          Map.of("REGEN_DATA_DIR", dataDir.toString()),
-          Path.of("target", "gateway-broker-loss-it", "broker-" + (i + 1) + ".log"),
-          "broker",
-          "--node-id",
-          Integer.toString(i + 1),
-          "--port",
-          Integer.toString(ports[i]),
-          "--controller-port",
-          Integer.toString(controllerPorts[i]),
-          "--quorum",
-          quorum);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void awaitReady(RegenProcess broker, int times) {
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .failFast("broker exited; see " + broker.log(), () -> !broker.isAlive())
-        .until(() -> broker.output().split("regen: ready in", -1).length > times);
-  }
-
   @Test
   void newSessionsAreWelcomedWithinSecondsOfLosingEachBrokerInTurn() throws Exception {
-    int[] ports = new int[3];
-    int[] controllerPorts = new int[3];
-    List<String> voters = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      ports[i] = FreePorts.next();
-      controllerPorts[i] = FreePorts.next();
-      voters.add((i + 1) + "@localhost:" + controllerPorts[i]);
-    }
-    String quorum = String.join(",", voters);
-    String bootstrap =
-        "localhost:" + ports[0] + ",localhost:" + ports[1] + ",localhost:" + ports[2];
-    List<RegenProcess> brokers = new ArrayList<>();
+    BrokerCluster cluster =
+        BrokerCluster.start(dataDir, Path.of("target", "gateway-broker-loss-it"));
+    String bootstrap = cluster.bootstrap();
     KafkaEventDelivery delivery = null;
     try {
-      for (int i = 0; i < 3; i++) {
-        brokers.add(startBroker(i, ports, controllerPorts, quorum));
-      }
-      for (RegenProcess broker : brokers) {
-        awaitReady(broker, 1);
-      }
       RegenProcess.runToCompletion(
           Map.of(
               "KAFKA_BOOTSTRAP_SERVERS",
@@ -112,7 +68,6 @@ class GatewaySubscribeBrokerLossIT {
               new DeliveryMetrics(new SimpleMeterRegistry()),
               null);
       delivery.start();
-      int[] restarts = {1, 1, 1};
       try (KafkaProducer<String, byte[]> traffic =
           new KafkaProducer<>(
               Map.of(
@@ -134,7 +89,7 @@ class GatewaySubscribeBrokerLossIT {
             delivery.subscribe(new Session("warm-" + round + "-" + k), null).start();
           }
 
-          brokers.get(round).kill();
+          cluster.kill(round);
 
           KafkaEventDelivery d = delivery;
           int r = round;
@@ -153,10 +108,8 @@ class GatewaySubscribeBrokerLossIT {
                   });
           assertThat(welcomed.get()).isEqualTo(12);
 
-          brokers.set(round, startBroker(round, ports, controllerPorts, quorum));
-          awaitReady(brokers.get(round), restarts[round]);
-          try (Admin admin =
-              Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+          cluster.restart(round);
+          try (Admin admin = cluster.admin()) {
             await()
                 .atMost(Duration.ofMinutes(2))
                 .ignoreExceptions()
@@ -168,11 +121,7 @@ class GatewaySubscribeBrokerLossIT {
       if (delivery != null) {
         delivery.close();
       }
-      for (RegenProcess b : brokers) {
-        if (b.isAlive()) {
-          b.kill();
-        }
-      }
+      cluster.close();
     }
   }
 

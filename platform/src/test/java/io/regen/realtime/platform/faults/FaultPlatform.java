@@ -1,0 +1,213 @@
+package io.regen.realtime.platform.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import io.regen.realtime.auth.JwtIssuer;
+import io.regen.realtime.auth.JwtSettings;
+import io.regen.realtime.platform.testing.BrokerCluster;
+import io.regen.realtime.platform.testing.FreePorts;
+import io.regen.realtime.platform.testing.RegenProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The platform under a fault: {@code regen up} (registry, streams, gateway) on a {@link
+ * BrokerCluster}, and what the oracle needs from it: tokens, WebSocket tabs, job state reads.
+ */
+public final class FaultPlatform implements AutoCloseable {
+  /** The secret the platform's tokens are signed with (HS256). */
+  public static final String SECRET = "fault-suite-secret-0123456789-0123456789-abcdef";
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final JwtIssuer ISSUER =
+      new JwtIssuer(
+          new JwtSettings(
+              SECRET,
+              null,
+              JwtSettings.DEFAULT_ISSUER,
+              JwtSettings.DEFAULT_AUDIENCE,
+              JwtSettings.DEFAULT_CLOCK_SKEW));
+
+  private final String bootstrap;
+  private final int httpPort;
+  private final int registryPort;
+  private final int partitions;
+  private final RegenProcess up;
+
+  private FaultPlatform(
+      String bootstrap, int httpPort, int registryPort, int partitions, RegenProcess up) {
+    this.bootstrap = bootstrap;
+    this.partitions = partitions;
+    this.httpPort = httpPort;
+    this.registryPort = registryPort;
+    this.up = up;
+  }
+
+  /**
+   * Starts {@code regen up} on {@code cluster} with {@code partitions} partitions per topic and
+   * waits until it is healthy. {@code env} is added last (e.g. gateway or streams settings).
+   */
+  public static FaultPlatform up(
+      BrokerCluster cluster, Path dataDir, Path logDir, int partitions, Map<String, String> env)
+      throws Exception {
+    int httpPort = FreePorts.next();
+    int registryPort = FreePorts.next();
+    Map<String, String> upEnv = new HashMap<>();
+    upEnv.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap());
+    upEnv.put("REGEN_DATA_DIR", dataDir.resolve("up").toString());
+    upEnv.put("PORT", Integer.toString(httpPort));
+    upEnv.put("MANAGEMENT_SERVER_PORT", Integer.toString(FreePorts.next()));
+    upEnv.put("SCHEMA_REGISTRY_PORT", Integer.toString(registryPort));
+    upEnv.put("JWT_SECRET", SECRET);
+    upEnv.put("TOPIC_PARTITIONS", Integer.toString(partitions));
+    // The oracle reads every job's state: more REST requests per user than a person sends.
+    upEnv.put("REGEN_GATEWAY_EDGE_RESTREQUESTSPERMINUTE", "1000000");
+    upEnv.putAll(env);
+    RegenProcess up = RegenProcess.start(upEnv, logDir.resolve("up.log"), "up");
+    try {
+      up.awaitHealthy(httpPort, Duration.ofMinutes(3));
+    } catch (RuntimeException | Error e) {
+      up.close();
+      throw e;
+    }
+    return new FaultPlatform(cluster.bootstrap(), httpPort, registryPort, partitions, up);
+  }
+
+  public String bootstrap() {
+    return bootstrap;
+  }
+
+  /** The gateway's (and query API's) HTTP port. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String registryUrl() {
+    return "http://localhost:" + registryPort;
+  }
+
+  /** The partition of {@code jobs.events.v1} holding {@code user}'s events (keyed by user). */
+  public int partitionOf(String user) {
+    return Utils.toPositive(Utils.murmur2(user.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  /** One user per partition ({@code <prefix>-<n>}), in partition order. */
+  public List<String> usersOnEveryPartition(String prefix) {
+    String[] byPartition = new String[partitions];
+    int found = 0;
+    for (int n = 0; found < partitions; n++) {
+      String user = prefix + "-" + n;
+      int p = partitionOf(user);
+      if (byPartition[p] == null) {
+        byPartition[p] = user;
+        found++;
+      }
+    }
+    return List.of(byPartition);
+  }
+
+  /** The {@code regen up} process. */
+  public RegenProcess process() {
+    return up;
+  }
+
+  /** A valid token of {@code user} for an hour. */
+  public static String token(String user) {
+    return ISSUER.issue(user, List.of(), Duration.ofHours(1));
+  }
+
+  /** A valid token of {@code user} with {@code roles} (e.g. {@code analyst}) for an hour. */
+  public static String token(String user, List<String> roles) {
+    return ISSUER.issue(user, roles, Duration.ofHours(1));
+  }
+
+  /**
+   * Starts one more {@code regen streams} instance (its own HTTP port and node id) on this
+   * platform's cluster and registry, with {@code env} added last, and waits until it is healthy. It
+   * joins the Streams application of {@code up} (same application id): give both {@code
+   * REGEN_STREAMS_STANDBYS}.
+   *
+   * @return the instance; its HTTP port is {@code env}'s {@code PORT} when given
+   */
+  public RegenProcess startStreamsInstance(
+      String nodeId, int httpPort, Path dataDir, Path log, Map<String, String> env)
+      throws Exception {
+    Map<String, String> streamsEnv = new HashMap<>();
+    streamsEnv.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    streamsEnv.put("SCHEMA_REGISTRY_URL", registryUrl());
+    streamsEnv.put("JWT_SECRET", SECRET);
+    streamsEnv.put("PORT", Integer.toString(httpPort));
+    streamsEnv.put("MANAGEMENT_SERVER_PORT", Integer.toString(FreePorts.next()));
+    streamsEnv.put("REGEN_NODE_ID", nodeId);
+    streamsEnv.put("REGEN_DATA_DIR", dataDir.toString());
+    streamsEnv.putAll(env);
+    RegenProcess streams = RegenProcess.start(streamsEnv, log, "streams");
+    try {
+      streams.awaitHealthy(httpPort, Duration.ofMinutes(3));
+    } catch (RuntimeException | Error e) {
+      streams.close();
+      throw e;
+    }
+    return streams;
+  }
+
+  /** A welcomed WebSocket tab of {@code user}; see {@link WebSocketTab#open}. */
+  public WebSocketTab openTab(String user) {
+    return WebSocketTab.open(httpPort, user, token(user));
+  }
+
+  /** Traffic for {@code users} on this platform; see {@link SdkPublisher}. */
+  public SdkPublisher publisher(String prefix, List<String> users, Duration interval) {
+    return new SdkPublisher(bootstrap, registryUrl(), prefix, users, interval);
+  }
+
+  /** {@code GET <path>} on the platform's HTTP port with {@code user}'s token (5 s timeout). */
+  public HttpResponse<String> get(String path, String user) throws Exception {
+    return get(httpPort, path, token(user));
+  }
+
+  /** {@code GET <path>} on {@code port} with a bearer {@code token} (5 s timeout). */
+  public static HttpResponse<String> get(int port, String path, String token) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Opens (and closes) a tab of {@code user} until one is welcomed, within {@code max}: the seconds
+   * from {@code sinceNanos} ({@link System#nanoTime()}) until the welcome.
+   */
+  public double awaitWelcome(String user, long sinceNanos, Duration max) {
+    long[] at = new long[1];
+    await()
+        .atMost(max)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (WebSocketTab probe = openTab(user)) {
+                at[0] = System.nanoTime();
+                return true;
+              }
+            });
+    return (at[0] - sinceNanos) / 1e9;
+  }
+
+  @Override
+  public void close() {
+    up.close();
+  }
+}

@@ -1,0 +1,226 @@
+package io.regen.realtime.platform.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+
+/**
+ * Three {@code regen broker} processes with one static quorum (each node broker and controller),
+ * the cluster the fault and cluster ITs run on. Nodes are addressed by index 0..2 (node id = index
+ * + 1). Every start of a node writes its own log file, {@code <logDir>/broker-<id>-<n>.log}, so
+ * readiness is read from the current run only. Data survives kills and restarts (one data dir).
+ */
+public final class BrokerCluster implements AutoCloseable {
+  public static final int SIZE = 3;
+  private static final String READY = "regen: ready in";
+
+  private final Path dataDir;
+  private final Path logDir;
+  private final Map<String, String> env;
+  private final int[] ports = new int[SIZE];
+  private final int[] controllerPorts = new int[SIZE];
+  private final RegenProcess[] nodes = new RegenProcess[SIZE];
+  private final int[] starts = new int[SIZE];
+  private final String quorum;
+
+  private BrokerCluster(Path dataDir, Path logDir, Map<String, String> env) {
+    this.dataDir = dataDir;
+    this.logDir = logDir;
+    this.env = env;
+    List<String> voters = new ArrayList<>();
+    for (int i = 0; i < SIZE; i++) {
+      ports[i] = FreePorts.next();
+      controllerPorts[i] = FreePorts.next();
+      voters.add((i + 1) + "@localhost:" + controllerPorts[i]);
+    }
+    quorum = String.join(",", voters);
+  }
+
+  /** Starts the three nodes and waits until each says it is ready. */
+  public static BrokerCluster start(Path dataDir, Path logDir) {
+    return start(dataDir, logDir, Map.of());
+  }
+
+  /** As {@link #start(Path, Path)}, with {@code env} added to each node's environment. */
+  public static BrokerCluster start(Path dataDir, Path logDir, Map<String, String> env) {
+    BrokerCluster cluster = new BrokerCluster(dataDir, logDir, env);
+    try {
+      for (int i = 0; i < SIZE; i++) {
+        cluster.startNode(i);
+      }
+      for (int i = 0; i < SIZE; i++) {
+        cluster.awaitReady(i);
+      }
+      return cluster;
+    } catch (RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** {@code host:port,...} of all three nodes. */
+  public String bootstrap() {
+    List<String> all = new ArrayList<>();
+    for (int port : ports) {
+      all.add("localhost:" + port);
+    }
+    return String.join(",", all);
+  }
+
+  /** The node's current process. */
+  public RegenProcess node(int i) {
+    return nodes[i];
+  }
+
+  /** {@code kill -9} of node {@code i}; waits for its exit. */
+  public void kill(int i) throws InterruptedException {
+    nodes[i].kill();
+  }
+
+  /** SIGSTOP / SIGCONT of node {@code i}. */
+  public void pause(int i) throws IOException, InterruptedException {
+    nodes[i].signal("STOP");
+  }
+
+  public void resume(int i) throws IOException, InterruptedException {
+    nodes[i].signal("CONT");
+  }
+
+  /** Starts node {@code i} again (after a kill) without waiting; see {@link #awaitReady}. */
+  public void startNode(int i) {
+    if (nodes[i] != null && nodes[i].isAlive()) {
+      throw new IllegalStateException("broker " + (i + 1) + " is still running");
+    }
+    starts[i]++;
+    Map<String, String> nodeEnv = new HashMap<>(env);
+    nodeEnv.put("REGEN_DATA_DIR", dataDir.toString());
+    try {
+      nodes[i] =
+          RegenProcess.start(
+              nodeEnv,
+              logDir.resolve("broker-" + (i + 1) + "-" + starts[i] + ".log"),
+              "broker",
+              "--node-id",
+              Integer.toString(i + 1),
+              "--port",
+              Integer.toString(ports[i]),
+              "--controller-port",
+              Integer.toString(controllerPorts[i]),
+              "--quorum",
+              quorum);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start broker " + (i + 1), e);
+    }
+  }
+
+  /** Waits until the current run of node {@code i} says it is ready (fails fast if it exits). */
+  public void awaitReady(int i) {
+    RegenProcess node = nodes[i];
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(100))
+        .failFast("broker " + (i + 1) + " exited; see " + node.log(), () -> !node.isAlive())
+        .untilAsserted(() -> assertThat(node.output()).contains(READY));
+  }
+
+  /** Starts node {@code i} again and waits until it is ready. */
+  public void restart(int i) {
+    startNode(i);
+    awaitReady(i);
+  }
+
+  /** An admin client on the cluster with short timeouts (close it). */
+  public Admin admin() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    // A dead node must leave the client's metadata quickly.
+    p.put(AdminClientConfig.METADATA_MAX_AGE_CONFIG, 1_000);
+    return Admin.create(p);
+  }
+
+  /** The index of the node leading {@code topic}'s {@code partition}, or -1 while none leads. */
+  public int leaderOf(String topic, int partition) throws Exception {
+    try (Admin admin = admin()) {
+      return leaderOf(admin, topic, partition);
+    }
+  }
+
+  private static int leaderOf(Admin admin, String topic, int partition) throws Exception {
+    TopicDescription d =
+        admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
+    var leader = d.partitions().get(partition).leader();
+    return leader == null || leader.isEmpty() ? -1 : leader.id() - 1;
+  }
+
+  /** The index of the active controller (the quorum leader). */
+  public int activeController() throws Exception {
+    try (Admin admin = admin()) {
+      return admin.describeMetadataQuorum().quorumInfo().get(15, TimeUnit.SECONDS).leaderId() - 1;
+    }
+  }
+
+  /** Waits until every partition of {@code topics} has all three replicas in sync. */
+  public void awaitFullIsr(String... topics) {
+    try (Admin admin = admin()) {
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  admin
+                      .describeTopics(List.of(topics))
+                      .allTopicNames()
+                      .get(10, TimeUnit.SECONDS)
+                      .values()
+                      .stream()
+                      .flatMap(t -> t.partitions().stream())
+                      .allMatch(p -> p.isr().size() == SIZE));
+    }
+  }
+
+  /**
+   * SIGTERM to all nodes at once (every node's broker part shuts down while the quorum still runs)
+   * and their exit statuses, in node order.
+   */
+  public List<Integer> terminateAll(Duration timeout) throws InterruptedException {
+    for (RegenProcess node : nodes) {
+      if (node.isAlive()) {
+        node.signalTerm();
+      }
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (RegenProcess node : nodes) {
+      statuses.add(node.awaitExit(timeout));
+    }
+    return statuses;
+  }
+
+  /** The log of node {@code i}'s current run. */
+  public Path log(int i) {
+    return nodes[i].log();
+  }
+
+  @Override
+  public void close() {
+    for (RegenProcess node : nodes) {
+      if (node != null) {
+        node.close();
+      }
+    }
+  }
+}

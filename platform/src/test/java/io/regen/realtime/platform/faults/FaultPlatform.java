@@ -60,10 +60,46 @@ public final class FaultPlatform implements AutoCloseable {
   public static FaultPlatform up(
       BrokerCluster cluster, Path dataDir, Path logDir, int partitions, Map<String, String> env)
       throws Exception {
+    return up(
+        cluster.bootstrap(),
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap()),
+        dataDir,
+        logDir,
+        partitions,
+        env);
+  }
+
+  /**
+   * Starts {@code regen up} with its own embedded single broker, for faults that do not need three
+   * (e.g. Redis, a worker process); otherwise as {@link #up(BrokerCluster, Path, Path, int, Map)}.
+   */
+  public static FaultPlatform upOnItsOwnBroker(
+      Path dataDir, Path logDir, int partitions, Map<String, String> env) throws Exception {
+    int kafkaPort = FreePorts.next();
+    return up(
+        "localhost:" + kafkaPort,
+        Map.of(
+            "KAFKA_PORT",
+            Integer.toString(kafkaPort),
+            "KAFKA_CONTROLLER_PORT",
+            Integer.toString(FreePorts.next())),
+        dataDir,
+        logDir,
+        partitions,
+        env);
+  }
+
+  private static FaultPlatform up(
+      String bootstrap,
+      Map<String, String> kafkaEnv,
+      Path dataDir,
+      Path logDir,
+      int partitions,
+      Map<String, String> env)
+      throws Exception {
     int httpPort = FreePorts.next();
     int registryPort = FreePorts.next();
-    Map<String, String> upEnv = new HashMap<>();
-    upEnv.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrap());
+    Map<String, String> upEnv = new HashMap<>(kafkaEnv);
     upEnv.put("REGEN_DATA_DIR", dataDir.resolve("up").toString());
     upEnv.put("PORT", Integer.toString(httpPort));
     upEnv.put("MANAGEMENT_SERVER_PORT", Integer.toString(FreePorts.next()));
@@ -80,7 +116,7 @@ public final class FaultPlatform implements AutoCloseable {
       up.close();
       throw e;
     }
-    return new FaultPlatform(cluster.bootstrap(), httpPort, registryPort, partitions, up);
+    return new FaultPlatform(bootstrap, httpPort, registryPort, partitions, up);
   }
 
   public String bootstrap() {

@@ -3,8 +3,6 @@ package io.regen.realtime.platform.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.regen.realtime.auth.JwtIssuer;
-import io.regen.realtime.auth.JwtSettings;
 import io.regen.realtime.platform.testing.FreePorts;
 import io.regen.realtime.platform.testing.RegenProcess;
 import io.regen.realtime.platform.testing.WsClient;
@@ -12,10 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,12 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  * committed, the re-run is attempt 2 from seq 0, the tab sees attempt 1's events then attempt 2's,
  * each (attempt, seq) once and in order, job state follows attempt 2 only (its response, not a
  * splice), and a tab resuming from a cursor taken in attempt 1 receives the rest in the same order.
- * Reports produced / acknowledged / delivered / duplicated and the recovery time to {@code
- * target/fault-suite/report.txt}.
+ * Reports its {@link FaultFigures} (single broker: the fault does not need three).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WorkerKillIT {
-  private static final String SECRET = "worker-kill-secret-0123456789-0123456789-abcdef";
   private static final Path LOGS = Path.of("target", "fault-suite");
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -143,18 +136,22 @@ class WorkerKillIT {
         assertThat(seen).as("every acknowledged event delivered once").hasSize((int) acknowledged);
         int duplicated = seen.size() - distinct(order);
         assertThat(duplicated).isZero();
-        report(
-            String.format(
-                "kill -9 a worker mid-job: produced %d / acknowledged %d (attempt 1: %d, "
-                    + "attempt 2: %d) / delivered %d / duplicated %d / recovery %.1f s "
-                    + "(kill to the first event of attempt 2)",
+        new FaultFigures(
+                "kill -9 a worker mid-job",
                 acknowledged,
                 acknowledged,
-                attempt1.size(),
-                attempt2.size(),
                 seen.size(),
+                1,
                 duplicated,
-                recoverySeconds));
+                0,
+                1,
+                recoverySeconds,
+                String.format(
+                    "attempt 1: %d events shown, attempt 2: %d; recovery = kill to the first event"
+                        + " of attempt 2; produced = events in the log (the killed process's"
+                        + " unacknowledged sends are unknowable)",
+                    attempt1.size(), attempt2.size()))
+            .report();
       } finally {
         first.close();
         if (second != null) {
@@ -282,29 +279,11 @@ class WorkerKillIT {
         "KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort),
         "MANAGEMENT_SERVER_PORT", Integer.toString(FreePorts.next()),
         "REGEN_DATA_DIR", dataDir.toString(),
-        "JWT_SECRET", SECRET,
+        "JWT_SECRET", FaultPlatform.SECRET,
         "TOPIC_PARTITIONS", "3");
   }
 
   private String token() {
-    return new JwtIssuer(
-            new JwtSettings(
-                SECRET,
-                null,
-                JwtSettings.DEFAULT_ISSUER,
-                JwtSettings.DEFAULT_AUDIENCE,
-                JwtSettings.DEFAULT_CLOCK_SKEW))
-        .issue(user, List.of(), Duration.ofHours(1));
-  }
-
-  private static void report(String line) throws Exception {
-    Files.createDirectories(LOGS);
-    Files.writeString(
-        LOGS.resolve("report.txt"),
-        line + System.lineSeparator(),
-        StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
-    System.out.println(line);
+    return FaultPlatform.token(user);
   }
 }

@@ -41,12 +41,19 @@ public final class FaultPlatform implements AutoCloseable {
   private final String bootstrap;
   private final int httpPort;
   private final int registryPort;
+  private final int managementPort;
   private final int partitions;
   private final RegenProcess up;
 
   private FaultPlatform(
-      String bootstrap, int httpPort, int registryPort, int partitions, RegenProcess up) {
+      String bootstrap,
+      int httpPort,
+      int registryPort,
+      int managementPort,
+      int partitions,
+      RegenProcess up) {
     this.bootstrap = bootstrap;
+    this.managementPort = managementPort;
     this.partitions = partitions;
     this.httpPort = httpPort;
     this.registryPort = registryPort;
@@ -102,7 +109,8 @@ public final class FaultPlatform implements AutoCloseable {
     Map<String, String> upEnv = new HashMap<>(kafkaEnv);
     upEnv.put("REGEN_DATA_DIR", dataDir.resolve("up").toString());
     upEnv.put("PORT", Integer.toString(httpPort));
-    upEnv.put("MANAGEMENT_SERVER_PORT", Integer.toString(FreePorts.next()));
+    int managementPort = FreePorts.next();
+    upEnv.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
     upEnv.put("SCHEMA_REGISTRY_PORT", Integer.toString(registryPort));
     upEnv.put("JWT_SECRET", SECRET);
     upEnv.put("TOPIC_PARTITIONS", Integer.toString(partitions));
@@ -116,7 +124,7 @@ public final class FaultPlatform implements AutoCloseable {
       up.close();
       throw e;
     }
-    return new FaultPlatform(bootstrap, httpPort, registryPort, partitions, up);
+    return new FaultPlatform(bootstrap, httpPort, registryPort, managementPort, partitions, up);
   }
 
   public String bootstrap() {
@@ -124,6 +132,11 @@ public final class FaultPlatform implements AutoCloseable {
   }
 
   /** The gateway's (and query API's) HTTP port. */
+  /** The port of {@code up}'s actuator ({@code /actuator/prometheus}). */
+  public int managementPort() {
+    return managementPort;
+  }
+
   public int httpPort() {
     return httpPort;
   }

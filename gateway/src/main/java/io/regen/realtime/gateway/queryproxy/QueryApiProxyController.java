@@ -26,12 +26,16 @@ import org.springframework.web.bind.annotation.RestController;
  * browsers use one base URL (and no CORS) in every deployment: each request is forwarded to {@code
  * QUERY_API_URL} ({@code regen.gateway.state-url}) with the caller's {@code Authorization} header
  * and query string, and the query API's status, content type and body come back unchanged (its 401,
- * 403, 404 and 503 included: the query API authenticates, not this class). An unreachable query API
- * is a 502 {@code query_api_unavailable}, a slow one a 504 {@code query_api_timeout}.
+ * 403, 404 and 503 included: the query API authenticates, not this class), with its {@code
+ * Retry-After} and its stale mark ({@code X-Regen-Stale}). An unreachable query API is a 502 {@code
+ * query_api_unavailable}, a slow one a 504 {@code query_api_timeout}.
  */
 @RestController
 public class QueryApiProxyController {
   private static final Logger log = LoggerFactory.getLogger(QueryApiProxyController.class);
+
+  /** The query API's mark of an answer from a standby replica ({@code allowStale=true}). */
+  static final String STALE_HEADER = "X-Regen-Stale";
 
   private final Supplier<String> baseUrl;
   private final Duration timeout;
@@ -85,7 +89,7 @@ public class QueryApiProxyController {
           HttpStatus.BAD_GATEWAY, "query_api_unavailable", "the query API is not reachable");
     }
     ResponseEntity.BodyBuilder answer = ResponseEntity.status(response.statusCode());
-    for (String name : List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.RETRY_AFTER)) {
+    for (String name : List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.RETRY_AFTER, STALE_HEADER)) {
       response.headers().firstValue(name).ifPresent(v -> answer.header(name, v));
     }
     return answer.body(response.body());

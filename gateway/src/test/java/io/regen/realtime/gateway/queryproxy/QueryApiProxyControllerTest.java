@@ -55,6 +55,10 @@ class QueryApiProxyControllerTest {
           if (status == 503) {
             exchange.getResponseHeaders().add("Retry-After", "1");
           }
+          String query = exchange.getRequestURI().getQuery();
+          if (query != null && query.contains("allowStale=true")) {
+            exchange.getResponseHeaders().add("X-Regen-Stale", "true");
+          }
           exchange.sendResponseHeaders(status, body.length);
           exchange.getResponseBody().write(body);
           exchange.close();
@@ -107,6 +111,23 @@ class QueryApiProxyControllerTest {
     assertThat(rebalancing.getStatusCode().value()).isEqualTo(503);
     assertThat(rebalancing.getHeaders().getFirst("Retry-After")).isEqualTo("1");
     assertThat(body(rebalancing)).contains("/api/analytics/dau?days=7");
+  }
+
+  @Test
+  void aStaleAnswerKeepsItsMark() throws Exception {
+    // Not about timeouts: a generous one, so a cold HTTP client on a loaded machine passes.
+    QueryApiProxyController patient =
+        new QueryApiProxyController(
+            () -> "http://127.0.0.1:" + upstream.getAddress().getPort() + "/",
+            Duration.ofSeconds(30));
+    ResponseEntity<?> stale =
+        patient.forward(get("/api/job/j1/state", "allowStale=true", "Bearer token-of-alice"));
+    assertThat(stale.getStatusCode().value()).isEqualTo(200);
+    assertThat(stale.getHeaders().getFirst("X-Regen-Stale")).isEqualTo("true");
+
+    ResponseEntity<?> fresh =
+        proxy.forward(get("/api/job/j1/state", null, "Bearer token-of-alice"));
+    assertThat(fresh.getHeaders().containsHeader("X-Regen-Stale")).isFalse();
   }
 
   @Test

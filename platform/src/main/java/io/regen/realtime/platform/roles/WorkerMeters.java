@@ -44,6 +44,13 @@ final class WorkerMeters {
         "regen.worker.requests.malformed",
         "Requests that could not be decoded, skipped",
         RequestLoopStats::malformedSkipped);
+    counter(
+        registry,
+        tags,
+        worker,
+        "regen.worker.jobs.retried",
+        "Job runs repeated as the next attempt (end not acknowledged, or start refused)",
+        RequestLoopStats::jobsRetried);
     Gauge.builder("regen.worker.jobs.running", worker, w -> w.stats().running())
         .tags(tags)
         .description("Jobs accepted and not yet finished")

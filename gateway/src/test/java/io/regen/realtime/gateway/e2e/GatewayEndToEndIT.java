@@ -695,7 +695,7 @@ class GatewayEndToEndIT {
     String stranger = E2eKafka.newUser("stranger");
     WsConnection strangerTab = connect(gateway, stranger, null);
     strangerTab.send("{\"type\":\"replay\",\"id\":\"x\",\"jobId\":\"" + job + "\"}");
-    JsonNode refused = nextOther(strangerTab);
+    JsonNode refused = strangerTab.nextOther();
     assertThat(refused.path("type").asString()).isEqualTo("error");
     assertThat(refused.path("code").asString()).isEqualTo("forbidden");
     assertThat(refused.path("id").asString()).isEqualTo("x");
@@ -722,7 +722,7 @@ class GatewayEndToEndIT {
   private static List<JsonNode> replayFrames(WsConnection c, String replayId) {
     List<JsonNode> out = new ArrayList<>();
     while (true) {
-      JsonNode f = nextOther(c);
+      JsonNode f = c.nextOther();
       if (f.path("type").asString().equals("error")) {
         throw new AssertionError("replay refused: " + f);
       }
@@ -733,19 +733,6 @@ class GatewayEndToEndIT {
           return out;
         }
       }
-    }
-  }
-
-  private static JsonNode nextOther(WsConnection c) {
-    try {
-      JsonNode f = c.others().poll(15, TimeUnit.SECONDS);
-      if (f == null) {
-        throw new AssertionError("no frame within 15 s");
-      }
-      return f;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 

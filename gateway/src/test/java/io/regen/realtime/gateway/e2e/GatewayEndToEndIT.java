@@ -450,7 +450,9 @@ class GatewayEndToEndIT {
       assertThat(r.headers().firstValue("Retry-After")).isPresent();
     }
     System.out.println("[e2e redis] presence during the outage answered 503 in (ms): " + millis);
-    assertThat(millis).allMatch(ms -> ms < 500);
+    // Fails fast: no call waits for a reconnect or the 5 s HTTP timeout. The bound is the
+    // 250 ms command timeout with room for a loaded machine (500 ms failed at load 18: 534 ms).
+    assertThat(millis).allMatch(ms -> ms < 2_000);
 
     // Delivery after the failed presence calls is still unaffected.
     kafka.publish(dan, danJob, 10);

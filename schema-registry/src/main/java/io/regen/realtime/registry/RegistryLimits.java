@@ -61,73 +61,94 @@ public record RegistryLimits(
   }
 
   public RegistryLimits withMaxSubjects(int n) {
-    return new RegistryLimits(
-        n,
-        maxVersionsPerSubject,
-        maxSchemaBytes,
-        maxBodyBytes,
-        bodyDeadline,
-        idleTimeout,
-        workerThreads,
-        queueCapacity,
-        maxConcurrentUploads,
-        maxConnections);
+    return toBuilder().maxSubjects(n).build();
   }
 
   public RegistryLimits withMaxVersionsPerSubject(int n) {
-    return new RegistryLimits(
-        maxSubjects,
-        n,
-        maxSchemaBytes,
-        maxBodyBytes,
-        bodyDeadline,
-        idleTimeout,
-        workerThreads,
-        queueCapacity,
-        maxConcurrentUploads,
-        maxConnections);
+    return toBuilder().maxVersionsPerSubject(n).build();
   }
 
   public RegistryLimits withMaxSchemaBytes(int n) {
-    return new RegistryLimits(
-        maxSubjects,
-        maxVersionsPerSubject,
-        n,
-        maxBodyBytes,
-        bodyDeadline,
-        idleTimeout,
-        workerThreads,
-        queueCapacity,
-        maxConcurrentUploads,
-        maxConnections);
+    return toBuilder().maxSchemaBytes(n).build();
   }
 
   public RegistryLimits withBodyDeadline(Duration d) {
-    return new RegistryLimits(
-        maxSubjects,
-        maxVersionsPerSubject,
-        maxSchemaBytes,
-        maxBodyBytes,
-        d,
-        idleTimeout,
-        workerThreads,
-        queueCapacity,
-        maxConcurrentUploads,
-        maxConnections);
+    return toBuilder().bodyDeadline(d).build();
   }
 
   public RegistryLimits withMaxConcurrentUploads(int n) {
-    return new RegistryLimits(
-        maxSubjects,
-        maxVersionsPerSubject,
-        maxSchemaBytes,
-        maxBodyBytes,
-        bodyDeadline,
-        idleTimeout,
-        workerThreads,
-        queueCapacity,
-        n,
-        maxConnections);
+    return toBuilder().maxConcurrentUploads(n).build();
+  }
+
+  /** A builder starting from these limits: each {@code with...} changes one component. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Changes some components of a {@link RegistryLimits}; {@link #build()} validates them all. */
+  public static final class Builder {
+    private int maxSubjects;
+    private int maxVersionsPerSubject;
+    private int maxSchemaBytes;
+    private int maxBodyBytes;
+    private Duration bodyDeadline;
+    private Duration idleTimeout;
+    private int workerThreads;
+    private int queueCapacity;
+    private int maxConcurrentUploads;
+    private int maxConnections;
+
+    private Builder(RegistryLimits from) {
+      maxSubjects = from.maxSubjects;
+      maxVersionsPerSubject = from.maxVersionsPerSubject;
+      maxSchemaBytes = from.maxSchemaBytes;
+      maxBodyBytes = from.maxBodyBytes;
+      bodyDeadline = from.bodyDeadline;
+      idleTimeout = from.idleTimeout;
+      workerThreads = from.workerThreads;
+      queueCapacity = from.queueCapacity;
+      maxConcurrentUploads = from.maxConcurrentUploads;
+      maxConnections = from.maxConnections;
+    }
+
+    public Builder maxSubjects(int n) {
+      maxSubjects = n;
+      return this;
+    }
+
+    public Builder maxVersionsPerSubject(int n) {
+      maxVersionsPerSubject = n;
+      return this;
+    }
+
+    public Builder maxSchemaBytes(int n) {
+      maxSchemaBytes = n;
+      return this;
+    }
+
+    public Builder bodyDeadline(Duration d) {
+      bodyDeadline = d;
+      return this;
+    }
+
+    public Builder maxConcurrentUploads(int n) {
+      maxConcurrentUploads = n;
+      return this;
+    }
+
+    public RegistryLimits build() {
+      return new RegistryLimits(
+          maxSubjects,
+          maxVersionsPerSubject,
+          maxSchemaBytes,
+          maxBodyBytes,
+          bodyDeadline,
+          idleTimeout,
+          workerThreads,
+          queueCapacity,
+          maxConcurrentUploads,
+          maxConnections);
+    }
   }
 
   private static void positive(String name, int value) {

@@ -67,13 +67,14 @@ public record RegistryServerOptions(
    */
   public static RegistryServerOptions fromEnvironment(
       Map<String, String> env, int port, String defaultBindAddress) {
-    RegistryLimits limits = RegistryLimits.DEFAULT;
-    limits = limits.withMaxSubjects(positive(env, MAX_SUBJECTS_ENV, limits.maxSubjects()));
-    limits =
-        limits.withMaxVersionsPerSubject(
-            positive(env, MAX_VERSIONS_ENV, limits.maxVersionsPerSubject()));
-    limits =
-        limits.withMaxSchemaBytes(positive(env, MAX_SCHEMA_BYTES_ENV, limits.maxSchemaBytes()));
+    RegistryLimits defaults = RegistryLimits.DEFAULT;
+    RegistryLimits limits =
+        defaults.toBuilder()
+            .maxSubjects(positive(env, MAX_SUBJECTS_ENV, defaults.maxSubjects()))
+            .maxVersionsPerSubject(
+                positive(env, MAX_VERSIONS_ENV, defaults.maxVersionsPerSubject()))
+            .maxSchemaBytes(positive(env, MAX_SCHEMA_BYTES_ENV, defaults.maxSchemaBytes()))
+            .build();
     String usersFile = value(env, USERS_FILE_ENV);
     RegistryUsers users =
         usersFile == null ? RegistryUsers.NONE : RegistryUsers.fromFile(Path.of(usersFile));

@@ -450,7 +450,9 @@ class GatewayEndToEndIT {
       assertThat(r.headers().firstValue("Retry-After")).isPresent();
     }
     System.out.println("[e2e redis] presence during the outage answered 503 in (ms): " + millis);
-    assertThat(millis).allMatch(ms -> ms < 500);
+    // Fails fast: no call waits for a reconnect or the 5 s HTTP timeout. The bound is the
+    // 250 ms command timeout with room for a loaded machine (500 ms failed at load 18: 534 ms).
+    assertThat(millis).allMatch(ms -> ms < 2_000);
 
     // Delivery after the failed presence calls is still unaffected.
     kafka.publish(dan, danJob, 10);
@@ -497,6 +499,19 @@ class GatewayEndToEndIT {
     SessionRegistry sessions = gateway.bean(SessionRegistry.class);
     double fallbacksBefore = metrics.slowFallbackCount();
     double closesBefore = metrics.slowCloseCount();
+    // It reads again as soon as the server has decided to close it: the close frame can only
+    // follow the backlog, and a connection whose close is not flushed within the sweeper's grace
+    // (5 s) is dropped without one. Reading only after the checks below let that grace run out
+    // on a loaded machine (EOF instead of 4009).
+    CompletableFuture<StuckReading> stuckReading =
+        CompletableFuture.supplyAsync(
+            () -> {
+              await("the server decides to close the stuck client")
+                  .atMost(Duration.ofSeconds(60))
+                  .pollInterval(Duration.ofMillis(20))
+                  .until(() -> metrics.slowCloseCount() > closesBefore);
+              return StuckReading.readUntilClose(stuck);
+            });
     AtomicInteger maxPending = new AtomicInteger();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     sampler.scheduleAtFixedRate(
@@ -558,26 +573,12 @@ class GatewayEndToEndIT {
         .as("the server's buffer for the stuck client filled up and stayed bounded")
         .isBetween(QUEUE_FRAMES / 2, QUEUE_FRAMES + CONTROL_ALLOWANCE);
 
-    // It reads again: what got through is a gapless prefix of its events, then the 4009 close.
+    // What got through is a gapless prefix of its events, then the 4009 close.
     List<Produced> slowEvents = kafka.producedFor(slow);
-    List<String> received = new ArrayList<>();
-    String lastCursor = null;
-    int closeCode;
-    while (true) {
-      RawWebSocket.Frame f = stuck.read();
-      if (f.opcode() == RawWebSocket.Frame.CLOSE) {
-        closeCode = f.closeCode();
-        break;
-      }
-      if (f.opcode() == RawWebSocket.Frame.TEXT) {
-        JsonNode frame = JSON.readTree(f.text());
-        if ("event".equals(frame.path("type").asString())) {
-          received.add(frame.path("event").path("eventId").asString());
-          lastCursor = frame.path("cursor").asString();
-        }
-      }
-    }
-    stuck.close();
+    StuckReading reading = stuckReading.get(60, TimeUnit.SECONDS);
+    List<String> received = reading.received();
+    String lastCursor = reading.lastCursor();
+    int closeCode = reading.closeCode();
     System.out.printf(
         Locale.ROOT,
         "[e2e slow] the stuck client had %d of %d events in flight when closed with %d%n",
@@ -695,7 +696,7 @@ class GatewayEndToEndIT {
     String stranger = E2eKafka.newUser("stranger");
     WsConnection strangerTab = connect(gateway, stranger, null);
     strangerTab.send("{\"type\":\"replay\",\"id\":\"x\",\"jobId\":\"" + job + "\"}");
-    JsonNode refused = nextOther(strangerTab);
+    JsonNode refused = strangerTab.nextOther();
     assertThat(refused.path("type").asString()).isEqualTo("error");
     assertThat(refused.path("code").asString()).isEqualTo("forbidden");
     assertThat(refused.path("id").asString()).isEqualTo("x");
@@ -722,7 +723,7 @@ class GatewayEndToEndIT {
   private static List<JsonNode> replayFrames(WsConnection c, String replayId) {
     List<JsonNode> out = new ArrayList<>();
     while (true) {
-      JsonNode f = nextOther(c);
+      JsonNode f = c.nextOther();
       if (f.path("type").asString().equals("error")) {
         throw new AssertionError("replay refused: " + f);
       }
@@ -733,19 +734,6 @@ class GatewayEndToEndIT {
           return out;
         }
       }
-    }
-  }
-
-  private static JsonNode nextOther(WsConnection c) {
-    try {
-      JsonNode f = c.others().poll(15, TimeUnit.SECONDS);
-      if (f == null) {
-        throw new AssertionError("no frame within 15 s");
-      }
-      return f;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 
@@ -763,6 +751,33 @@ class GatewayEndToEndIT {
               toClose.add(c);
               return c;
             });
+  }
+
+  /** What a client that stopped reading gets once it reads again, up to the server's close. */
+  private record StuckReading(List<String> received, String lastCursor, int closeCode) {
+    static StuckReading readUntilClose(RawWebSocket socket) {
+      List<String> received = new ArrayList<>();
+      String lastCursor = null;
+      try {
+        while (true) {
+          RawWebSocket.Frame f = socket.read();
+          if (f.opcode() == RawWebSocket.Frame.CLOSE) {
+            socket.close();
+            return new StuckReading(received, lastCursor, f.closeCode());
+          }
+          if (f.opcode() == RawWebSocket.Frame.TEXT) {
+            JsonNode frame = JSON.readTree(f.text());
+            if ("event".equals(frame.path("type").asString())) {
+              received.add(frame.path("event").path("eventId").asString());
+              lastCursor = frame.path("cursor").asString();
+            }
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(
+            "the stuck client's connection ended after " + received.size() + " events", e);
+      }
+    }
   }
 
   private static void awaitCount(WsConnection c, int count) {

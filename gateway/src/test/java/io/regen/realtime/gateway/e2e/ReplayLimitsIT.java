@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
@@ -121,7 +120,7 @@ class ReplayLimitsIT {
     // One more replay of the owner is refused with replay_busy; another user is served meanwhile.
     String busyId = "busy-" + ids.incrementAndGet();
     ownerTab.send(replay(busyId, job, JOB_EVENTS - 5));
-    JsonNode refused = nextOther(ownerTab);
+    JsonNode refused = ownerTab.nextOther();
     assertThat(refused.path("type").asString()).isEqualTo("error");
     assertThat(refused.path("code").asString()).isEqualTo("replay_busy");
     assertThat(refused.path("id").asString()).isEqualTo(busyId);
@@ -226,25 +225,12 @@ class ReplayLimitsIT {
   /** The replay's {@code replay_end}, or the error refusing it. */
   private static JsonNode replayEnd(WsConnection c, String id) {
     while (true) {
-      JsonNode f = nextOther(c);
+      JsonNode f = c.nextOther();
       if (id.equals(f.path("id").asString())
           && (f.path("type").asString().equals("replay_end")
               || f.path("type").asString().equals("error"))) {
         return f;
       }
-    }
-  }
-
-  private static JsonNode nextOther(WsConnection c) {
-    try {
-      JsonNode f = c.others().poll(15, TimeUnit.SECONDS);
-      if (f == null) {
-        throw new AssertionError("no frame within 15 s");
-      }
-      return f;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 

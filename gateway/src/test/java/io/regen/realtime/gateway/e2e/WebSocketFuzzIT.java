@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
-import io.regen.realtime.gateway.delivery.EventDelivery;
-import io.regen.realtime.gateway.testapp.EmbeddedBroker;
 import io.regen.realtime.gateway.testapp.GatewayTestApplication;
-import io.regen.realtime.gateway.testapp.RecordingEventDelivery;
+import io.regen.realtime.gateway.testapp.RecordingGatewayBeans;
 import io.regen.realtime.gateway.testapp.TestTokens;
-import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -30,12 +27,7 @@ import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * serving a well-behaved client afterwards.
  */
 @SpringBootTest(
-    classes = {GatewayTestApplication.class, WebSocketFuzzIT.TestBeans.class},
+    classes = {GatewayTestApplication.class, RecordingGatewayBeans.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "regen.gateway.enabled=true",
@@ -62,25 +54,6 @@ class WebSocketFuzzIT {
   private static final SecretKey KEY =
       Keys.hmacShaKeyFor(TestTokens.SECRET.getBytes(StandardCharsets.UTF_8));
   private static final int MAX_FRAME = 64 * 1024;
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    registry.add("regen.kafka.bootstrap-servers", EmbeddedBroker::bootstrapServers);
-  }
-
-  @TestConfiguration
-  static class TestBeans {
-    @Bean
-    SchemaRegistryClient schemaRegistryClient() {
-      return EmbeddedBroker.registry();
-    }
-
-    @Bean
-    @Primary
-    EventDelivery recordingEventDelivery() {
-      return new RecordingEventDelivery();
-    }
-  }
 
   @LocalServerPort int port;
 

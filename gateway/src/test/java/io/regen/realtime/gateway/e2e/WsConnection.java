@@ -120,6 +120,20 @@ final class WsConnection implements AutoCloseable {
     return others;
   }
 
+  /** The next frame other than the welcome and events; fails when none comes within 15 s. */
+  JsonNode nextOther() {
+    try {
+      JsonNode f = others.poll(15, TimeUnit.SECONDS);
+      if (f == null) {
+        throw new AssertionError(userId + ": no frame within 15 s");
+      }
+      return f;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Milliseconds from the start of {@link #open} to the first frame of any kind; -1 if none. */
   double millisToFirstFrame() {
     long t = firstFrameNanos;

@@ -3,7 +3,7 @@ package io.regen.realtime.gateway.extension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regen.realtime.gateway.delivery.EventDelivery;
-import io.regen.realtime.gateway.testapp.EmbeddedBroker;
+import io.regen.realtime.gateway.testapp.EmbeddedBrokerProperties;
 import io.regen.realtime.gateway.testapp.GatewayTestApplication;
 import io.regen.realtime.gateway.testapp.RecordingEventDelivery;
 import io.regen.realtime.gateway.testapp.TestTokens;
@@ -23,22 +23,19 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Frame types added by a {@link ClientFrameExtension} bean, over a real WebSocket. */
 @SpringBootTest(
-    classes = {GatewayTestApplication.class, ClientFrameExtensionIT.TestBeans.class},
+    classes = {
+      GatewayTestApplication.class,
+      EmbeddedBrokerProperties.class,
+      ClientFrameExtensionIT.TestBeans.class
+    },
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"regen.gateway.enabled=true", "regen.jwt.secret=" + TestTokens.SECRET})
 @Timeout(120)
 class ClientFrameExtensionIT {
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    registry.add("regen.kafka.bootstrap-servers", EmbeddedBroker::bootstrapServers);
-  }
 
   /** Echoes {@code echo} frames; refuses a missing {@code text}; fails on {@code boom}. */
   static final class EchoExtension implements ClientFrameExtension {

@@ -3,13 +3,10 @@ package io.regen.realtime.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.regen.realtime.gateway.delivery.EventDelivery;
-import io.regen.realtime.gateway.testapp.EmbeddedBroker;
 import io.regen.realtime.gateway.testapp.GatewayTestApplication;
-import io.regen.realtime.gateway.testapp.RecordingEventDelivery;
+import io.regen.realtime.gateway.testapp.RecordingGatewayBeans;
 import io.regen.realtime.gateway.testapp.TestTokens;
 import io.regen.realtime.gateway.testapp.TestWebSocketClient;
-import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,12 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The gateway's HTTP edge under attack, over real sockets: bodies capped in Jetty, authentication
@@ -34,7 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * still served.
  */
 @SpringBootTest(
-    classes = {GatewayTestApplication.class, RestEdgeIT.TestBeans.class},
+    classes = {GatewayTestApplication.class, RecordingGatewayBeans.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "regen.gateway.enabled=true",
@@ -47,25 +39,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @Timeout(180)
 class RestEdgeIT {
   private static final long HUGE = 400L * 1024 * 1024;
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    registry.add("regen.kafka.bootstrap-servers", EmbeddedBroker::bootstrapServers);
-  }
-
-  @TestConfiguration
-  static class TestBeans {
-    @Bean
-    SchemaRegistryClient schemaRegistryClient() {
-      return EmbeddedBroker.registry();
-    }
-
-    @Bean
-    @Primary
-    EventDelivery recordingEventDelivery() {
-      return new RecordingEventDelivery();
-    }
-  }
 
   @LocalServerPort int port;
 

@@ -10,6 +10,7 @@ import io.regen.realtime.gateway.testapp.CapturedLogs;
 import io.regen.realtime.gateway.testapp.EmbeddedBroker;
 import io.regen.realtime.gateway.testapp.GatewayTestApplication;
 import io.regen.realtime.gateway.testapp.RecordingEventDelivery;
+import io.regen.realtime.gateway.testapp.RecordingGatewayBeans;
 import io.regen.realtime.gateway.testapp.TestTokens;
 import io.regen.realtime.gateway.testapp.TestWebSocketClient;
 import io.regen.realtime.schemas.Topics;
@@ -41,17 +42,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Protocol v1, auth and protection over real sockets, with a real broker for job requests. */
 @SpringBootTest(
-    classes = {GatewayTestApplication.class, GatewayProtocolIT.TestBeans.class},
+    classes = {GatewayTestApplication.class, RecordingGatewayBeans.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "regen.gateway.enabled=true",
@@ -72,22 +70,7 @@ class GatewayProtocolIT {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("regen.kafka.bootstrap-servers", EmbeddedBroker::bootstrapServers);
     registry.add("server.jetty.accesslog.filename", ACCESS_LOG::toString);
-  }
-
-  @TestConfiguration
-  static class TestBeans {
-    @Bean
-    SchemaRegistryClient schemaRegistryClient() {
-      return EmbeddedBroker.registry();
-    }
-
-    @Bean
-    @Primary
-    EventDelivery recordingEventDelivery() {
-      return new RecordingEventDelivery();
-    }
   }
 
   @LocalServerPort int port;

@@ -1,5 +1,9 @@
 package io.regen.realtime.platform.ops;
 
+import static io.regen.realtime.platform.ops.ComposeFile.command;
+import static io.regen.realtime.platform.ops.ComposeFile.environment;
+import static io.regen.realtime.platform.ops.ComposeFile.isPlatform;
+import static io.regen.realtime.platform.ops.ComposeFile.role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regen.realtime.platform.app.AppProperties;
@@ -7,6 +11,9 @@ import io.regen.realtime.platform.app.MetricsServer;
 import io.regen.realtime.platform.config.RegenEnvironment;
 import io.regen.realtime.platform.roles.SpringRole;
 import io.regen.realtime.platform.testing.RepositoryFiles;
+import io.regen.realtime.registry.RegistryServerOptions;
+import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
+import io.regen.realtime.schemas.registry.RegistryClientSettings;
 import io.regen.realtime.workers.OpenAiSettings;
 import java.lang.reflect.Field;
 import java.lang.reflect.RecordComponent;
@@ -38,8 +45,6 @@ import org.yaml.snakeyaml.Yaml;
  * Prometheus scrapes every role that serves metrics, on its port.
  */
 class ComposeFileTest {
-  private static final String IMAGE = "regen-realtime:";
-
   /** The launcher variables each role reads (see the roles in io.regen.realtime.platform.roles). */
   private static final Map<String, Set<String>> LAUNCHER_VARIABLES =
       Map.of(
@@ -49,6 +54,7 @@ class ComposeFileTest {
           Set.of(
               RegenEnvironment.KAFKA_BOOTSTRAP_SERVERS,
               RegenEnvironment.SCHEMA_REGISTRY_PORT,
+              RegistryServerOptions.USERS_FILE_ENV,
               MetricsServer.METRICS_PORT),
           "worker",
           Set.of(
@@ -91,38 +97,25 @@ class ComposeFileTest {
                   "server",
                   "management.server"));
 
-  /** Read by every JVM. */
-  private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+  /**
+   * Read by every JVM, and by every role's Kafka clients (KafkaClientConfigs: the security settings
+   * of a secured cluster).
+   */
+  private static final Set<String> JVM_VARIABLES = jvmVariables();
 
-  @SuppressWarnings("unchecked")
+  /** Read by the schema registry clients of the roles that use the registry. */
+  private static final Set<String> REGISTRY_CLIENT_VARIABLES =
+      Set.of(RegistryClientSettings.BASIC_AUTH_USER_INFO);
+
+  private static Set<String> jvmVariables() {
+    Set<String> variables = new HashSet<>(KafkaClientConfigs.ENV_TO_CONFIG.keySet());
+    variables.add(KafkaClientConfigs.PROPERTIES_FILE_ENV);
+    variables.add("JAVA_TOOL_OPTIONS");
+    return Set.copyOf(variables);
+  }
+
   private static Map<String, Map<String, Object>> services() throws Exception {
-    Map<String, Object> compose =
-        new Yaml().load(Files.readString(RepositoryFiles.resolve("docker-compose.yml")));
-    return (Map<String, Map<String, Object>>) compose.get("services");
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<String> command(Map<String, Object> service) {
-    Object command = service.get("command");
-    return command == null ? List.of() : (List<String>) command;
-  }
-
-  private static boolean isPlatform(Map<String, Object> service) {
-    return String.valueOf(service.get("image")).startsWith(IMAGE);
-  }
-
-  private static String role(Map<String, Object> service) {
-    return command(service).get(0);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, String> environment(Map<String, Object> service) {
-    Map<String, String> env = new LinkedHashMap<>();
-    Object raw = service.get("environment");
-    if (raw instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> env.put(k.toString(), v == null ? "" : v.toString()));
-    }
-    return env;
+    return ComposeFile.raw().services();
   }
 
   /** {@code @ConfigurationProperties} prefix → its property names without separators. */
@@ -189,6 +182,8 @@ class ComposeFileTest {
         boolean known =
             JVM_VARIABLES.contains(variable)
                 || LAUNCHER_VARIABLES.get(role).contains(variable)
+                || (environment(service).containsKey(RegenEnvironment.SCHEMA_REGISTRY_URL)
+                    && REGISTRY_CLIENT_VARIABLES.contains(variable))
                 || bindsToSpringProperty(
                     variable, SPRING_PREFIXES.getOrDefault(role, List.of()), properties);
         if (!known) {
@@ -308,7 +303,7 @@ class ComposeFileTest {
   void threeKraftBrokersWithReplicationThreeAndMinIsrTwo() throws Exception {
     Map<String, Map<String, Object>> services = services();
     List<String> brokers =
-        services.keySet().stream().filter(n -> n.startsWith("kafka-")).sorted().toList();
+        services.keySet().stream().filter(n -> n.matches("kafka-\\d+")).sorted().toList();
     assertThat(brokers).containsExactly("kafka-1", "kafka-2", "kafka-3");
     for (String broker : brokers) {
       Map<String, String> env = environment(services.get(broker));

@@ -6,6 +6,7 @@ import { type NetworkMonitor, defaultNetwork } from './network.js';
 import {
   type LiveMetrics,
   RealtimeError,
+  RECONNECT_NOW_CLOSE,
   type ServerFrame,
   TERMINAL_CLOSE_CODES,
 } from './protocol.js';
@@ -358,13 +359,19 @@ export class RealtimeClient {
       if (this.status.state !== 'offline') this.status.transition('offline', patch);
       return;
     }
+    if (code === RECONNECT_NOW_CLOSE) {
+      // The gateway drains: reconnect at once; a failed attempt then backs off from the start.
+      this.scheduleRetry(patch, true);
+      return;
+    }
     this.scheduleRetry(patch);
   }
 
-  private scheduleRetry(patch: Partial<ConnectionStatus> = {}): void {
+  /** `now`: retry without delay and count this as the first attempt (a draining gateway's 4012). */
+  private scheduleRetry(patch: Partial<ConnectionStatus> = {}, now = false): void {
     this.clearRetry();
-    const attempt = this.status.status.attempt;
-    const delay = this.backoff.delay(attempt);
+    const attempt = now ? 0 : this.status.status.attempt;
+    const delay = now ? 0 : this.backoff.delay(attempt);
     this.status.transition('reconnecting', { ...patch, attempt: attempt + 1, nextRetryAt: Date.now() + delay });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -6,6 +6,6 @@ export { OfflineQueue, QueueFullError, type QueuedAction } from './queue.js';
 export { MemoryStorage, defaultStorage, type KeyValueStorage } from './storage.js';
 export { ManualNetwork, defaultNetwork, type NetworkMonitor } from './network.js';
 export { SeqDeduper } from './dedupe.js';
-export { RealtimeError, TERMINAL_CLOSE_CODES, type LiveMetrics, type ServerFrame } from './protocol.js';
+export { RECONNECT_NOW_CLOSE, RealtimeError, TERMINAL_CLOSE_CODES, type LiveMetrics, type ServerFrame } from './protocol.js';
 export type { JobSnapshot } from './job-tracker.js';
 export * from './generated/events.js';

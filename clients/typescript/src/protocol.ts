@@ -35,6 +35,12 @@ export const TERMINAL_CLOSE_CODES: Readonly<Record<number, string>> = {
   4003: 'forbidden: a token of another user was sent on this connection',
 };
 
+/**
+ * Close code of a draining gateway (deploy, SIGTERM): reconnect at once, without back-off, with the
+ * last cursor; the back-off applies again only if that attempt fails.
+ */
+export const RECONNECT_NOW_CLOSE = 4012;
+
 /** An `error` frame as a rejected promise's reason. */
 export class RealtimeError extends Error {
   constructor(readonly code: string, message: string, readonly retryAfterMs?: number) {

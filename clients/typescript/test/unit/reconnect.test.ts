@@ -76,6 +76,24 @@ describe('reconnect', () => {
     expect(states.map((s) => s.state)).toContain('reconnecting');
   });
 
+  it('reconnects at once, without back-off, when a draining gateway closes with 4012', async () => {
+    const { c } = client();
+    await flush();
+    FakeSocket.last.open();
+    FakeSocket.last.welcome(false, 'v1.0.4');
+    FakeSocket.last.receive(event('j', 0, 'v1.0.5'));
+    FakeSocket.last.drop(1006); // a failure first: the next ceiling would be 2000 ms
+    await vi.advanceTimersByTimeAsync(500);
+    FakeSocket.last.drop(4012);
+    expect(c.connection).toMatchObject({ state: 'reconnecting', attempt: 1, lastCloseCode: 4012, nextRetryAt: 500 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.all).toHaveLength(3);
+    FakeSocket.last.open();
+    expect(FakeSocket.last.sent[0]).toEqual({ type: 'auth', token: 'T', cursor: 'v1.0.5' });
+    FakeSocket.last.drop(1006); // that attempt failed: back-off counts from the immediate try
+    expect(c.connection.nextRetryAt).toBe(500 + 1000); // ceiling 2000 (not 4000), jitter 0.5
+  });
+
   it('resumes with the cursor of the last event it processed', async () => {
     const { c } = client();
     const texts: string[] = [];

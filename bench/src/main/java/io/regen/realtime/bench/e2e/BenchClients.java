@@ -53,6 +53,9 @@ public final class BenchClients implements AutoCloseable {
   public final AtomicLong connectFailures = new AtomicLong();
   public volatile boolean reconnect;
 
+  /** The close code of a draining gateway: reconnect without delay. */
+  static final int RECONNECT_NOW = 4012;
+
   /** Seqs in [measureFrom, measureTo) are recorded in the histogram (warm-up excluded). */
   public volatile long measureFrom = Long.MAX_VALUE;
 
@@ -234,7 +237,8 @@ public final class BenchClients implements AutoCloseable {
       session = null;
       if (reconnect) {
         welcomed = new java.util.concurrent.CountDownLatch(1);
-        scheduleReconnect(100);
+        // 4012: the gateway drains and asks for a reconnect at once (protocol CloseCode).
+        scheduleReconnect(statusCode == RECONNECT_NOW ? 0 : 100);
       }
     }
 

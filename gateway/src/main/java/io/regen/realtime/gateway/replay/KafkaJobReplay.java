@@ -377,10 +377,15 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     return c;
   }
 
-  /** Offers a frame, waiting while the client's buffer is full, up to the stall timeout. */
+  /**
+   * Offers a frame, waiting while the client's buffer is full, up to the stall timeout. The first
+   * waits are short: a reading client drains a full buffer (1,024 frames) in a few milliseconds,
+   * and a replay that sleeps longer than that runs at the speed of its sleeps; only a client that
+   * stays full is polled less often (up to every 50 ms).
+   */
   private boolean offerWithin(ClientSession session, String frame) {
     long deadline = System.nanoTime() + props.replayStallTimeout().toNanos();
-    long parkNanos = TimeUnit.MILLISECONDS.toNanos(1);
+    long parkNanos = TimeUnit.MICROSECONDS.toNanos(50);
     while (!session.offer(frame)) {
       if (!session.isOpen() || System.nanoTime() > deadline) {
         return false;

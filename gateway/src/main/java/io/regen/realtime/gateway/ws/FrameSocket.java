@@ -13,6 +13,14 @@ public interface FrameSocket {
    */
   void sendText(String text, Runnable onSuccess, Consumer<Throwable> onFailure);
 
+  /**
+   * Starts writing one text frame that may wait in the socket's output buffer for the next {@link
+   * #sendText} (which flushes it together with everything batched before it, in order): several
+   * frames of one session go out in one network write. {@code onFailure} runs if it cannot be
+   * written; success needs no callback, since the flushing {@code sendText}'s completion follows.
+   */
+  void sendBatched(String text, Consumer<Throwable> onFailure);
+
   /** Sends a WebSocket ping frame. */
   void sendPing();
 

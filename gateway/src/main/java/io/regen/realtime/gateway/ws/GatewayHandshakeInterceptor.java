@@ -17,9 +17,10 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Refuses handshakes before the upgrade: a browser Origin not allowed (403), a client address over
- * its connection limit (429), an invalid {@code access_token} query parameter (401). A valid query
- * token is kept for the session (the {@code auth} frame may then omit its token).
+ * Refuses handshakes before the upgrade: a draining (stopping) node (503), a browser Origin not
+ * allowed (403), a client address over its connection limit (429), an invalid {@code access_token}
+ * query parameter (401). A valid query token is kept for the session (the {@code auth} frame may
+ * then omit its token).
  */
 public final class GatewayHandshakeInterceptor implements HandshakeInterceptor {
   private static final Logger log = LoggerFactory.getLogger(GatewayHandshakeInterceptor.class);
@@ -68,6 +69,9 @@ public final class GatewayHandshakeInterceptor implements HandshakeInterceptor {
       ServerHttpResponse response,
       WebSocketHandler wsHandler,
       Map<String, Object> attributes) {
+    if (sessions.draining()) {
+      return refuse(response, HttpStatus.SERVICE_UNAVAILABLE, "draining");
+    }
     String origin = request.getHeaders().getOrigin();
     if (!origins.allows(origin)) {
       log.info("WebSocket handshake refused: origin {} not allowed", sanitize(origin));

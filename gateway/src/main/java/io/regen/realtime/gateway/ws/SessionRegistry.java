@@ -13,6 +13,7 @@ public final class SessionRegistry {
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private volatile boolean draining;
 
   /**
    * Registers a new connection; false if its address now holds more than {@code maxPerAddress} (the
@@ -50,6 +51,19 @@ public final class SessionRegistry {
   public int connectionsOf(String userId) {
     AtomicInteger n = perUser.get(userId);
     return n == null ? 0 : n.get();
+  }
+
+  /**
+   * From now on this node takes no new connection (its handshakes are refused with 503): the
+   * clients it closes with {@code RECONNECT_NOW} must reach another gateway, not this one again.
+   */
+  public void startDraining() {
+    draining = true;
+  }
+
+  /** Whether {@link #startDraining()} was called (the node is stopping). */
+  public boolean draining() {
+    return draining;
   }
 
   public int size() {

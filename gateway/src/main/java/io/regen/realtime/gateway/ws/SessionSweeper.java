@@ -59,10 +59,15 @@ public final class SessionSweeper {
     }
   }
 
-  /** Closes every connection with 1001 so clients reconnect elsewhere or later (shutdown). */
+  /**
+   * Drains the node (shutdown): refuses new handshakes, then closes every connection with {@link
+   * CloseCode#RECONNECT_NOW} so clients reconnect at once with their cursors, elsewhere or to this
+   * node's successor.
+   */
   public void closeAll() {
+    registry.startDraining();
     for (WebSocketClientSession session : registry.all()) {
-      session.close(CloseCode.GOING_AWAY, "server stopping");
+      session.close(CloseCode.RECONNECT_NOW, "server draining: reconnect now");
     }
   }
 

@@ -22,17 +22,22 @@ import org.eclipse.jetty.util.IteratingCallback;
  * <p>Writing: {@link #offer} only appends to a lock-free queue and, if no write is under way, hands
  * the session to the shared writer executor once ("drain on demand"); the writer then sends the
  * queued frames one after another with Jetty's asynchronous API, each completion starting the next
- * write (on whichever thread completes it), so frames of a session are written in order, idle
- * sessions cost no thread, and no thread ever waits for a slow socket. The buffer is bounded in
- * frames and characters; a full buffer makes {@code offer} return false. Control frames of the
- * protocol (welcome, acks, errors) get a small extra allowance so that a client being caught up
- * still receives them.
+ * write (on whichever thread completes it); frames that queued up meanwhile go out together in one
+ * network write. So frames of a session are written in order, idle sessions cost no thread, and no
+ * thread ever waits for a slow socket. The buffer is bounded in frames and characters; a full
+ * buffer makes {@code offer} return false. Control frames of the protocol (welcome, acks, errors)
+ * get a small extra allowance so that a client being caught up still receives them.
  *
  * <p>Protocol state (user, token, counters) is written by the socket's reader thread (Jetty
  * delivers one message at a time) and by the sweeper; fields read across threads are volatile.
  */
 public final class WebSocketClientSession implements ClientSession {
   private static final int CONTROL_ALLOWANCE = 64;
+
+  /** At most this many frames (or about this many characters) are coalesced into one write. */
+  private static final int MAX_BATCH_FRAMES = 64;
+
+  private static final long MAX_BATCH_CHARS = 64 * 1024;
 
   private final String sessionId;
   private final String remoteAddress;
@@ -223,14 +228,23 @@ public final class WebSocketClientSession implements ClientSession {
     writer.iterate();
   }
 
-  /** Sends queued frames one at a time; Jetty's completion of one write starts the next. */
+  /**
+   * Sends queued frames; Jetty's completion of one write starts the next. Frames that queued up
+   * while a write was under way are coalesced: all but the last go out {@linkplain
+   * FrameSocket#sendBatched batched}, the last flushes them in one network write. A lone frame is
+   * flushed at once, never held back waiting for company.
+   */
   private final class Writer extends IteratingCallback {
+    /** An item polled while batching that was not a frame (a close marker): handled next. */
+    private Object carried;
+
     @Override
     protected Action process() {
       if (closed) {
         return Action.SUCCEEDED;
       }
-      Object item = queue.poll();
+      Object item = carried != null ? carried : queue.poll();
+      carried = null;
       if (item == null) {
         return Action.IDLE;
       }
@@ -239,12 +253,33 @@ public final class WebSocketClientSession implements ClientSession {
         socket.close(marker.code().code(), marker.reason());
         return Action.SUCCEEDED;
       }
-      String frame = (String) item;
+      String frame = taken((String) item);
+      int batched = 0;
+      long batchedChars = 0;
+      while (batched < MAX_BATCH_FRAMES && batchedChars < MAX_BATCH_CHARS && queue.peek() != null) {
+        Object next = queue.poll();
+        if (!(next instanceof String nextFrame)) {
+          carried = next; // a close marker (or null after a concurrent discard)
+          break;
+        }
+        socket.sendBatched(frame, this::batchFailed);
+        batched++;
+        batchedChars += frame.length();
+        frame = taken(nextFrame);
+      }
+      socket.sendText(frame, this::succeeded, this::failed);
+      return Action.SCHEDULED;
+    }
+
+    private String taken(String frame) {
       pendingFrames.decrementAndGet();
       pendingChars.addAndGet(-frame.length());
       metrics.frameSent();
-      socket.sendText(frame, this::succeeded, this::failed);
-      return Action.SCHEDULED;
+      return frame;
+    }
+
+    private void batchFailed(Throwable cause) {
+      markClosed();
     }
 
     @Override

@@ -3,13 +3,16 @@ package io.regen.realtime.gateway.e2e;
 import static java.util.stream.Collectors.counting;
 import static java.util.stream.Collectors.groupingBy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.regen.realtime.gateway.delivery.DeliveryMetrics;
 import io.regen.realtime.gateway.e2e.E2eKafka.Produced;
 import io.regen.realtime.gateway.presence.RedisServerProcess;
+import io.regen.realtime.gateway.protocol.CloseCode;
 import io.regen.realtime.gateway.testapp.TestTokens;
 import io.regen.realtime.gateway.ws.SessionRegistry;
+import io.regen.realtime.gateway.ws.SessionSweeper;
 import io.regen.realtime.gateway.ws.WebSocketClientSession;
 import io.regen.realtime.schemas.LogPosition;
 import io.regen.realtime.schemas.Topics;
@@ -19,6 +22,7 @@ import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -400,7 +404,9 @@ class GatewayEndToEndIT {
           "[e2e restart] every client, reconnect -> welcome (ms): " + rounded(toWelcome));
       System.out.println(
           "[e2e restart] every client, reconnect -> first event (ms): " + rounded(toEvent));
-      assertThat(closeCodes).as("the stopping gateway says 1001 going away").containsOnly(1001);
+      assertThat(closeCodes)
+          .as("the stopping gateway drains: 4012 reconnect now")
+          .containsOnly(CloseCode.RECONNECT_NOW.code());
       assertThat(toWelcome).allMatch(ms -> ms >= 0 && ms < 10_000);
       assertThat(toEvent).allMatch(ms -> ms >= 0 && ms < 10_000);
       reconnected.forEach(WsConnection::close);
@@ -410,6 +416,55 @@ class GatewayEndToEndIT {
       if (after != null) {
         after.close();
       }
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void aDrainingGatewayClosesWithReconnectNowAndRefusesHandshakesSoClientsResumeOnAnother()
+      throws Exception {
+    String user = E2eKafka.newUser("drain");
+    String job = UUID.randomUUID().toString();
+    GatewayNode draining =
+        GatewayNode.start(
+            kafka.bootstrapServers(), kafka.registry, 0, Map.of("regen.node-id", "e2e-drain-a"));
+    GatewayNode other =
+        GatewayNode.start(
+            kafka.bootstrapServers(), kafka.registry, 0, Map.of("regen.node-id", "e2e-drain-b"));
+    try {
+      WsConnection first = open(draining, user, null).get(30, TimeUnit.SECONDS);
+      assertThat(first.welcome().get(30, TimeUnit.SECONDS).path("type").asString())
+          .isEqualTo("welcome");
+      for (int i = 0; i < 5; i++) {
+        kafka.sendNext(user, job);
+      }
+      awaitCount(first, 5);
+
+      // What GatewayTimers does when the application stops (SIGTERM), before the web server goes.
+      draining.bean(SessionSweeper.class).closeAll();
+
+      assertThat(first.closed().get(30, TimeUnit.SECONDS))
+          .isEqualTo(CloseCode.RECONNECT_NOW.code());
+      assertThatThrownBy(() -> open(draining, user, null).get(30, TimeUnit.SECONDS))
+          .as("a draining gateway takes no new connection")
+          .hasCauseInstanceOf(WebSocketHandshakeException.class)
+          .satisfies(
+              e ->
+                  assertThat(
+                          ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
+                      .isEqualTo(503));
+      for (int i = 0; i < 5; i++) {
+        kafka.sendNext(user, job);
+      }
+      WsConnection second = open(other, user, first.lastCursor()).get(30, TimeUnit.SECONDS);
+      assertThat(second.welcome().get(30, TimeUnit.SECONDS).path("resumed").asBoolean()).isTrue();
+      awaitCount(second, 5);
+      List<String> received = new ArrayList<>(first.eventIds());
+      received.addAll(second.eventIds());
+      assertThat(received).containsExactlyElementsOf(kafka.producedEventIds(user));
+    } finally {
+      draining.close();
+      other.close();
     }
   }
 

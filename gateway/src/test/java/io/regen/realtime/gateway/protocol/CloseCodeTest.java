@@ -9,12 +9,13 @@ class CloseCodeTest {
   @Test
   void codesAreTheProtocolsAndSayWhetherToReconnect() {
     assertThat(Arrays.stream(CloseCode.values()).mapToInt(CloseCode::code))
-        .containsExactly(1001, 1007, 1009, 1011, 4001, 4003, 4008, 4009, 4010);
+        .containsExactly(1001, 1007, 1009, 1011, 4001, 4003, 4008, 4009, 4010, 4012);
     assertThat(Arrays.stream(CloseCode.values()).filter(CloseCode::reconnect))
         .containsExactly(
             CloseCode.GOING_AWAY,
             CloseCode.SERVER_ERROR,
             CloseCode.TOO_SLOW,
-            CloseCode.TOKEN_EXPIRED);
+            CloseCode.TOKEN_EXPIRED,
+            CloseCode.RECONNECT_NOW);
   }
 }

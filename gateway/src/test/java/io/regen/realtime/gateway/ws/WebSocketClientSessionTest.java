@@ -17,6 +17,7 @@ class WebSocketClientSessionTest {
   /** A socket whose writes complete only when the test says so (a slow client). */
   static final class ManualSocket implements FrameSocket {
     final List<String> written = new ArrayList<>();
+    final List<String> batched = new ArrayList<>();
     final List<Runnable> pending = new ArrayList<>();
     final List<Integer> closes = new ArrayList<>();
     int pings;
@@ -31,6 +32,12 @@ class WebSocketClientSessionTest {
       } else {
         pending.add(onSuccess);
       }
+    }
+
+    @Override
+    public void sendBatched(String text, Consumer<Throwable> onFailure) {
+      written.add(text);
+      batched.add(text);
     }
 
     @Override
@@ -76,19 +83,43 @@ class WebSocketClientSessionTest {
   }
 
   @Test
-  void writesFramesInOrderOneAtATime() {
+  void writesALoneFrameAtOnceAndCoalescesTheFramesThatQueuedMeanwhileInOrder() {
     WebSocketClientSession s = session(10, 10_000);
     assertThat(s.offer("a")).isTrue();
     assertThat(s.offer("b")).isTrue();
     assertThat(s.offer("c")).isTrue();
-    assertThat(socket.written).containsExactly("a");
+    assertThat(socket.written).as("a lone frame is flushed, not held").containsExactly("a");
+    assertThat(socket.batched).isEmpty();
     assertThat(s.pendingFrames()).isEqualTo(2);
     socket.completeOne();
-    assertThat(socket.written).containsExactly("a", "b");
-    socket.completeOne();
-    socket.completeOne();
     assertThat(socket.written).containsExactly("a", "b", "c");
+    assertThat(socket.batched).as("b waits for c, which flushes both").containsExactly("b");
+    assertThat(socket.pending).as("one write outstanding").hasSize(1);
     assertThat(s.pendingFrames()).isZero();
+    socket.completeOne();
+    assertThat(s.offer("d")).isTrue();
+    assertThat(socket.written).containsExactly("a", "b", "c", "d");
+    assertThat(socket.batched).containsExactly("b");
+  }
+
+  @Test
+  void aBatchIsBoundedAndACloseMarkerEndsIt() {
+    WebSocketClientSession s = session(1000, 1_000_000);
+    s.offer("first");
+    for (int i = 0; i < 100; i++) {
+      s.offer("f" + i);
+    }
+    s.closeAfterQueued(CloseCode.TOO_SLOW, "too slow");
+    socket.completeOne();
+    assertThat(socket.batched).hasSize(64);
+    assertThat(socket.written).hasSize(1 + 65);
+    assertThat(socket.closes).isEmpty();
+    socket.completeOne();
+    assertThat(socket.written).hasSize(1 + 100);
+    assertThat(socket.written.get(100)).isEqualTo("f99");
+    assertThat(socket.closes).as("not before the frames queued ahead of it").isEmpty();
+    socket.completeOne();
+    assertThat(socket.closes).containsExactly(4009);
   }
 
   @Test

@@ -48,6 +48,16 @@ public record StreamsSettings(
    */
   public static final String DEFAULT_APPLICATION_ID = "regen-streams-v2";
 
+  /**
+   * Commit (= exactly-once transaction) interval. Queries read through the record cache, so state
+   * is visible as soon as a record is processed, not at the commit; what waits for the commit is
+   * only what reads Streams' output topics read_committed (the requests' repartition, dead
+   * letters). 1 s instead of Streams' 100 ms: a tenth of the transactions and their markers, and
+   * the cache collapses a job's updates within the second into one changelog and RocksDB write
+   * (issue 9, docs/performance.md).
+   */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+
   public StreamsSettings {
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -72,7 +82,7 @@ public record StreamsSettings(
 
   /**
    * Defaults for a single instance: no standbys, replication 1, one thread, 10 s session timeout,
-   * 100 ms commits, 64 MiB RocksDB cache with 16 MiB of write buffers.
+   * {@link #DEFAULT_COMMIT_INTERVAL} commits, 64 MiB RocksDB cache with 16 MiB of write buffers.
    */
   public static StreamsSettings defaults(
       String bootstrapServers, String instanceId, Path stateDir) {
@@ -86,7 +96,7 @@ public record StreamsSettings(
         (short) 1,
         1,
         Duration.ofSeconds(10),
-        Duration.ofMillis(100),
+        DEFAULT_COMMIT_INTERVAL,
         64L << 20,
         16L << 20,
         Map.of());

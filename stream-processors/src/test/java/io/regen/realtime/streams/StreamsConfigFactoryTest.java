@@ -68,6 +68,22 @@ class StreamsConfigFactoryTest {
   }
 
   @Test
+  void commitsEverySecondAndFetchesTheMainConsumerInBatches() {
+    Properties p =
+        StreamsConfigFactory.create(StreamsSettings.defaults("b:9092", "n", Path.of("/tmp/s")));
+    assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(1000L);
+    assertThat(p.get("main.consumer.fetch.min.bytes")).isEqualTo(64 * 1024);
+    assertThat(p.get("main.consumer.fetch.max.wait.ms")).isEqualTo(50);
+    StreamsConfig config = new StreamsConfig(p);
+    assertThat(config.getMainConsumerConfigs("g", "c", 0))
+        .containsEntry("fetch.min.bytes", 64 * 1024)
+        .containsEntry("fetch.max.wait.ms", 50);
+    assertThat(config.getRestoreConsumerConfigs("c"))
+        .as("restoring reads as fast as it can")
+        .doesNotContainEntry("fetch.min.bytes", 64 * 1024);
+  }
+
+  @Test
   void rejectsBadSettings() {
     StreamsSettings ok = StreamsSettings.defaults("b:9092", "n", Path.of("/tmp/s"));
     assertThatThrownBy(() -> ok.withApplicationServer("no-port"))

@@ -82,7 +82,8 @@ public record StreamsProperties(
     replicationFactor = replicationFactor == null ? 1 : replicationFactor;
     threads = threads == null ? 1 : threads;
     sessionTimeout = sessionTimeout == null ? Duration.ofSeconds(10) : sessionTimeout;
-    commitInterval = commitInterval == null ? Duration.ofMillis(100) : commitInterval;
+    commitInterval =
+        commitInterval == null ? StreamsSettings.DEFAULT_COMMIT_INTERVAL : commitInterval;
     rocksdbBlockCacheBytes = rocksdbBlockCacheBytes == null ? 64L << 20 : rocksdbBlockCacheBytes;
     rocksdbWriteBufferBytes = rocksdbWriteBufferBytes == null ? 16L << 20 : rocksdbWriteBufferBytes;
     grace = grace == null ? Duration.ofMinutes(30) : grace;

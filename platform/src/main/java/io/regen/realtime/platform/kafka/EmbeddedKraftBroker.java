@@ -40,6 +40,9 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
   private static final String CLIENT_LISTENER = "PLAINTEXT";
   private static final String SASL_LISTENER = "SASL_PLAINTEXT";
 
+  /** Partitions of __consumer_offsets and __transaction_state on a single node. */
+  static final String SINGLE_NODE_INTERNAL_PARTITIONS = "4";
+
   private final BrokerSettings settings;
   private volatile KafkaRaftServer server;
   private volatile boolean ready;
@@ -253,9 +256,20 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     p.put("broker.heartbeat.interval.ms", "1000");
     // The default 128 MiB cleaner buffer is most of a small heap; 16 MiB is plenty here.
     p.put("log.cleaner.dedupe.buffer.size", "16777216");
+    // Thread pools sized for a small machine, not a server (issue 9: 364 threads in up). Request
+    // handling is CPU-bound here, so more threads than cores only add context switches.
     p.put("num.network.threads", "2");
-    p.put("num.io.threads", "4");
+    p.put("num.io.threads", "2");
     p.put("num.recovery.threads.per.data.dir", "2");
+    p.put("background.threads", "2");
+    p.put("group.coordinator.threads", "1");
+    p.put("share.coordinator.threads", "1");
+    if (s.voterCount() == 1) {
+      // One node hosts every coordinator anyway: 50 partitions each (the defaults) only cost
+      // files, memory and per-partition housekeeping. Only read when the topics are created.
+      p.put("offsets.topic.num.partitions", SINGLE_NODE_INTERNAL_PARTITIONS);
+      p.put("transaction.state.log.num.partitions", SINGLE_NODE_INTERNAL_PARTITIONS);
+    }
     p.putAll(s.overrides());
     return p;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
+import kafka.server.KafkaConfig;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,32 @@ class BrokerSettingsTest {
         .containsEntry("broker.heartbeat.interval.ms", "1000")
         .containsEntry("log.cleaner.dedupe.buffer.size", "16777216")
         .containsEntry("log.dirs", "/tmp/k");
+  }
+
+  @Test
+  void aSingleNodeRunsSmallThreadPoolsAndFewInternalPartitions() {
+    Map<String, String> p =
+        EmbeddedKraftBroker.brokerProperties(
+            BrokerSettings.singleNode(9092, 9093, Path.of("/tmp/k")));
+    assertThat(p)
+        .containsEntry("num.network.threads", "2")
+        .containsEntry("num.io.threads", "2")
+        .containsEntry("background.threads", "2")
+        .containsEntry("group.coordinator.threads", "1")
+        .containsEntry("share.coordinator.threads", "1")
+        .containsEntry("offsets.topic.num.partitions", "4")
+        .containsEntry("transaction.state.log.num.partitions", "4");
+    KafkaConfig config = new KafkaConfig(p, false);
+    assertThat(config.getInt("num.io.threads")).isEqualTo(2);
+    assertThat(config.getInt("group.coordinator.threads")).isEqualTo(1);
+  }
+
+  @Test
+  void aThreeNodeQuorumKeepsKafkasInternalPartitionCounts() {
+    BrokerSettings s =
+        new BrokerSettings(2, "localhost", 29092, 29093, THREE, Path.of("/tmp/b2"), null, Map.of());
+    assertThat(EmbeddedKraftBroker.brokerProperties(s))
+        .doesNotContainKeys("offsets.topic.num.partitions", "transaction.state.log.num.partitions");
   }
 
   @Test

@@ -259,7 +259,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     // Thread pools sized for a small machine, not a server (issue 9: 364 threads in up). Request
     // handling is CPU-bound here, so more threads than cores only add context switches.
     p.put("num.network.threads", "2");
-    p.put("num.io.threads", "2");
+    p.put("num.io.threads", "4");
     p.put("num.recovery.threads.per.data.dir", "2");
     p.put("background.threads", "2");
     p.put("group.coordinator.threads", "1");

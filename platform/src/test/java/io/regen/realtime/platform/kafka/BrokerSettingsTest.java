@@ -47,14 +47,14 @@ class BrokerSettingsTest {
             BrokerSettings.singleNode(9092, 9093, Path.of("/tmp/k")));
     assertThat(p)
         .containsEntry("num.network.threads", "2")
-        .containsEntry("num.io.threads", "2")
+        .containsEntry("num.io.threads", "4")
         .containsEntry("background.threads", "2")
         .containsEntry("group.coordinator.threads", "1")
         .containsEntry("share.coordinator.threads", "1")
         .containsEntry("offsets.topic.num.partitions", "4")
         .containsEntry("transaction.state.log.num.partitions", "4");
     KafkaConfig config = new KafkaConfig(p, false);
-    assertThat(config.getInt("num.io.threads")).isEqualTo(2);
+    assertThat(config.getInt("num.io.threads")).isEqualTo(4);
     assertThat(config.getInt("group.coordinator.threads")).isEqualTo(1);
   }
 

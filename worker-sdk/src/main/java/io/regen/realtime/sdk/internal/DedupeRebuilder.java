@@ -105,7 +105,8 @@ final class DedupeRebuilder {
           && request.getAction() == JobRequestAction.START
           && jobType.equals(request.getJobType())
           && request.getJobId() != null) {
-        memory.checkAndRemember(request);
+        memory.checkAndRemember(
+            request, DedupeMemory.position(record.topic(), record.partition(), record.offset()));
         return true;
       }
     } catch (RuntimeException e) {

@@ -302,11 +302,18 @@ public final class RequestConsumerLoop implements RequestLoop {
       offsets.read(tp, offset, true);
       return;
     }
+    String position = DedupeMemory.position(tp.topic(), tp.partition(), offset);
+    // A request read again at its own position is not a duplicate of itself, unless its job is
+    // still running here (that run commits or retries it).
     Verdict verdict =
         RequestTriage.triage(
-            request, jobType, dedupe::seen, Instant.now(), settings.maxRequestAge());
+            request,
+            jobType,
+            r -> dedupe.seen(r, position) || jobs.isRunning(r.getJobId()),
+            Instant.now(),
+            settings.maxRequestAge());
     if (verdict.remembered()) {
-      dedupe.remember(request);
+      dedupe.remember(request, position);
     }
     act(verdict, request, tp, offset);
   }

@@ -38,4 +38,18 @@ class DedupeMemoryTest {
     assertThat(memory.checkAndRemember(request("j9", "u", null))).isTrue();
     assertThat(memory.checkAndRemember(request("j0", "u", null))).isFalse();
   }
+
+  @Test
+  void theSameRecordReadAgainIsNotADuplicateOfItself() {
+    DedupeMemory memory = new DedupeMemory(100);
+    String first = DedupeMemory.position("jobs.requests.v1", 0, 7);
+    assertThat(memory.checkAndRemember(request("j1", "alice", "k1"), first)).isFalse();
+    // The partition came back before the request was committed: read again at offset 7.
+    assertThat(memory.checkAndRemember(request("j1", "alice", "k1"), first)).isFalse();
+    // A copy at another offset, by jobId or by idempotency key, is a duplicate.
+    String later = DedupeMemory.position("jobs.requests.v1", 0, 9);
+    assertThat(memory.checkAndRemember(request("j1", "alice", null), later)).isTrue();
+    assertThat(memory.checkAndRemember(request("j2", "alice", "k1"), later)).isTrue();
+    assertThat(memory.seen(request("j1", "alice", null))).isTrue();
+  }
 }

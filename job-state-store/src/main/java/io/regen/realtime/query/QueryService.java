@@ -100,33 +100,45 @@ public final class QueryService {
   public Optional<JobStateRead> jobState(
       String jobId, String user, ReadOptions options, String authorization) {
     requireRunning();
-    Integer first = null;
+    List<Integer> order = new ArrayList<>();
+    KeyQueryMetadata callersOwner = null;
     if (user != null) {
-      KeyQueryMetadata owner = locator.locate(Stores.JOB_STATE, user);
-      Optional<JobStateRead> found = readOwner(owner, jobId, options, authorization);
-      if (found.isPresent()) {
-        return found;
-      }
-      first = owner.partition();
+      callersOwner = locator.locate(Stores.JOB_STATE, user);
+      order.add(callersOwner.partition());
     } else if (options.minPosition() != null) {
-      first = options.minPosition().partition();
-      Optional<JobStateRead> found =
-          readOwner(
-              locator.locatePartition(Stores.JOB_STATE, first), jobId, options, authorization);
-      if (found.isPresent()) {
-        return found;
-      }
+      order.add(options.minPosition().partition());
     }
     for (int partition : locator.partitions(Stores.JOB_STATE)) {
-      if (first != null && partition == first) {
-        continue;
+      if (!order.contains(partition)) {
+        order.add(partition);
       }
-      Optional<JobStateRead> found =
-          readOwner(
-              locator.locatePartition(Stores.JOB_STATE, partition), jobId, options, authorization);
-      if (found.isPresent()) {
-        return found;
+    }
+    // A job lives in exactly one partition: found anywhere is a complete answer, even while another
+    // partition cannot answer; "absent" needs every partition's authoritative answer.
+    QueryUnavailableException unanswered = null;
+    for (int partition : order) {
+      try {
+        KeyQueryMetadata owner =
+            callersOwner != null && partition == callersOwner.partition()
+                ? callersOwner
+                : locator.locatePartition(Stores.JOB_STATE, partition);
+        Optional<JobStateRead> found = readOwner(owner, jobId, options, authorization);
+        if (found.isPresent()) {
+          return found;
+        }
+      } catch (QueryUnavailableException e) {
+        if (e.reason() == Reason.POSITION_NOT_REACHED) {
+          throw e;
+        }
+        if (unanswered == null) {
+          unanswered = e;
+        } else {
+          unanswered.addSuppressed(e);
+        }
       }
+    }
+    if (unanswered != null) {
+      throw unanswered;
     }
     return Optional.empty();
   }
@@ -142,7 +154,17 @@ public final class QueryService {
       }
       for (HostInfo standby : owner.standbyHosts()) {
         try {
-          return read(standby, jobId, partition, true, options, authorization);
+          Optional<JobStateRead> found =
+              read(standby, jobId, partition, true, options, authorization);
+          if (found.isPresent()) {
+            return found;
+          }
+          // A standby lacks what its active had not committed yet (exactly-once: the changelog is
+          // read committed): its "absent" is not an answer.
+          activeFailed.addSuppressed(
+              new QueryUnavailableException(
+                  Reason.STORE_NOT_READY,
+                  "the standby copy at " + standby + " does not have the job (yet)"));
         } catch (QueryUnavailableException standbyFailed) {
           activeFailed.addSuppressed(standbyFailed);
         }

@@ -193,6 +193,35 @@ class QueryServiceTest {
   }
 
   @Test
+  void aStandbyWithoutTheJobIsNoAnswerWhileTheActiveIsDown() {
+    // the active had the job but not yet committed it to the changelog the standby reads
+    locator.owner = new KeyQueryMetadata(OTHER, Set.of(SELF), 0);
+    locator.partitions = new TreeSet<>(Set.of(0));
+    local.put(0, "other", job("other", 0, 1), false);
+    assertThatThrownBy(() -> service.jobState("j9", "u", new ReadOptions(true, null), null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.OWNER_UNREACHABLE);
+    local.put(0, "j9", job("j9", 0, 4), false);
+    assertThat(service.jobState("j9", "u", new ReadOptions(true, null), null).orElseThrow().stale())
+        .isTrue();
+  }
+
+  @Test
+  void aJobFoundInOnePartitionIsAnAnswerWhileAnotherCannotAnswer() {
+    locator.owner = new KeyQueryMetadata(OTHER, Set.of(), 0); // the caller's partition: down
+    locator.partitions = new TreeSet<>(Set.of(0, 1));
+    locator.byPartition.put(1, new KeyQueryMetadata(SELF, Set.of(), 1));
+    local.put(1, "j10", job("j10", 1, 2), true);
+    assertThat(service.jobState("j10", "u", ReadOptions.DEFAULT, null)).isPresent();
+    // not found where it could be asked, and one partition did not answer: no "absent"
+    assertThatThrownBy(() -> service.jobState("j11", "u", ReadOptions.DEFAULT, null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.OWNER_UNREACHABLE);
+  }
+
+  @Test
   void fanOutMergesEveryPartitionSortedByKey() {
     locator.partitions = Set.of(0, 1, 2);
     locator.hosts = Set.of(SELF, OTHER);

@@ -8,6 +8,8 @@
 #   nice -n 15 scripts/repeat-its.sh            # the default set below
 #
 # Logs of every run: target/repeat-its/<class>-<i>.log; the summary: target/repeat-its/summary.txt.
+# REPEAT_SHARED_LOCK=<file>: each run holds a shared flock on it, so a benchmark holding it
+# exclusively (flock <file> bench/scripts/platform-bench.sh ...) never runs beside a test run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=20
@@ -28,6 +30,8 @@ mkdir -p "$out"
 mvn -B -ntp -q -pl "$modules" -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/repeat-its.classpath -Dmdep.includeScope=test
 summary="$out/summary.txt"
+lock=()
+if [[ -n "${REPEAT_SHARED_LOCK:-}" ]]; then lock=(flock -s "$REPEAT_SHARED_LOCK"); fi
 echo "# $(date -u +%FT%TZ) runs=$runs load: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$summary"
 for entry in "${classes[@]}"; do
   module=${entry%%:*}
@@ -38,7 +42,7 @@ for entry in "${classes[@]}"; do
   for i in $(seq 1 "$runs"); do
     log="$out/${class##*.}-$i.log"
     start=$(date +%s)
-    if (cd "$module" && java -cp "$cp" ../scripts/RepeatIt.java "$class") >"$log" 2>&1; then
+    if (cd "$module" && "${lock[@]}" java -cp "$cp" ../scripts/RepeatIt.java "$class") >"$log" 2>&1; then
       pass=$((pass + 1)); verdict=pass
     else
       verdict=FAIL

@@ -32,12 +32,22 @@ final class CursorResolver {
 
   private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
+  /** The longest one offset look-up attempt may take before it is sent again. */
+  static final Duration ATTEMPT_CAP = Duration.ofSeconds(1);
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
   CursorResolver(Topic<?, ?> topic, Admin admin, Duration timeout) {
     this.topic = topic;
     this.admin = admin;
-    // Each attempt bounded to a third of the deadline, so a call stuck on a dead leader is
-    // abandoned and re-sent (the admin client refreshes metadata on retry) within the deadline.
-    this.offsets = new OffsetLookups(admin, timeout.dividedBy(3));
+    // Each attempt bounded (a third of the deadline, at most ATTEMPT_CAP), so a call stuck on a
+    // dead leader is abandoned and re-sent as a new call, whose leader look-up sees the election:
+    // an admin call keeps retrying the leader it looked up first until its own timeout. With
+    // attempts of a third of 10 s, new sessions waited 7-11 s after a broker loss (2-3 stuck
+    // attempts, BrokerFaultsIT); a look-up on a live leader takes milliseconds.
+    this.offsets = new OffsetLookups(admin, min(timeout.dividedBy(3), ATTEMPT_CAP));
     this.timeout = timeout;
   }
 

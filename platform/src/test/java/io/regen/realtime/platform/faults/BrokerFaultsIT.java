@@ -138,7 +138,11 @@ class BrokerFaultsIT {
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
-                .until(() -> leaderOfUser(user) != leader && leaderOfUser(user) >= 0);
+                .until(
+                    () -> {
+                      int now = leaderOfUser(user);
+                      return now != leader && now >= 0;
+                    });
             run.note("leader moved off the paused broker " + (leader + 1));
           } finally {
             cluster.resume(leader);

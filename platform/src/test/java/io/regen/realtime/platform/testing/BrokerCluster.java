@@ -154,14 +154,33 @@ public final class BrokerCluster implements AutoCloseable {
 
   /** The index of the node leading {@code topic}'s {@code partition}, or -1 while none leads. */
   public int leaderOf(String topic, int partition) throws Exception {
-    try (Admin admin = admin()) {
-      return leaderOf(admin, topic, partition);
+    // A paused (SIGSTOP) node accepts connections and never answers: a fresh client per call with
+    // short timeouts, closed without waiting, so a poll loop asks again (likely a live node)
+    // instead
+    // of blocking past its own deadline on that node.
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, QUICK_LOOKUP_MS);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, QUICK_LOOKUP_MS);
+    Admin admin = Admin.create(p);
+    try {
+      return leaderOf(admin, topic, partition, QUICK_LOOKUP_MS);
+    } finally {
+      admin.close(Duration.ZERO);
     }
   }
 
-  private static int leaderOf(Admin admin, String topic, int partition) throws Exception {
+  /** Bound on one {@link #leaderOf(String, int)} look-up. */
+  private static final int QUICK_LOOKUP_MS = 3_000;
+
+  private static int leaderOf(Admin admin, String topic, int partition, int timeoutMs)
+      throws Exception {
     TopicDescription d =
-        admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(timeoutMs, TimeUnit.MILLISECONDS)
+            .get(topic);
     var leader = d.partitions().get(partition).leader();
     return leader == null || leader.isEmpty() ? -1 : leader.id() - 1;
   }

@@ -85,25 +85,6 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
       Deserializer<JobEvent> valueDeserializer,
       JobDirectory directory,
       DeliveryProperties props,
-      DeliveryMetrics metrics,
-      ReplayListener listener) {
-    this(
-        topic,
-        clients,
-        valueDeserializer,
-        directory,
-        props,
-        ReplayProperties.defaults(),
-        metrics,
-        listener);
-  }
-
-  public KafkaJobReplay(
-      Topic<String, JobEvent> topic,
-      GatewayKafkaClients clients,
-      Deserializer<JobEvent> valueDeserializer,
-      JobDirectory directory,
-      DeliveryProperties props,
       ReplayProperties limits,
       DeliveryMetrics metrics,
       ReplayListener listener) {

@@ -11,6 +11,7 @@ import io.regen.realtime.gateway.jobs.InMemoryJobDirectory;
 import io.regen.realtime.gateway.jobs.JobRecord;
 import io.regen.realtime.gateway.replay.KafkaJobReplay;
 import io.regen.realtime.gateway.replay.ReplayListener;
+import io.regen.realtime.gateway.replay.ReplayProperties;
 import io.regen.realtime.gateway.testapp.DeliveryKafka;
 import io.regen.realtime.gateway.testapp.TestSession;
 import io.regen.realtime.registry.SchemaRegistryServer;
@@ -152,6 +153,7 @@ class RegistryOutageDeliveryIT {
               emptyCache.valueDeserializer(Topics.JOB_EVENTS),
               directory,
               DeliveryProperties.defaults(),
+              ReplayProperties.defaults(),
               metrics,
               ReplayListener.NONE);
       TestSession replaying = new TestSession(user);

@@ -77,6 +77,7 @@ class GatewayEndToEndIT {
   /** Size of the big events the slow-client tests flood with (a ~4 KB progress message). */
   private static final int BIG = 4000;
 
+  private static E2eGateway e2e;
   private static E2eKafka kafka;
   private static RedisServerProcess redis;
   private static GatewayNode gateway;
@@ -86,17 +87,9 @@ class GatewayEndToEndIT {
 
   @BeforeAll
   static void startAll() {
-    kafka = new E2eKafka();
-    redis = RedisServerProcess.start();
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    gateway =
-        GatewayNode.start(
-            kafka.bootstrapServers(),
-            kafka.registry,
-            0,
+    e2e =
+        E2eGateway.start(
             Map.of(
-                "regen.redis.url",
-                redis.url(),
                 "regen.presence.ttl",
                 "5s",
                 "regen.presence.heartbeat-interval",
@@ -105,18 +98,16 @@ class GatewayEndToEndIT {
                 Integer.toString(QUEUE_FRAMES),
                 "regen.gateway.delivery.slow-max-behind",
                 SLOW_MAX_BEHIND));
+    kafka = e2e.kafka;
+    redis = e2e.redis;
+    gateway = e2e.gateway;
+    http = e2e.http;
   }
 
   @AfterAll
   static void stopAll() {
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (e2e != null) {
+      e2e.close();
     }
   }
 

@@ -3,7 +3,6 @@ package io.regen.realtime.gateway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.regen.realtime.gateway.presence.RedisServerProcess;
 import io.regen.realtime.gateway.testapp.TestTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,25 +44,17 @@ class ReplayLimitsIT {
   /** Four times the largest TCP send buffer in NDJSON: a history that is never read must block. */
   private static final int JOB_EVENTS = (int) Math.max(3000, 4 * maxSendBufferBytes() / BIG);
 
+  private static E2eGateway e2e;
   private static E2eKafka kafka;
-  private static RedisServerProcess redis;
   private static GatewayNode gateway;
   private static HttpClient http;
   private static final AtomicInteger ids = new AtomicInteger();
 
   @BeforeAll
   static void startAll() {
-    kafka = new E2eKafka();
-    redis = RedisServerProcess.start();
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    gateway =
-        GatewayNode.start(
-            kafka.bootstrapServers(),
-            kafka.registry,
-            0,
+    e2e =
+        E2eGateway.start(
             Map.of(
-                "regen.redis.url",
-                redis.url(),
                 "regen.gateway.replay.per-user",
                 Integer.toString(PER_USER),
                 "regen.gateway.replay.readers",
@@ -76,18 +67,15 @@ class ReplayLimitsIT {
                 "10m",
                 "spring.mvc.async.request-timeout",
                 "10m"));
+    kafka = e2e.kafka;
+    gateway = e2e.gateway;
+    http = e2e.http;
   }
 
   @AfterAll
   static void stopAll() {
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (e2e != null) {
+      e2e.close();
     }
   }
 

@@ -110,6 +110,7 @@ class KafkaJobReplayIT {
         kafka.deserializer(),
         jobDirectory,
         DeliveryProperties.defaults(),
+        ReplayProperties.defaults(),
         new DeliveryMetrics(new SimpleMeterRegistry()),
         (jobId, job, firstOffsetRead, scanned, sent) ->
             reads.add(new long[] {firstOffsetRead, scanned, sent}));
@@ -413,6 +414,7 @@ class KafkaJobReplayIT {
             kafka.deserializer(),
             dir,
             DeliveryProperties.defaults(),
+            ReplayProperties.defaults(),
             new DeliveryMetrics(new SimpleMeterRegistry()),
             ReplayListener.NONE)) {
       TestSession session = new TestSession(OWNER, 100);

@@ -66,13 +66,14 @@ public final class DeliveryOracle {
     FaultFigures figures =
         new FaultFigures(
             fault,
-            publisher.produced(),
-            publisher.acknowledged(),
-            delivered,
-            tabs.size(),
-            duplicated,
-            neverPublished,
-            inState,
+            new FaultFigures.Traffic(
+                publisher.produced(),
+                publisher.acknowledged(),
+                delivered,
+                tabs.size(),
+                duplicated,
+                neverPublished,
+                inState),
             recoverySeconds,
             "");
     assertThat(duplicated).as("duplicated deliveries (%s)", figures.line()).isZero();

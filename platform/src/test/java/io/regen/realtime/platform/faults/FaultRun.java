@@ -79,7 +79,7 @@ public final class FaultRun {
 
   /** Adds a figure of the fault to its report line (call from within the fault). */
   public void note(String figure) {
-    note = note.isEmpty() ? figure : note + "; " + figure;
+    note = FaultFigures.joinNotes(note, figure);
   }
 
   /** Runs the fault and the oracle; returns the figures (already reported). */

@@ -138,13 +138,8 @@ class WorkerKillIT {
         assertThat(duplicated).isZero();
         new FaultFigures(
                 "kill -9 a worker mid-job",
-                acknowledged,
-                acknowledged,
-                seen.size(),
-                1,
-                duplicated,
-                0,
-                1,
+                new FaultFigures.Traffic(
+                    acknowledged, acknowledged, seen.size(), 1, duplicated, 0, 1),
                 recoverySeconds,
                 String.format(
                     "attempt 1: %d events shown, attempt 2: %d; recovery = kill to the first event"

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.events.JobRequestAction;
-import io.regen.realtime.platform.config.RegenEnvironment;
+import io.regen.realtime.platform.testing.BrokerCluster;
 import io.regen.realtime.platform.testing.FreePorts;
 import io.regen.realtime.platform.testing.RegenProcess;
 import io.regen.realtime.platform.testing.WsClient;
@@ -90,51 +90,17 @@ class SecuredClusterIT {
 
   private Path dataDir;
   private String bootstrap;
-  private final List<RegenProcess> brokers = new ArrayList<>();
+  private BrokerCluster cluster;
 
   @BeforeAll
   void startSecuredCluster() throws Exception {
     dataDir = Files.createTempDirectory("regen-secured-cluster");
-    Path users = dataDir.resolve("kafka-users.properties");
-    StringBuilder file = new StringBuilder("# user=password\n");
-    USERS.forEach((u, p) -> file.append(u).append('=').append(p).append('\n'));
-    Files.writeString(users, file);
-    int[] ports = new int[3];
-    List<String> voters = new ArrayList<>();
-    int[] controllerPorts = new int[3];
-    for (int i = 0; i < 3; i++) {
-      ports[i] = FreePorts.next();
-      controllerPorts[i] = FreePorts.next();
-      voters.add((i + 1) + "@localhost:" + controllerPorts[i]);
+    cluster = BrokerCluster.startSecured(dataDir, LOGS, new BrokerSecurity(USERS));
+    bootstrap = cluster.bootstrap();
+    for (int i = 0; i < BrokerCluster.SIZE; i++) {
+      assertThat(cluster.node(i).output()).contains("with ACLs per role");
     }
-    bootstrap = "localhost:" + ports[0] + ",localhost:" + ports[1];
-    for (int i = 0; i < 3; i++) {
-      brokers.add(
-          RegenProcess.start(
-              Map.of(
-                  "REGEN_DATA_DIR",
-                  dataDir.toString(),
-                  RegenEnvironment.KAFKA_SASL_USERS_FILE,
-                  users.toString()),
-              LOGS.resolve("broker-" + (i + 1) + ".log"),
-              "broker",
-              "--node-id",
-              Integer.toString(i + 1),
-              "--port",
-              Integer.toString(ports[i]),
-              "--controller-port",
-              Integer.toString(controllerPorts[i]),
-              "--quorum",
-              String.join(",", voters)));
-    }
-    for (RegenProcess broker : brokers) {
-      await()
-          .atMost(Duration.ofMinutes(3))
-          .failFast("broker exited; see " + broker.log(), () -> !broker.isAlive())
-          .untilAsserted(() -> assertThat(broker.output()).contains("regen: ready in"));
-      assertThat(broker.output()).contains("with ACLs per role");
-    }
-    try (Admin admin = Admin.create(client(RoleAcls.ADMIN_USER))) {
+    try (Admin admin = cluster.admin()) {
       admin
           .createTopics(
               Topics.all().stream().map(t -> new NewTopic(t.name(), 3, (short) 3)).toList())
@@ -145,29 +111,29 @@ class SecuredClusterIT {
 
   @AfterAll
   void stopCluster() throws Exception {
-    brokers.forEach(RegenProcess::signalTerm);
-    for (RegenProcess broker : brokers) {
-      assertThat(broker.awaitExit(Duration.ofSeconds(90))).as(broker.log().toString()).isZero();
+    if (cluster == null) {
+      return;
+    }
+    try {
+      assertThat(cluster.terminateAll(Duration.ofSeconds(90)))
+          .as("exit statuses; see %s", LOGS)
+          .containsOnly(0);
+    } finally {
+      cluster.close();
     }
   }
 
   /** Client settings of a SASL/SCRAM client logging in as {@code user}. */
   private Properties client(String user) {
-    return client(user, USERS.get(user));
+    return cluster.client(user);
   }
 
   private Properties client(String user, String password) {
-    Properties p = new Properties();
-    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
-    p.put(SaslConfigs.SASL_MECHANISM, BrokerSecurity.SCRAM_MECHANISM);
+    Properties p = client(user);
     p.put(
         SaslConfigs.SASL_JAAS_CONFIG,
-        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-            + user
-            + "\" password=\""
-            + password
-            + "\";");
+        new BrokerSecurity(Map.of(BrokerSecurity.BROKER_USER, "unused", user, password))
+            .scramJaasConfig(user));
     return p;
   }
 

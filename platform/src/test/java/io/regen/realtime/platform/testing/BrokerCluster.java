@@ -3,7 +3,12 @@ package io.regen.realtime.platform.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.regen.realtime.platform.config.RegenEnvironment;
+import io.regen.realtime.platform.kafka.BrokerSecurity;
+import io.regen.realtime.platform.kafka.RoleAcls;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,12 +20,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.SaslConfigs;
 
 /**
  * Three {@code regen broker} processes with one static quorum (each node broker and controller),
  * the cluster the fault and cluster ITs run on. Nodes are addressed by index 0..2 (node id = index
  * + 1). Every start of a node writes its own log file, {@code <logDir>/broker-<id>-<n>.log}, so
  * readiness is read from the current run only. Data survives kills and restarts (one data dir).
+ *
+ * <p>{@link #startSecured} runs it with SASL/SCRAM on every listener, the StandardAuthorizer and
+ * the role ACLs; then {@link #client} and {@link #admin} log in.
  */
 public final class BrokerCluster implements AutoCloseable {
   public static final int SIZE = 3;
@@ -34,11 +43,14 @@ public final class BrokerCluster implements AutoCloseable {
   private final RegenProcess[] nodes = new RegenProcess[SIZE];
   private final int[] starts = new int[SIZE];
   private final String quorum;
+  private final BrokerSecurity security;
 
-  private BrokerCluster(Path dataDir, Path logDir, Map<String, String> env) {
+  private BrokerCluster(
+      Path dataDir, Path logDir, Map<String, String> env, BrokerSecurity security) {
     this.dataDir = dataDir;
     this.logDir = logDir;
     this.env = env;
+    this.security = security;
     List<String> voters = new ArrayList<>();
     for (int i = 0; i < SIZE; i++) {
       ports[i] = FreePorts.next();
@@ -55,7 +67,29 @@ public final class BrokerCluster implements AutoCloseable {
 
   /** As {@link #start(Path, Path)}, with {@code env} added to each node's environment. */
   public static BrokerCluster start(Path dataDir, Path logDir, Map<String, String> env) {
-    BrokerCluster cluster = new BrokerCluster(dataDir, logDir, env);
+    return start(new BrokerCluster(dataDir, logDir, env, BrokerSecurity.NONE));
+  }
+
+  /**
+   * As {@link #start(Path, Path)}, with SASL/SCRAM for {@code security}'s users (written to {@code
+   * dataDir/kafka-users.properties}), the StandardAuthorizer and the role ACLs; the admin client
+   * logs in as {@link RoleAcls#ADMIN_USER}, which {@code security} must include.
+   */
+  public static BrokerCluster startSecured(Path dataDir, Path logDir, BrokerSecurity security) {
+    security.password(RoleAcls.ADMIN_USER);
+    Path users = dataDir.resolve("kafka-users.properties");
+    StringBuilder file = new StringBuilder("# user=password\n");
+    security.users().forEach((u, p) -> file.append(u).append('=').append(p).append('\n'));
+    try {
+      Files.writeString(users, file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> env = Map.of(RegenEnvironment.KAFKA_SASL_USERS_FILE, users.toString());
+    return start(new BrokerCluster(dataDir, logDir, env, security));
+  }
+
+  private static BrokerCluster start(BrokerCluster cluster) {
     try {
       for (int i = 0; i < SIZE; i++) {
         cluster.startNode(i);
@@ -141,10 +175,24 @@ public final class BrokerCluster implements AutoCloseable {
     awaitReady(i);
   }
 
-  /** An admin client on the cluster with short timeouts (close it). */
-  public Admin admin() {
+  /**
+   * The settings of a client of the cluster: its bootstrap servers and, on a {@linkplain
+   * #startSecured secured} cluster, SASL/SCRAM as {@code user}.
+   */
+  public Properties client(String user) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    if (security.enabled()) {
+      p.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+      p.put(SaslConfigs.SASL_MECHANISM, BrokerSecurity.SCRAM_MECHANISM);
+      p.put(SaslConfigs.SASL_JAAS_CONFIG, security.scramJaasConfig(user));
+    }
+    return p;
+  }
+
+  /** An admin client on the cluster with short timeouts (close it). */
+  public Admin admin() {
+    Properties p = client(RoleAcls.ADMIN_USER);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     // A dead node must leave the client's metadata quickly.

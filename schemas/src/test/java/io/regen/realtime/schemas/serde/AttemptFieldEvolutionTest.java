@@ -3,7 +3,6 @@ package io.regen.realtime.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regen.realtime.events.JobEvent;
-import io.regen.realtime.events.JobProgress;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.CompatibilityLevel;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.generic.GenericRecordBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,33 +72,11 @@ class AttemptFieldEvolutionTest {
   }
 
   private static JobEvent event(int attempt) {
-    JobEvent event = TestEvents.progress("job-3", 3, 30);
-    event.setAttempt(attempt);
-    return event;
+    return TestEvents.progress("job-3", 3, 30, attempt);
   }
 
   private GenericRecord v1Event() {
-    JobEvent e = event(1);
-    Schema payloadSchema =
-        v1.getField("payload").schema().getTypes().stream()
-            .filter(s -> s.getName().equals("JobProgress"))
-            .findFirst()
-            .orElseThrow();
-    JobProgress progress = (JobProgress) e.getPayload();
-    return new GenericRecordBuilder(v1)
-        .set("eventId", e.getEventId())
-        .set("jobId", e.getJobId())
-        .set("userId", e.getUserId())
-        .set("seq", e.getSeq())
-        .set("occurredAt", e.getOccurredAt().toEpochMilli())
-        .set("producer", e.getProducer())
-        .set(
-            "payload",
-            new GenericRecordBuilder(payloadSchema)
-                .set("percent", progress.getPercent())
-                .set("message", progress.getMessage())
-                .build())
-        .build();
+    return TestEvents.progressAs(v1, event(1)).build();
   }
 
   private static Schema released(String version) {

@@ -18,11 +18,17 @@ public final class TestEvents {
   private TestEvents() {}
 
   public static JobEvent progress(String jobId, long seq, int percent) {
+    return progress(jobId, seq, percent, 1);
+  }
+
+  /** A {@link JobProgress} event of run {@code attempt} of the job. */
+  public static JobEvent progress(String jobId, long seq, int percent, int attempt) {
     return JobEvent.newBuilder()
         .setEventId("00000000-0000-0000-0000-00000000000" + (seq % 10))
         .setJobId(jobId)
         .setUserId("alice")
         .setSeq(seq)
+        .setAttempt(attempt)
         .setOccurredAt(Instant.ofEpochMilli(1_700_000_000_000L + seq))
         .setProducer("worker-1")
         .setPayload(JobProgress.newBuilder().setPercent(percent).setMessage("step " + seq).build())
@@ -42,26 +48,33 @@ public final class TestEvents {
    * {@code v1} (a {@link JobProgress} event) as a record of the v2 schema, with {@code traceId}.
    */
   public static GenericRecord progressV2(Schema v2, JobEvent v1, String traceId) {
+    return progressAs(v2, v1).set("traceId", traceId).build();
+  }
+
+  /**
+   * The fields every released schema has of {@code event} (a {@link JobProgress} event), in a
+   * record of {@code schema}, an older or newer {@code JobEvent} schema; a caller sets the fields
+   * only its schema has.
+   */
+  public static GenericRecordBuilder progressAs(Schema schema, JobEvent event) {
     Schema payloadSchema =
-        v2.getField("payload").schema().getTypes().stream()
+        schema.getField("payload").schema().getTypes().stream()
             .filter(s -> s.getName().equals("JobProgress"))
             .findFirst()
             .orElseThrow();
-    JobProgress progress = (JobProgress) v1.getPayload();
-    return new GenericRecordBuilder(v2)
-        .set("eventId", v1.getEventId())
-        .set("jobId", v1.getJobId())
-        .set("userId", v1.getUserId())
-        .set("seq", v1.getSeq())
-        .set("occurredAt", v1.getOccurredAt().toEpochMilli())
-        .set("producer", v1.getProducer())
+    JobProgress progress = (JobProgress) event.getPayload();
+    return new GenericRecordBuilder(schema)
+        .set("eventId", event.getEventId())
+        .set("jobId", event.getJobId())
+        .set("userId", event.getUserId())
+        .set("seq", event.getSeq())
+        .set("occurredAt", event.getOccurredAt().toEpochMilli())
+        .set("producer", event.getProducer())
         .set(
             "payload",
             new GenericRecordBuilder(payloadSchema)
                 .set("percent", progress.getPercent())
                 .set("message", progress.getMessage())
-                .build())
-        .set("traceId", traceId)
-        .build();
+                .build());
   }
 }

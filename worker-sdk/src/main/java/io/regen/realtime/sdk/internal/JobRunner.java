@@ -131,11 +131,6 @@ final class JobRunner {
     }
   }
 
-  /** Whether the job with {@code jobId} is queued or running here now. */
-  boolean isRunning(String jobId) {
-    return running.containsKey(jobId);
-  }
-
   /** Cancels the job with {@code jobId} on request; whether one was there to cancel. */
   boolean cancel(String jobId) {
     DefaultJobContext context = running.get(jobId);

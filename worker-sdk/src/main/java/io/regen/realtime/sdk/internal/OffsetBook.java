@@ -12,9 +12,15 @@ import org.apache.kafka.common.TopicPartition;
  * Which request offsets may be committed: per partition, the contiguous prefix of handled records
  * (jobs finish out of order). Job threads report finished records with {@link #handled}; every
  * other method belongs to the polling thread, which alone touches the consumer.
+ *
+ * <p>A revoked partition's bookkeeping is kept until the rebalance's assignment is known: assigned
+ * back to this consumer, nobody else held it meanwhile, so its jobs, their pending retries and its
+ * read position carry on (same {@link #token}); assigned elsewhere, it is dropped. A lost partition
+ * (this consumer was out of the group, another may have held it) is dropped at once.
  */
 final class OffsetBook {
   private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+  private final Map<TopicPartition, PartitionProgress> revoked = new HashMap<>();
   private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
 
   private record Finished(TopicPartition partition, long offset) {}
@@ -29,12 +35,50 @@ final class OffsetBook {
     progress.computeIfAbsent(partition, p -> new PartitionProgress()).read(offset, done);
   }
 
-  void assigned(Collection<TopicPartition> partitions) {
-    partitions.forEach(tp -> progress.put(tp, new PartitionProgress()));
+  /**
+   * The partitions of a new assignment. Those revoked in this rebalance keep their bookkeeping;
+   * returns where to read each of them on (the offset after the last record read), so no record is
+   * read twice. Every other revoked partition went to another consumer and is forgotten.
+   */
+  Map<TopicPartition, Long> assigned(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> readOnAt = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      PartitionProgress kept = revoked.remove(tp);
+      if (kept == null) {
+        progress.put(tp, new PartitionProgress());
+      } else {
+        progress.put(tp, kept);
+        if (kept.nextOffset() >= 0) {
+          readOnAt.put(tp, kept.nextOffset());
+        }
+      }
+    }
+    revoked.clear();
+    return readOnAt;
   }
 
-  void removed(Collection<TopicPartition> partitions) {
+  /** Revoked in a rebalance: kept until {@link #assigned} tells whether it came back. */
+  void revoked(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      PartitionProgress p = progress.remove(tp);
+      if (p != null) {
+        revoked.put(tp, p);
+      }
+    }
+  }
+
+  /**
+   * Whether {@code partition} was revoked in a rebalance whose new assignment is not known yet: its
+   * jobs must neither start nor be dropped until {@link #assigned} says where it went.
+   */
+  boolean awaitingAssignment(TopicPartition partition) {
+    return revoked.containsKey(partition);
+  }
+
+  /** Lost (another consumer may hold it already): forgotten at once. */
+  void lost(Collection<TopicPartition> partitions) {
     partitions.forEach(progress::remove);
+    partitions.forEach(revoked::remove);
   }
 
   /** The offsets to commit on every partition held. */
@@ -100,8 +144,9 @@ final class OffsetBook {
   }
 
   /**
-   * The bookkeeping of {@code partition} in this assignment: a job queued under one token must not
-   * start once the partition was revoked (and maybe assigned again) meanwhile.
+   * The bookkeeping of {@code partition} while this consumer holds it: a job queued under one token
+   * must not start once the partition went to another consumer (or was lost) meanwhile; a partition
+   * revoked and assigned back to this consumer keeps its token.
    */
   Object token(TopicPartition partition) {
     return progress.get(partition);
@@ -125,6 +170,9 @@ final class OffsetBook {
     Finished next;
     while ((next = finished.poll()) != null) {
       PartitionProgress partition = progress.get(next.partition());
+      if (partition == null) {
+        partition = revoked.get(next.partition()); // may come back in this rebalance
+      }
       if (partition != null) {
         partition.handled(next.offset());
       }

@@ -31,6 +31,11 @@ final class PartitionProgress {
     return upTo > committed ? upTo : -1;
   }
 
+  /** The offset after the last record read, or -1 before any read. */
+  long nextOffset() {
+    return nextOffset;
+  }
+
   /** The first record not handled yet (what a commit now would say), or -1 before any read. */
   long position() {
     if (nextOffset < 0) {

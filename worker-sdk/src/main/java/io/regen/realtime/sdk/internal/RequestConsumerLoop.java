@@ -225,10 +225,20 @@ public final class RequestConsumerLoop implements RequestLoop {
   /** The queued starts still owned by this assignment, each given its attempt where known. */
   private List<PendingStart> takeAndNumber() {
     List<PendingStart> batch = new ArrayList<>();
+    List<PendingStart> held = new ArrayList<>();
     PendingStart next;
     while ((next = toStart.poll()) != null) {
+      if (offsets.awaitingAssignment(next.partition)) {
+        held.add(next); // the rebalance is under way: the partition may come back here
+        continue;
+      }
       if (next.token == null || offsets.token(next.partition) != next.token) {
-        continue; // revoked since it was read: the partition's next owner runs it
+        // Another consumer held the partition since it was read: its owner runs the request.
+        log.info(
+            "Not starting job {}: request partition {} went to another consumer meanwhile",
+            next.request.getJobId(),
+            next.partition);
+        continue;
       }
       boolean known =
           offsets.attemptsKnown(next.partition) || restoreAttempts(Set.of(next.partition));
@@ -237,6 +247,7 @@ public final class RequestConsumerLoop implements RequestLoop {
       }
       batch.add(next);
     }
+    toStart.addAll(held);
     return batch;
   }
 
@@ -303,13 +314,13 @@ public final class RequestConsumerLoop implements RequestLoop {
       return;
     }
     String position = DedupeMemory.position(tp.topic(), tp.partition(), offset);
-    // A request read again at its own position is not a duplicate of itself, unless its job is
-    // still running here (that run commits or retries it).
+    // A request read again at its own position (its partition was lost, or held by another
+    // consumer that did not commit it) is not a duplicate of itself: it must run.
     Verdict verdict =
         RequestTriage.triage(
             request,
             jobType,
-            r -> dedupe.seen(r, position) || jobs.isRunning(r.getJobId()),
+            r -> dedupe.seen(r, position),
             Instant.now(),
             settings.maxRequestAge());
     if (verdict.remembered()) {
@@ -450,25 +461,36 @@ public final class RequestConsumerLoop implements RequestLoop {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      log.info("Request partitions of '{}' revoked: {}", jobType, partitions);
       commit(offsets.committable(partitions), true);
-      offsets.removed(partitions);
-      // Another worker may handle requests there meanwhile: rebuild when it comes back.
-      rebuilt.removeAll(partitions);
+      offsets.revoked(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      offsets.removed(partitions);
+      log.info("Request partitions of '{}' lost: {}", jobType, partitions);
+      offsets.lost(partitions);
       rebuilt.removeAll(partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      offsets.assigned(partitions);
-      if (!partitions.isEmpty()) {
-        restoreAttempts(Set.copyOf(partitions)); // else retried before a job there starts
+      Map<TopicPartition, Long> kept = offsets.assigned(partitions);
+      log.info(
+          "Request partitions of '{}' assigned: {} (back to this worker, read on at: {})",
+          jobType,
+          partitions,
+          kept);
+      // Back to this consumer: read on where it stopped; its jobs and retries carry on.
+      kept.forEach(consumer::seek);
+      Set<TopicPartition> fresh = new HashSet<>(partitions);
+      fresh.removeAll(kept.keySet());
+      // Another worker may have handled requests there meanwhile: rebuild the duplicate filter.
+      rebuilt.removeAll(fresh);
+      if (!fresh.isEmpty()) {
+        restoreAttempts(fresh); // else retried before a job there starts
       }
-      rebuildDedupe(partitions);
+      rebuildDedupe(fresh);
       assigned = true;
     }
   }

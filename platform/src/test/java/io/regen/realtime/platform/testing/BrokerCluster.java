@@ -204,10 +204,8 @@ public final class BrokerCluster implements AutoCloseable {
   public int leaderOf(String topic, int partition) throws Exception {
     // A paused (SIGSTOP) node accepts connections and never answers: a fresh client per call with
     // short timeouts, closed without waiting, so a poll loop asks again (likely a live node)
-    // instead
-    // of blocking past its own deadline on that node.
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    // instead of blocking past its own deadline on that node.
+    Properties p = client(RoleAcls.ADMIN_USER);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, QUICK_LOOKUP_MS);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, QUICK_LOOKUP_MS);
     Admin admin = Admin.create(p);

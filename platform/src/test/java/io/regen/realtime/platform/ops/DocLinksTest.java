@@ -15,14 +15,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every relative link and anchor of README.md, docs/*.md and runbooks/*.md leads somewhere: a doc
- * that points a newcomer at a renamed file or a reworded heading fails the build.
+ * Every relative link and anchor of README.md, docs/*.md, runbooks/*.md and the client SDK's README
+ * leads somewhere: a doc that points a newcomer at a renamed file or a reworded heading fails the
+ * build.
  */
 class DocLinksTest {
 
   static Stream<Path> docs() throws IOException {
     Stream.Builder<Path> docs = Stream.builder();
     docs.add(RepositoryFiles.resolve("README.md"));
+    docs.add(RepositoryFiles.resolve("clients/typescript/README.md"));
     for (String dir : List.of("docs", "runbooks")) {
       try (Stream<Path> files = Files.list(RepositoryFiles.resolve(dir))) {
         files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(docs::add);

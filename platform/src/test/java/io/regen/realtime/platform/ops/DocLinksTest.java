@@ -40,7 +40,7 @@ class DocLinksTest {
   }
 
   @Test
-  void theDocsAreFoundAndHaveLinks() throws IOException {
+  void findsTheDocsAndTheirHeadings() throws IOException {
     assertThat(docs().map(d -> d.getFileName().toString()))
         .contains("README.md", "architecture.md", "protocol.md");
     assertThat(MarkdownLinks.anchors(RepositoryFiles.resolve("docs/operations.md")))
@@ -48,11 +48,13 @@ class DocLinksTest {
   }
 
   @Test
-  void reportsAMissingFileAMissingAnchorAndAnAnchorOfTheSameFile(@TempDir Path dir)
+  void reportsAMissingFileAMissingAnchorAndAnAnchorIntoANonMarkdownFile(@TempDir Path dir)
       throws IOException {
     Files.writeString(
         dir.resolve("target.md"),
         "# Kafka client settings: joining a `secured` cluster\n\n## Tokens\n");
+    Files.writeString(dir.resolve("alerts.yml"), "groups: []\n");
+    Files.createDirectory(dir.resolve("runbooks"));
     Path doc = dir.resolve("doc.md");
     Files.writeString(
         doc,
@@ -61,6 +63,7 @@ class DocLinksTest {
             "# Intro",
             "[ok](target.md#kafka-client-settings-joining-a-secured-cluster) [ok](#intro)",
             "[gone](missing.md) [renamed](target.md#token) [self](#outro)",
+            "[dir](runbooks/) [file](alerts.yml) [into yml](alerts.yml#groups)",
             "```",
             "[in code](nowhere.md)",
             "```",
@@ -70,14 +73,19 @@ class DocLinksTest {
         .containsExactly(
             "doc.md:3: missing.md (no such file)",
             "doc.md:3: target.md#token (no such heading)",
-            "doc.md:3: #outro (no such heading)");
+            "doc.md:3: #outro (no such heading)",
+            "doc.md:4: alerts.yml#groups (anchor into a file that is not Markdown)");
   }
 
   @Test
-  void aRepeatedHeadingGetsANumberedAnchor(@TempDir Path dir) throws IOException {
+  void aRepeatedHeadingGetsANumberedAnchorAndAnHtmlAnchorCounts(@TempDir Path dir)
+      throws IOException {
     Path doc = dir.resolve("doc.md");
-    Files.writeString(doc, "## Setup\n\n## Setup\n\n[second](#setup-1) [third](#setup-2)\n");
+    Files.writeString(
+        doc,
+        "## Setup\n\n## Setup\n\n<a id=\"limits\"></a>\n"
+            + "[second](#setup-1) [third](#setup-2) [html](#limits)\n");
 
-    assertThat(MarkdownLinks.broken(doc)).containsExactly("doc.md:5: #setup-2 (no such heading)");
+    assertThat(MarkdownLinks.broken(doc)).containsExactly("doc.md:6: #setup-2 (no such heading)");
   }
 }

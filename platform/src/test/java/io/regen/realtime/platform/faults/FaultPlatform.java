@@ -127,6 +127,15 @@ public final class FaultPlatform implements AutoCloseable {
     return new FaultPlatform(bootstrap, httpPort, registryPort, managementPort, partitions, up);
   }
 
+  /**
+   * A platform whose processes the caller started and stops itself (roles as separate processes):
+   * {@code httpPort} is the gateway's, {@code managementPort} its actuator's.
+   */
+  public static FaultPlatform around(
+      String bootstrap, int httpPort, int registryPort, int managementPort, int partitions) {
+    return new FaultPlatform(bootstrap, httpPort, registryPort, managementPort, partitions, null);
+  }
+
   public String bootstrap() {
     return bootstrap;
   }
@@ -165,7 +174,7 @@ public final class FaultPlatform implements AutoCloseable {
     return List.of(byPartition);
   }
 
-  /** The {@code regen up} process. */
+  /** The {@code regen up} process (null on a platform made {@link #around} processes). */
   public RegenProcess process() {
     return up;
   }
@@ -256,6 +265,18 @@ public final class FaultPlatform implements AutoCloseable {
     return get(httpPort, path, token(user));
   }
 
+  /** {@code POST <path>} of a JSON {@code body} with {@code user}'s token (10 s timeout). */
+  public HttpResponse<String> post(String path, String user, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+            .header("Authorization", "Bearer " + token(user))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** {@code GET <path>} on {@code port} with a bearer {@code token} (5 s timeout). */
   public static HttpResponse<String> get(int port, String path, String token) throws Exception {
     return HTTP.send(
@@ -318,6 +339,8 @@ public final class FaultPlatform implements AutoCloseable {
 
   @Override
   public void close() {
-    up.close();
+    if (up != null) {
+      up.close();
+    }
   }
 }

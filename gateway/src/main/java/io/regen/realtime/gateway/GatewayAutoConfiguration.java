@@ -107,6 +107,7 @@ public class GatewayAutoConfiguration {
   public SessionRegistry gatewaySessionRegistry(GatewayMetrics metrics) {
     SessionRegistry registry = new SessionRegistry();
     metrics.activeConnections(registry::size);
+    metrics.queuedFrames(registry::queuedFrames);
     return registry;
   }
 

@@ -42,6 +42,13 @@ public final class GatewayMetrics {
         .register(registry);
   }
 
+  /** {@code gateway_outbound_queued_frames}: frames waiting in all sessions' outbound buffers. */
+  public void queuedFrames(Supplier<Number> frames) {
+    Gauge.builder("gateway.outbound.queued.frames", frames)
+        .description("Frames waiting in the outbound buffers of all sessions on this node")
+        .register(registry);
+  }
+
   public void frameSent() {
     framesSent.increment();
   }

@@ -70,6 +70,18 @@ public final class SessionRegistry {
     return sessions.size();
   }
 
+  /**
+   * Frames waiting in every session's outbound buffer: what slow and stuck clients cost in memory
+   * (each buffer bounded by {@code outbound-queue-frames}), back to zero once they are gone.
+   */
+  public long queuedFrames() {
+    long frames = 0;
+    for (WebSocketClientSession session : sessions.values()) {
+      frames += session.pendingFrames();
+    }
+    return frames;
+  }
+
   public Collection<WebSocketClientSession> all() {
     return sessions.values();
   }

@@ -16,6 +16,7 @@ import io.regen.realtime.gateway.ws.SessionSweeper;
 import io.regen.realtime.gateway.ws.WebSocketClientSession;
 import io.regen.realtime.schemas.LogPosition;
 import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.testsupport.RawWebSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -7,6 +7,7 @@ import io.jsonwebtoken.security.Keys;
 import io.regen.realtime.gateway.testapp.GatewayTestApplication;
 import io.regen.realtime.gateway.testapp.RecordingGatewayBeans;
 import io.regen.realtime.gateway.testapp.TestTokens;
+import io.regen.realtime.testsupport.RawWebSocket;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;

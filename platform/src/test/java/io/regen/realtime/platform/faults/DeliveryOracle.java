@@ -33,7 +33,7 @@ public final class DeliveryOracle {
       String fault,
       FaultPlatform platform,
       SdkPublisher publisher,
-      List<WebSocketTab> tabs,
+      List<? extends Tab> tabs,
       double recoverySeconds,
       Duration timeout)
       throws Exception {
@@ -43,7 +43,7 @@ public final class DeliveryOracle {
         .pollInterval(Duration.ofMillis(200))
         .untilAsserted(
             () -> {
-              for (WebSocketTab tab : tabs) {
+              for (Tab tab : tabs) {
                 assertThat(Set.copyOf(tab.shown(prefix)))
                     .as("events of %s shown at a tab", tab.user())
                     .containsAll(publisher.acknowledgedOf(tab.user()));
@@ -52,7 +52,7 @@ public final class DeliveryOracle {
     long delivered = 0;
     long duplicated = 0;
     long neverPublished = 0;
-    for (WebSocketTab tab : tabs) {
+    for (Tab tab : tabs) {
       List<EventId> shown = tab.shown(prefix);
       delivered += shown.size();
       duplicated += shown.size() - Set.copyOf(shown).size();

@@ -127,16 +127,25 @@ public final class FaultPlatform implements AutoCloseable {
     return new FaultPlatform(bootstrap, httpPort, registryPort, managementPort, partitions, up);
   }
 
+  /**
+   * A platform whose processes the caller started and stops itself (roles as separate processes):
+   * {@code httpPort} is the gateway's, {@code managementPort} its actuator's.
+   */
+  public static FaultPlatform around(
+      String bootstrap, int httpPort, int registryPort, int managementPort, int partitions) {
+    return new FaultPlatform(bootstrap, httpPort, registryPort, managementPort, partitions, null);
+  }
+
   public String bootstrap() {
     return bootstrap;
   }
 
-  /** The gateway's (and query API's) HTTP port. */
   /** The port of {@code up}'s actuator ({@code /actuator/prometheus}). */
   public int managementPort() {
     return managementPort;
   }
 
+  /** The gateway's (and query API's) HTTP port. */
   public int httpPort() {
     return httpPort;
   }
@@ -165,7 +174,7 @@ public final class FaultPlatform implements AutoCloseable {
     return List.of(byPartition);
   }
 
-  /** The {@code regen up} process. */
+  /** The {@code regen up} process (null on a platform made {@link #around} processes). */
   public RegenProcess process() {
     return up;
   }
@@ -192,22 +201,45 @@ public final class FaultPlatform implements AutoCloseable {
       String nodeId, int httpPort, Path dataDir, Path log, Map<String, String> env)
       throws Exception {
     Map<String, String> streamsEnv = new HashMap<>();
-    streamsEnv.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-    streamsEnv.put("SCHEMA_REGISTRY_URL", registryUrl());
-    streamsEnv.put("JWT_SECRET", SECRET);
-    streamsEnv.put("PORT", Integer.toString(httpPort));
-    streamsEnv.put("MANAGEMENT_SERVER_PORT", Integer.toString(FreePorts.next()));
-    streamsEnv.put("REGEN_NODE_ID", nodeId);
     streamsEnv.put("REGEN_DATA_DIR", dataDir.toString());
     streamsEnv.putAll(env);
-    RegenProcess streams = RegenProcess.start(streamsEnv, log, "streams");
+    return startRole("streams", nodeId, httpPort, log, streamsEnv);
+  }
+
+  /**
+   * Starts a {@code regen gateway} of its own (its own HTTP port and node id) on this platform's
+   * cluster and registry, its query API {@code up}'s, with {@code env} added last, and waits until
+   * it is healthy. Started again on the same port, it is the same gateway restarted.
+   */
+  public RegenProcess startGateway(
+      String nodeId, int httpPort, int managementPort, Path log, Map<String, String> env)
+      throws Exception {
+    Map<String, String> gatewayEnv = new HashMap<>();
+    gatewayEnv.put("QUERY_API_URL", "http://localhost:" + httpPort());
+    gatewayEnv.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
+    gatewayEnv.putAll(env);
+    return startRole("gateway", nodeId, httpPort, log, gatewayEnv);
+  }
+
+  private RegenProcess startRole(
+      String role, String nodeId, int httpPort, Path log, Map<String, String> env)
+      throws Exception {
+    Map<String, String> roleEnv = new HashMap<>();
+    roleEnv.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    roleEnv.put("SCHEMA_REGISTRY_URL", registryUrl());
+    roleEnv.put("JWT_SECRET", SECRET);
+    roleEnv.put("PORT", Integer.toString(httpPort));
+    roleEnv.put("MANAGEMENT_SERVER_PORT", Integer.toString(FreePorts.next()));
+    roleEnv.put("REGEN_NODE_ID", nodeId);
+    roleEnv.putAll(env);
+    RegenProcess process = RegenProcess.start(roleEnv, log, role);
     try {
-      streams.awaitHealthy(httpPort, Duration.ofMinutes(3));
+      process.awaitHealthy(httpPort, Duration.ofMinutes(3));
     } catch (RuntimeException | Error e) {
-      streams.close();
+      process.close();
       throw e;
     }
-    return streams;
+    return process;
   }
 
   /** A welcomed WebSocket tab of {@code user}; see {@link WebSocketTab#open}. */
@@ -217,12 +249,32 @@ public final class FaultPlatform implements AutoCloseable {
 
   /** Traffic for {@code users} on this platform; see {@link SdkPublisher}. */
   public SdkPublisher publisher(String prefix, List<String> users, Duration interval) {
-    return new SdkPublisher(bootstrap, registryUrl(), prefix, users, interval);
+    return publisher(prefix, users, interval, 0);
+  }
+
+  /**
+   * Traffic whose progress messages are about {@code messageChars} long; see {@link SdkPublisher}.
+   */
+  public SdkPublisher publisher(
+      String prefix, List<String> users, Duration interval, int messageChars) {
+    return new SdkPublisher(bootstrap, registryUrl(), prefix, users, interval, messageChars);
   }
 
   /** {@code GET <path>} on the platform's HTTP port with {@code user}'s token (5 s timeout). */
   public HttpResponse<String> get(String path, String user) throws Exception {
     return get(httpPort, path, token(user));
+  }
+
+  /** {@code POST <path>} of a JSON {@code body} with {@code user}'s token (10 s timeout). */
+  public HttpResponse<String> post(String path, String user, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+            .header("Authorization", "Bearer " + token(user))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code GET <path>} on {@code port} with a bearer {@code token} (5 s timeout). */
@@ -255,8 +307,40 @@ public final class FaultPlatform implements AutoCloseable {
     return (at[0] - sinceNanos) / 1e9;
   }
 
+  /**
+   * The value of the sample {@code name} (a Prometheus sample name with its labels, e.g. {@code
+   * regen_presence_available}) on {@code up}'s {@code /actuator/prometheus}.
+   *
+   * @throws IllegalStateException when the endpoint does not answer 200 or has no such sample
+   */
+  public double metric(String name) throws Exception {
+    return metric(managementPort, name);
+  }
+
+  /** {@link #metric(String)} of the actuator on {@code managementPort} (any Spring role). */
+  public static double metric(int managementPort, String name) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("/actuator/prometheus answered " + response.statusCode());
+    }
+    for (String line : response.body().split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new IllegalStateException("no sample " + name + " on /actuator/prometheus");
+  }
+
   @Override
   public void close() {
-    up.close();
+    if (up != null) {
+      up.close();
+    }
   }
 }

@@ -49,6 +49,8 @@ public final class FaultRun {
   private Duration interval = INTERVAL;
   private String note = "";
   private AfterTraffic after = publisher -> {};
+  private int messageChars;
+  private final List<Tab> alsoChecked = new ArrayList<>();
 
   private FaultRun(FaultPlatform platform, String name) {
     this.platform = platform;
@@ -69,6 +71,20 @@ public final class FaultRun {
   public FaultRun interval(Duration every) {
     this.interval = every;
     return this;
+  }
+
+  /** Pads each progress message to about {@code chars} characters (big frames). */
+  public FaultRun messageChars(int chars) {
+    this.messageChars = chars;
+    return this;
+  }
+
+  /**
+   * Has the oracle check {@code tab} too (a client of the fault's own, e.g. a slow one). It must be
+   * connected before {@link #run} starts the traffic: the oracle wants every event of the run.
+   */
+  public void alsoCheck(Tab tab) {
+    alsoChecked.add(tab);
   }
 
   /** Runs {@code check} after the oracle (before the figures are reported). */
@@ -92,13 +108,15 @@ public final class FaultRun {
         }
       }
       String prefix = name + "-" + System.nanoTime();
-      try (SdkPublisher publisher = platform.publisher(prefix, users, interval)) {
+      try (SdkPublisher publisher = platform.publisher(prefix, users, interval, messageChars)) {
         publisher.awaitMoreAcknowledged(20, Duration.ofSeconds(30));
         double recovery = fault.inject(publisher);
         publisher.awaitMoreAcknowledged(20, Duration.ofSeconds(60));
         publisher.stop(Duration.ofMinutes(2));
+        List<Tab> checked = new ArrayList<>(tabs);
+        checked.addAll(alsoChecked);
         FaultFigures figures =
-            DeliveryOracle.check(name, platform, publisher, tabs, recovery, SETTLE);
+            DeliveryOracle.check(name, platform, publisher, checked, recovery, SETTLE);
         after.check(publisher);
         if (!note.isEmpty()) { // notes added by the fault or the check
           figures = figures.withNote(note);

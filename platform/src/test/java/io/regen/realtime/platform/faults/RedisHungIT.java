@@ -23,13 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
  * broker (the fault does not need three) and {@code REDIS_URL} set, with traffic and tabs
  * throughout ({@link FaultRun}): while Redis is stopped, events published after the stop reach a
  * tab, a new session is welcomed, presence answers {@code 503 presence_unavailable} within its
- * bound and the gateway logs the outage ({@code Presence: store unavailable}); after SIGCONT
- * presence answers again by itself and logs that. The oracle then checks every acknowledged event
- * at every tab once.
+ * bound, the gateway logs the outage ({@code Presence: store unavailable}) and its gauge {@code
+ * regen_presence_available} drops to 0; after SIGCONT presence answers again by itself, logs that
+ * and the gauge is back at 1. The oracle then checks every acknowledged event at every tab once.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class RedisHungIT {
   private static final Path LOGS = Path.of("target", "fault-suite", "redis-hung");
+
+  /** The gateway's gauge of the presence store: 1 while it answers, 0 while degraded. */
+  private static final String PRESENCE_AVAILABLE = "regen_presence_available";
 
   @TempDir static Path dataDir;
   private static Process redis;
@@ -75,6 +78,7 @@ class RedisHungIT {
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
         .until(() -> platform.get("/api/presence/" + user, user).statusCode() == 200);
+    assertThat(platform.metric(PRESENCE_AVAILABLE)).as("presence gauge before the fault").isOne();
     FaultRun run = FaultRun.of(platform, "redis-hung");
     run.run(
         publisher -> {
@@ -107,6 +111,10 @@ class RedisHungIT {
               await("the gateway logs the outage")
                   .atMost(Duration.ofSeconds(15))
                   .until(() -> platform.process().output().contains("Presence: store unavailable"));
+              await("the presence gauge says degraded")
+                  .atMost(Duration.ofSeconds(15))
+                  .ignoreExceptions()
+                  .until(() -> platform.metric(PRESENCE_AVAILABLE) == 0);
               assertThat(platform.process().isAlive()).isTrue();
               run.note(
                   String.format(
@@ -128,7 +136,8 @@ class RedisHungIT {
                             && platform
                                 .process()
                                 .output()
-                                .contains("Presence: store reachable again"));
+                                .contains("Presence: store reachable again")
+                            && platform.metric(PRESENCE_AVAILABLE) == 1);
             run.note(
                 String.format(
                     "hung %.1f s; recovery = SIGCONT to presence answering",

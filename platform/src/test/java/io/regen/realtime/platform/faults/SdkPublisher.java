@@ -48,6 +48,7 @@ public final class SdkPublisher implements AutoCloseable {
   private final AtomicLong produced = new AtomicLong();
   private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
   private final ScheduledExecutorService ticker;
+  private final String padding;
 
   /**
    * Starts publishing at once.
@@ -60,6 +61,22 @@ public final class SdkPublisher implements AutoCloseable {
    */
   public SdkPublisher(
       String bootstrap, String registryUrl, String prefix, List<String> users, Duration interval) {
+    this(bootstrap, registryUrl, prefix, users, interval, 0);
+  }
+
+  /**
+   * As {@link #SdkPublisher(String, String, String, List, Duration)}, with each progress event's
+   * message padded to about {@code messageChars} characters (big frames fill slow clients'
+   * buffers).
+   */
+  public SdkPublisher(
+      String bootstrap,
+      String registryUrl,
+      String prefix,
+      List<String> users,
+      Duration interval,
+      int messageChars) {
+    this.padding = messageChars > 0 ? " " + "x".repeat(messageChars) : "";
     this.prefix = prefix;
     this.users = List.copyOf(users);
     this.client =
@@ -100,7 +117,7 @@ public final class SdkPublisher implements AutoCloseable {
       JobHandle handle = client.startJob(jobId, user, JOB_TYPE, "fault suite");
       track(user, jobId, 0, handle.started());
       for (int i = 1; i <= 3; i++) {
-        track(user, jobId, handle.nextSeq(), handle.progress(i * 25, "step " + i));
+        track(user, jobId, handle.nextSeq(), handle.progress(i * 25, "step " + i + padding));
       }
       CompletableFuture<?> end = track(user, jobId, handle.nextSeq(), handle.complete("ok"));
       end.thenRun(() -> completed.get(user).add(jobId));

@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
  * One browser tab of a user: a WebSocket session to a gateway, authenticated and welcomed, that
  * records every (jobId, seq) it is shown, in order, on a reader thread of its own.
  */
-public final class WebSocketTab implements AutoCloseable {
+public final class WebSocketTab implements Tab, AutoCloseable {
   private final String user;
   private final WsClient ws;
   private final List<EventId> shown = new CopyOnWriteArrayList<>();
@@ -67,11 +67,12 @@ public final class WebSocketTab implements AutoCloseable {
     }
   }
 
+  @Override
   public String user() {
     return user;
   }
 
-  /** Every event shown so far whose jobId starts with {@code prefix}, in the order shown. */
+  @Override
   public List<EventId> shown(String prefix) {
     return shown.stream().filter(e -> e.jobId().startsWith(prefix)).toList();
   }

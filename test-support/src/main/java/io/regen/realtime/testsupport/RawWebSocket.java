@@ -1,4 +1,4 @@
-package io.regen.realtime.gateway.e2e;
+package io.regen.realtime.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -11,26 +11,27 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * A minimal WebSocket client on a plain {@link Socket}, for the slow-client test: it reads only
- * when told to, so a client that "stops reading" really leaves the bytes in the kernel, and its
- * receive buffer is set small before connecting so the server's writes block after a few KB instead
- * of after the several MB loopback TCP autotuning would otherwise accept.
+ * A minimal WebSocket client on a plain {@link Socket}, for slow-client tests (the gateway's and
+ * the platform's fault suite): it reads only when told to, so a client that "stops reading" really
+ * leaves the bytes in the kernel, and its receive buffer is set small before connecting so the
+ * server's writes block after a few KB instead of after the several MB loopback TCP autotuning
+ * would otherwise accept.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A frame as read: opcode and payload (text frames reassembled from continuations). */
-  record Frame(int opcode, byte[] payload) {
-    static final int TEXT = 1;
-    static final int CLOSE = 8;
-    static final int PING = 9;
+  public record Frame(int opcode, byte[] payload) {
+    public static final int TEXT = 1;
+    public static final int CLOSE = 8;
+    public static final int PING = 9;
 
-    String text() {
+    public String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
 
     /** The close code of a close frame (1005 when it carries none). */
-    int closeCode() {
+    public int closeCode() {
       return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
     }
   }
@@ -46,7 +47,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Connects with a receive buffer of {@code receiveBufferBytes} and completes the handshake. */
-  static RawWebSocket connect(String host, int port, String path, int receiveBufferBytes)
+  public static RawWebSocket connect(String host, int port, String path, int receiveBufferBytes)
       throws IOException {
     Socket socket = new Socket();
     socket.setReceiveBufferSize(receiveBufferBytes); // before connect: fixes the window scale
@@ -96,7 +97,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Sends one masked text frame (clients must mask). */
-  void sendText(String text) throws IOException {
+  public void sendText(String text) throws IOException {
     sendFrame(true, Frame.TEXT, text.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -104,7 +105,7 @@ final class RawWebSocket implements AutoCloseable {
    * Sends one masked frame exactly as given: a fragment ({@code fin} false), any opcode, any bytes
    * (invalid UTF-8 in a text frame included).
    */
-  void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+  public void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
@@ -130,7 +131,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Reads the next complete message or control frame (blocks up to the socket timeout). */
-  Frame read() throws IOException {
+  public Frame read() throws IOException {
     ByteArrayOutputStream message = null;
     int messageOpcode = 0;
     while (true) {

@@ -177,9 +177,16 @@ class UpOperationsIT {
     assertThat(state.headers().firstValue("Content-Type"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
 
-    HttpResponse<String> mine = get(gatewayPort, "/api/users/me/jobs", token);
-    assertThat(mine.statusCode()).as(mine.body()).isEqualTo(200);
-    assertThat(mine.body()).contains(jobId);
+    // The user's job list is its own store, folded on its own schedule: the state being COMPLETED
+    // (what start() waited for) says nothing about it.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> mine = get(gatewayPort, "/api/users/me/jobs", token);
+              assertThat(mine.statusCode()).as(mine.body()).isEqualTo(200);
+              assertThat(mine.body()).contains(jobId);
+            });
 
     assertThat(get(gatewayPort, "/api/job/" + jobId + "/status", token).statusCode())
         .isEqualTo(200);

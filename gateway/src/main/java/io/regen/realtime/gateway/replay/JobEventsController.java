@@ -118,9 +118,13 @@ public class JobEventsController {
                   "History of job {} cut: the client did not read within the write timeout", jobId);
               throw new IOException("history write timed out", e);
             }
-            log.warn("History of job {} ended early: {}", jobId, e.toString());
+            // Ending the body normally would send the terminating chunk: a short history that
+            // looks complete. Failing it aborts the response instead.
+            log.warn("History of job {} failed: {}", jobId, e.toString());
+            throw new IOException("history of job " + jobId + " failed", e);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("history of job " + jobId + " interrupted");
           } finally {
             guard.end();
           }

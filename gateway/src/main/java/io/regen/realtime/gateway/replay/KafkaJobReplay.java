@@ -231,7 +231,7 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
     consumer.seek(tp, Math.max(first.offset(), logStart));
     JobScan scan = new JobScan(jobId, job, fromSeq, stopAfter, sink);
     boolean done = first.offset() > stopAfter;
-    int emptyPolls = 0;
+    ReadStall stall = new ReadStall(props.replayStallTimeout());
     RegistryBackoff backoff = new RegistryBackoff();
     // A registry outage longer than the stall timeout fails the replay (an error, not a gap).
     long unavailableSince = 0;
@@ -239,12 +239,15 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
       while (!done) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
         if (records.isEmpty()) {
-          if (consumer.position(tp) > stopAfter || ++emptyPolls > 50) {
+          long position = consumer.position(tp);
+          if (position > stopAfter) {
             break;
           }
+          // Records exist up to stopAfter: nothing coming is a stall (an error), never the end.
+          stall.empty(System.nanoTime(), position, stopAfter);
           continue;
         }
-        emptyPolls = 0;
+        stall.progressed();
         for (ConsumerRecord<String, byte[]> r : records) {
           boolean finished;
           try {

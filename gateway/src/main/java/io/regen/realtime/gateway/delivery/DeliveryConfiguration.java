@@ -8,8 +8,10 @@ import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -50,5 +52,13 @@ public class DeliveryConfiguration {
         props,
         metrics,
         jobSightings);
+  }
+
+  /** {@code delivery} in {@code /actuator/health}: see {@link DeliveryHealthIndicator}. */
+  @Bean
+  @ConditionalOnBean(KafkaEventDelivery.class)
+  public HealthIndicator deliveryHealthIndicator(
+      KafkaEventDelivery delivery, DeliveryProperties props) {
+    return new DeliveryHealthIndicator(delivery, props.healthMaxPollAge());
   }
 }

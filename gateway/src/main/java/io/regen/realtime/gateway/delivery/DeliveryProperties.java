@@ -53,6 +53,18 @@ public record DeliveryProperties(
     subscribeTimeout = orDefault(subscribeTimeout, Duration.ofSeconds(10));
   }
 
+  /**
+   * How long the dispatcher may go without a completed poll before delivery health is DOWN: three
+   * poll timeouts, at least 15 s (one slow poll or a broker's leader election must not flap a load
+   * balancer).
+   */
+  public Duration healthMaxPollAge() {
+    Duration three = pollTimeout.multipliedBy(3);
+    return three.compareTo(MIN_HEALTH_POLL_AGE) > 0 ? three : MIN_HEALTH_POLL_AGE;
+  }
+
+  static final Duration MIN_HEALTH_POLL_AGE = Duration.ofSeconds(15);
+
   /** All defaults. */
   public static DeliveryProperties defaults() {
     return new DeliveryProperties(null, null, 0, 0, null, null, 0, 0, 0, null, null);

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -61,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * <p>A record's JSON is built once and the same String is offered to every live session of the
  * user; records of users without a live session here are not even decoded.
  */
-public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover, AutoCloseable {
+public final class KafkaEventDelivery
+    implements EventDelivery, CatchUpHandover, DispatcherLiveness, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventDelivery.class);
 
   /** Frames a session may accumulate in the dispatcher during one hand-over before it gives up. */
@@ -87,6 +90,11 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
   private final Map<TopicPartition, RegistryBackoff> backoffs = new HashMap<>();
   private volatile boolean running;
   private volatile boolean closed;
+  // For DeliveryHealthIndicator: when the dispatcher last completed a poll with the cluster
+  // reachable (System.nanoTime(); 0 = never), and the consumer's count of fetch responses.
+  private volatile long lastPollNanos;
+  private final Metric fetchResponses;
+  private double fetchResponsesSeen; // dispatcher thread only
 
   private final KafkaClientMetrics consumerMetrics;
 
@@ -113,6 +121,7 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
     // Out of range (retention overtook the dispatcher): carry on from the oldest record kept.
     this.consumer = clients.consumer(id, "earliest");
     this.consumerMetrics = metrics.bindConsumer(consumer);
+    this.fetchResponses = fetchResponses(consumer);
     this.routes = new LiveRoutes(consumer, topic.name());
     this.catchUp = new CatchUpReaders(this, clients, id, topic, props, decoder, frames, metrics);
     this.dispatcher = new Thread(this::dispatchLoop, "event-dispatcher");
@@ -198,7 +207,38 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
     consumerMetrics.close();
   }
 
+  @Override
+  public boolean dispatcherAlive() {
+    return running && dispatcher.isAlive();
+  }
+
+  @Override
+  public OptionalLong lastPollNanos() {
+    long last = lastPollNanos;
+    return last == 0 ? OptionalLong.empty() : OptionalLong.of(last);
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  /** Dispatcher thread: a fetch response arrived since the last call, or none is due (paused). */
+  private boolean brokerAnswered() {
+    if (fetchResponses == null || !(fetchResponses.metricValue() instanceof Number n)) {
+      return true;
+    }
+    double seen = n.doubleValue();
+    boolean answered = seen > fetchResponsesSeen;
+    fetchResponsesSeen = seen;
+    return answered || consumer.paused().containsAll(consumer.assignment());
+  }
+
+  private static Metric fetchResponses(KafkaConsumer<?, ?> consumer) {
+    return consumer.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("fetch-total"))
+        .filter(e -> e.getKey().group().equals("consumer-fetch-manager-metrics"))
+        .map(e -> (Metric) e.getValue())
+        .findFirst()
+        .orElse(null);
+  }
 
   private void ensureRunning() {
     if (!running) {
@@ -227,6 +267,8 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
         try {
           runCommands();
           if (routes.isEmpty()) {
+            // Nothing assigned, nothing to fetch: waiting for commands is this loop's poll.
+            lastPollNanos = System.nanoTime();
             Runnable next = commands.poll(props.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (next != null) {
               next.run();
@@ -235,6 +277,10 @@ public final class KafkaEventDelivery implements EventDelivery, CatchUpHandover,
           }
           resumeHeldBack();
           ConsumerRecords<String, byte[]> records = consumer.poll(props.pollTimeout());
+          // A poll returns empty when no broker answers: it only counts with a fetch answered.
+          if (brokerAnswered()) {
+            lastPollNanos = System.nanoTime();
+          }
           for (TopicPartition tp : records.partitions()) {
             PartitionState ps = routes.partition(tp.partition());
             if (ps != null) {

@@ -95,6 +95,8 @@ public final class AppProperties {
     p.put("management.server.port", managementPort(endpoints.httpPort()));
     p.put("management.server.address", DEFAULT_MANAGEMENT_ADDRESS);
     p.put("management.endpoint.health.show-components", "always");
+    // Only the management listener shows them; the public port answers the status alone.
+    p.put("management.endpoint.health.show-details", "always");
     p.put("spring.application.name", "regen-" + mode.name().toLowerCase());
     return p;
   }

@@ -21,7 +21,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * <pre>
  * worker    write jobs.events.v1; read jobs.requests.v1, groups regen-workers-*
  * gateway   read jobs.events.v1; write jobs.requests.v1 and gateway.sessions.v1
- * streams   read the three data topics; everything on regen-streams* topics, groups and
+ * streams   read the three data topics; write regen.streams.dead-letters.v1 (the processing
+ *           exception handler's dead letters); everything on regen-streams* topics, groups and
  *           transactional ids (its changelogs, repartition topics and exactly-once producers)
  * registry  everything on _schemas
  * </pre>
@@ -56,6 +57,13 @@ public final class RoleAcls {
     for (String input : List.of(events, requests, sessions)) {
       allow(acls, STREAMS_USER, topic(input), AclOperation.READ, AclOperation.DESCRIBE);
     }
+    // Without it a record a processor throws on fails its task instead of being dead-lettered.
+    allow(
+        acls,
+        STREAMS_USER,
+        topic(Topics.STREAMS_DEAD_LETTERS.name()),
+        AclOperation.WRITE,
+        AclOperation.DESCRIBE);
     String app = StreamsSettings.DEFAULT_APPLICATION_ID;
     allow(acls, STREAMS_USER, prefixed(ResourceType.TOPIC, app), AclOperation.ALL);
     allow(acls, STREAMS_USER, prefixed(ResourceType.GROUP, app), AclOperation.ALL);

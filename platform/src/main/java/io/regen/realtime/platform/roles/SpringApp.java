@@ -29,7 +29,7 @@ final class SpringApp {
     while (!Status.UP.equals(endpoint.health().getStatus())) {
       if (System.nanoTime() > deadline) {
         Console.line(
-            "WARNING: health is still %s after %d s; see /actuator/health",
+            "WARNING: health is still %s after %d s; see /actuator/health on the management port",
             endpoint.health().getStatus(), HEALTH_TIMEOUT.toSeconds());
         return false;
       }

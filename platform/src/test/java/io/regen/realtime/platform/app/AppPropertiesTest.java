@@ -27,6 +27,7 @@ class AppPropertiesTest {
             "management.endpoints.web.exposure.include", "health,info,prometheus,metrics")
         .containsEntry("management.server.port", 9080)
         .containsEntry("management.server.address", "127.0.0.1")
+        .containsEntry("management.endpoint.health.show-details", "always")
         .doesNotContainKeys("regen.redis.url", "regen.jwt.issuer", "regen.jwt.public-key");
   }
 

@@ -105,4 +105,13 @@ class BrokerSecurityTest {
                 b.pattern().name().equals(Topics.JOB_EVENTS.name())
                     && b.entry().operation() == AclOperation.WRITE);
   }
+
+  @Test
+  void onlyStreamsMayWriteDeadLetters() {
+    assertThat(RoleAcls.all())
+        .filteredOn(b -> b.pattern().name().equals(Topics.STREAMS_DEAD_LETTERS.name()))
+        .filteredOn(b -> b.entry().operation() == AclOperation.WRITE)
+        .extracting(b -> b.entry().principal())
+        .containsExactly("User:" + RoleAcls.STREAMS_USER);
+  }
 }

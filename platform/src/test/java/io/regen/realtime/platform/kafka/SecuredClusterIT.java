@@ -16,6 +16,7 @@ import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import io.regen.realtime.sdk.RegenWorkerClient;
 import io.regen.realtime.sdk.RequestLoop;
+import io.regen.realtime.streams.KafkaDeadLetterSink;
 import io.regen.realtime.streams.RegenTopology;
 import io.regen.realtime.streams.Stores;
 import io.regen.realtime.streams.StreamsConfigFactory;
@@ -24,6 +25,7 @@ import io.regen.realtime.streams.TopologySettings;
 import io.regen.realtime.streams.state.JobState;
 import io.regen.realtime.streams.state.JobStatus;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,11 +53,16 @@ import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +110,12 @@ class SecuredClusterIT {
     try (Admin admin = cluster.admin()) {
       admin
           .createTopics(
-              Topics.all().stream().map(t -> new NewTopic(t.name(), 3, (short) 3)).toList())
+              Topics.provisioned().stream()
+                  .map(
+                      t ->
+                          new NewTopic(
+                              t.name(), t == Topics.STREAMS_DEAD_LETTERS ? 1 : 3, (short) 3))
+                  .toList())
           .all()
           .get(60, TimeUnit.SECONDS);
     }
@@ -367,6 +379,115 @@ class SecuredClusterIT {
                 assertThat(state.getResponseSoFar()).isEqualTo("hello");
               });
     }
+  }
+
+  /**
+   * The processing exception handler's real path under the streams credential: a record a processor
+   * throws on ends in the dead-letter topic (written with {@code User:streams}) and the records
+   * after it are processed; the worker and gateway credentials cannot write dead letters.
+   */
+  @Test
+  void aRecordAProcessorThrowsOnIsDeadLetteredUnderTheStreamsCredential() throws Exception {
+    String app = StreamsSettings.DEFAULT_APPLICATION_ID + "-dlt-probe-" + UUID.randomUUID();
+    String input = app + "-input";
+    String output = app + "-output";
+    try (Admin admin = cluster.admin()) {
+      admin
+          .createTopics(
+              List.of(new NewTopic(input, 1, (short) 3), new NewTopic(output, 1, (short) 3)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+    }
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
+        .mapValues(
+            v -> {
+              if (v.startsWith("boom")) {
+                throw new IllegalArgumentException("cannot handle " + v);
+              }
+              return v.toUpperCase();
+            })
+        .to(output, Produced.with(Serdes.String(), Serdes.String()));
+    Map<String, Object> streamsSecurity = new HashMap<>();
+    client(RoleAcls.STREAMS_USER)
+        .forEach(
+            (k, v) -> {
+              if (!k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+                streamsSecurity.put((String) k, v);
+              }
+            });
+    StreamsSettings settings =
+        StreamsSettings.defaults(bootstrap, "dlt-probe", dataDir.resolve("dlt-state"))
+            .withApplicationId(app)
+            .withReplicationFactor((short) 3)
+            .withExtra(streamsSecurity);
+    try (KafkaProducer<String, String> producer = producer(RoleAcls.STREAMS_USER)) {
+      producer.send(new ProducerRecord<>(input, "k", "first")).get(60, TimeUnit.SECONDS);
+      producer.send(new ProducerRecord<>(input, "k", "boom-secured")).get(60, TimeUnit.SECONDS);
+      producer.send(new ProducerRecord<>(input, "k", "after")).get(60, TimeUnit.SECONDS);
+    }
+    // No thread replacement: a dead letter the ACLs refuse fails the task and the client ends in
+    // ERROR, which fails this test at once.
+    try (KafkaStreams streams =
+            new KafkaStreams(builder.build(), StreamsConfigFactory.create(settings));
+        KafkaConsumer<String, String> consumer = adminConsumer()) {
+      streams.start();
+      consumer.subscribe(List.of(output, Topics.STREAMS_DEAD_LETTERS.name()));
+      List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .failFast(
+              "streams stopped: " + streams.state(),
+              () -> streams.state() == KafkaStreams.State.ERROR)
+          .untilAsserted(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                assertThat(seen.stream().filter(r -> r.topic().equals(output)))
+                    .extracting(ConsumerRecord::value)
+                    .containsExactly("FIRST", "AFTER");
+                assertThat(
+                        seen.stream()
+                            .filter(r -> r.topic().equals(Topics.STREAMS_DEAD_LETTERS.name())))
+                    .filteredOn(r -> input.equals(header(r, "topic")))
+                    .singleElement()
+                    .satisfies(
+                        r -> {
+                          assertThat(r.value()).isEqualTo("boom-secured");
+                          assertThat(header(r, "offset")).isEqualTo("1");
+                          assertThat(header(r, "error")).contains("cannot handle boom-secured");
+                        });
+              });
+    }
+    for (String user : List.of(RoleAcls.WORKER_USER, RoleAcls.GATEWAY_USER)) {
+      try (KafkaProducer<String, String> producer = producer(user)) {
+        Throwable refused =
+            catchThrowable(
+                () ->
+                    producer
+                        .send(
+                            new ProducerRecord<>(
+                                Topics.STREAMS_DEAD_LETTERS.name(), "k", "forged-" + user))
+                        .get(60, TimeUnit.SECONDS));
+        assertThat(rootOf(refused))
+            .as("%s writing dead letters", user)
+            .isInstanceOf(TopicAuthorizationException.class)
+            .hasMessageContaining(Topics.STREAMS_DEAD_LETTERS.name());
+      }
+    }
+  }
+
+  /** A consumer with the {@code admin} super user's credential, from the earliest offsets. */
+  private KafkaConsumer<String, String> adminConsumer() {
+    Properties p = client(RoleAcls.ADMIN_USER);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlt-check-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    Header h = record.headers().lastHeader(KafkaDeadLetterSink.HEADER_PREFIX + name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   /**

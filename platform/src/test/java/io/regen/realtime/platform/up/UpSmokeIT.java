@@ -74,8 +74,21 @@ class UpSmokeIT {
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(() -> assertThat(up.output()).contains("regen: ready in"));
       assertThat(get("/actuator/health", null).body())
-          .as("health covers what up started")
-          .contains("\"kafkaBroker\"", "\"schemaRegistry\"", "\"workers\"");
+          .as("the public port answers the status alone")
+          .isEqualTo("{\"status\":\"UP\"}");
+      HttpResponse<String> details =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(details.statusCode()).isEqualTo(200);
+      assertThat(details.body())
+          .as("health on the management port covers what up started, with details")
+          .contains(
+              "\"kafkaBroker\"", "\"schemaRegistry\"", "\"workers\"", "\"delivery\"", bootstrap)
+          .contains("ms ago");
       assertThat(get("/actuator/prometheus", null).statusCode())
           .as("metrics are not on the public port")
           .isEqualTo(404);

@@ -1,0 +1,61 @@
+package io.regen.realtime.gateway.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.regen.realtime.events.JobEvent;
+import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
+import io.regen.realtime.schemas.Topic;
+import io.regen.realtime.schemas.Topics;
+import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
+import io.regen.realtime.schemas.serde.RegistrySerdes;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * A gateway started before its brokers (nothing listens at the bootstrap address yet) still turns
+ * ready: with no session connected the dispatcher has nothing to fetch, so its health is UP once
+ * its start-up look-ups gave up and it waits for commands — readiness never waits on a broker that
+ * comes up later. (Brokers going away under live sessions: GatewayDeliveryHealthIT in platform.)
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class DeliveryHealthBeforeBrokerIT {
+
+  @Test
+  void aDispatcherWithNoSessionIsUpEvenBeforeAnyBrokerAnswers() throws Exception {
+    int nothingListens;
+    try (ServerSocket s = new ServerSocket(0)) {
+      nothingListens = s.getLocalPort();
+    }
+    DeliveryProperties props = DeliveryProperties.defaults();
+    KafkaEventDelivery delivery =
+        new KafkaEventDelivery(
+            new Topic<>("not-yet-" + nothingListens, Serdes.String(), JobEvent.class),
+            new GatewayKafkaClients("localhost:" + nothingListens, Map.of(), props.fetchMaxWait()),
+            new RegistrySerdes(new InMemorySchemaRegistryClient())
+                .valueDeserializer(Topics.JOB_EVENTS),
+            props,
+            new DeliveryMetrics(new SimpleMeterRegistry()),
+            null);
+    DeliveryHealthIndicator health =
+        new DeliveryHealthIndicator(delivery, props.healthMaxPollAge());
+    try {
+      assertThat(health.health().getStatus()).as("before start").isEqualTo(Status.DOWN);
+      delivery.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> health.health().getStatus().equals(Status.UP));
+      assertThat(health.health().getDetails()).containsKey("lastPoll");
+    } finally {
+      delivery.close();
+    }
+    assertThat(health.health().getStatus()).as("after close").isEqualTo(Status.DOWN);
+  }
+}

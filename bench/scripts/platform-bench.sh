@@ -47,7 +47,8 @@ if [[ -n "$PROFILE_DIR" ]]; then
     -XX:StartFlightRecording=filename=$PROFILE_DIR/platform.jfr,settings=profile
     -Xlog:gc,safepoint:file=$PROFILE_DIR/gc.log:uptime,tags"
 fi
-EXTRA_OPTS="$(echo $EXTRA_OPTS)"
+# REGEN_EXTRA_JAVA_OPTS of the caller is kept (e.g. a GC log next to ./regen's default flags).
+EXTRA_OPTS="$(echo $EXTRA_OPTS ${REGEN_EXTRA_JAVA_OPTS:-})"
 LAUNCH_EXTRA="" # the extra flags of the one JVM being launched (`up` only: one JMX port)
 # Through the reactor (sibling modules resolve to their target/classes; nothing is installed).
 mvn -B -q -ntp -pl bench -am test-compile dependency:build-classpath -Dspotless.check.skip=true \

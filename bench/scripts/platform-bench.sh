@@ -6,16 +6,23 @@
 # the benchmark start, kill (--signal TERM|KILL) and restart `regen gateway` itself.
 # --jar: run that launcher jar with `java FLAGS -jar` instead of ./regen (e.g. an older build for a
 # before/after comparison in the same sitting); --java-opts sets REGEN_JAVA_OPTS (or FLAGS for --jar).
+# --jmx: the platform JVM opens a JMX port (HTTP port + 3) and the benchmark reports Kafka request
+# rates by API and client over the window; --profile DIR: --jmx plus a JFR recording (settings=profile,
+# DebugNonSafepoints) and a GC log of the platform JVM in DIR (`jfr print --events jdk.ExecutionSample`).
 # Results: a table on stdout and bench/target/platform-bench-<scenario>-<time>.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 JAR=""
 JAVA_OPTS_ARG=""
+JMX=""
+PROFILE_DIR=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --jar) JAR="$2"; shift 2 ;;
     --java-opts) JAVA_OPTS_ARG="$2"; shift 2 ;;
+    --jmx) JMX=1; shift ;;
+    --profile) JMX=1; PROFILE_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     *) break ;;
   esac
 done
@@ -28,6 +35,21 @@ export JWT_SECRET="${JWT_SECRET:-bench-$(head -c 24 /dev/urandom | od -An -tx1 |
 export REGEN_DATA_DIR="$DATA" REGEN_GATEWAY_MAX_CONNECTIONS_PER_IP=1000000
 export SCHEMA_REGISTRY_PORT=$REGISTRY_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT=$CONTROLLER_PORT
 mkdir -p bench/target
+JMX_PORT=$((BASE_PORT + 3))
+EXTRA_OPTS=""
+if [[ -n "$JMX" ]]; then
+  EXTRA_OPTS="-Dcom.sun.management.jmxremote.port=$JMX_PORT -Dcom.sun.management.jmxremote.rmi.port=$JMX_PORT
+    -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false
+    -Dcom.sun.management.jmxremote.host=127.0.0.1 -Djava.rmi.server.hostname=127.0.0.1"
+fi
+if [[ -n "$PROFILE_DIR" ]]; then
+  EXTRA_OPTS="$EXTRA_OPTS -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+    -XX:StartFlightRecording=filename=$PROFILE_DIR/platform.jfr,settings=profile
+    -Xlog:gc,safepoint:file=$PROFILE_DIR/gc.log:uptime,tags"
+fi
+# REGEN_EXTRA_JAVA_OPTS of the caller is kept (e.g. a GC log next to ./regen's default flags).
+EXTRA_OPTS="$(echo $EXTRA_OPTS ${REGEN_EXTRA_JAVA_OPTS:-})"
+LAUNCH_EXTRA="" # the extra flags of the one JVM being launched (`up` only: one JMX port)
 # Through the reactor (sibling modules resolve to their target/classes; nothing is installed).
 mvn -B -q -ntp -pl bench -am test-compile dependency:build-classpath -Dspotless.check.skip=true \
   -Dmdep.outputFile=target/bench.cp >/dev/null
@@ -47,9 +69,10 @@ launch() { # launch <log> <role args...>: the role's JVM in the background, its 
   local log="$1"; shift
   if [[ -n "$JAR" ]]; then
     # shellcheck disable=SC2086
-    java ${JAVA_OPTS_ARG:--XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xms256m -Xmx1g} -jar "$JAR" "$@" >"$log" 2>&1 &
+    java ${JAVA_OPTS_ARG:--XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xms256m -Xmx1g} $LAUNCH_EXTRA -jar "$JAR" "$@" >"$log" 2>&1 &
   else
-    REGEN_JAVA_OPTS="${JAVA_OPTS_ARG:-${REGEN_JAVA_OPTS:-}}" ./regen "$@" >"$log" 2>&1 &
+    REGEN_JAVA_OPTS="${JAVA_OPTS_ARG:-${REGEN_JAVA_OPTS:-}}" REGEN_EXTRA_JAVA_OPTS="$LAUNCH_EXTRA" \
+      ./regen "$@" >"$log" 2>&1 &
   fi
   LAST_PID=$!
   PIDS+=("$LAST_PID")
@@ -79,9 +102,12 @@ if [[ "$SCENARIO" == S4 ]]; then
   [[ -n "$JAR" ]] && GATEWAY_CMD="env PORT=$HTTP_PORT QUERY_API_URL=http://localhost:$STREAMS_PORT java ${GW_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xms256m -Xmx1g} -jar $JAR gateway"
   ARGS+=(--gateway-cmd "$GATEWAY_CMD")
 else
+  LAUNCH_EXTRA="$EXTRA_OPTS"
   PORT=$HTTP_PORT launch "$LOGS/up.log" up
+  LAUNCH_EXTRA=""
   wait_for "http://localhost:$HTTP_PORT/actuator/health" 240
-  ARGS+=(--pid "$LAST_PID")
+  ARGS+=(--pid "$LAST_PID" --management "http://localhost:$((HTTP_PORT + 1000))")
+  [[ -n "$JMX" ]] && ARGS+=(--jmx "127.0.0.1:$JMX_PORT")
 fi
 echo "$(date -Is) commit $(git rev-parse --short HEAD) load: $(cat /proc/loadavg) | $SCENARIO $*"
 java -Xms1g -Xmx3g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

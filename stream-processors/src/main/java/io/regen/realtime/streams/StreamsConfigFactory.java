@@ -4,6 +4,7 @@ import io.regen.realtime.schemas.kafka.Durability;
 import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -13,6 +14,12 @@ public final class StreamsConfigFactory {
   static final int MAIN_FETCH_MIN_BYTES = 64 * 1024;
 
   static final int MAIN_FETCH_MAX_WAIT_MS = 50;
+
+  /**
+   * The EOS producer's batch size: a commit flushes ~one changelog record per active job (JobState
+   * values of a few KB); in 16 KiB batches that took ~10 produce requests per 1,000 records.
+   */
+  static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
   private StreamsConfigFactory() {}
 
@@ -64,6 +71,10 @@ public final class StreamsConfigFactory {
     p.put(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
         MAIN_FETCH_MAX_WAIT_MS);
+    // What a commit flushes goes out in a few large requests rather than ~150 small ones a second
+    // under S1 (issue 9: Streams' produce requests 143 -> 14 /s). Visibility is unchanged: EOS
+    // output is read at the commit, which flushes the producer anyway.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     p.putAll(s.extra());
     return p;
   }

@@ -84,6 +84,15 @@ class StreamsConfigFactoryTest {
   }
 
   @Test
+  void theExactlyOnceProducerSendsWhatACommitFlushesInLargeBatches() {
+    StreamsConfig config =
+        new StreamsConfig(
+            StreamsConfigFactory.create(
+                StreamsSettings.defaults("b:9092", "n", Path.of("/tmp/s"))));
+    assertThat(config.getProducerConfigs("c")).containsEntry("batch.size", 256 * 1024);
+  }
+
+  @Test
   void rejectsBadSettings() {
     StreamsSettings ok = StreamsSettings.defaults("b:9092", "n", Path.of("/tmp/s"));
     assertThatThrownBy(() -> ok.withApplicationServer("no-port"))

@@ -58,7 +58,10 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * (http://localhost:8081), {@code --pid} (the platform process; its CPU is not sampled without),
  * {@code --jwt-secret} (else env JWT_SECRET), {@code --connections}, {@code --rate}, {@code
  * --seconds}, {@code --warmup}, {@code --job-length} (events per job, default 100), {@code --json}
- * (output file).
+ * (output file), {@code --management URL} (the platform's management base URL: the gateway's send →
+ * offered buckets next to send → ack and send → receipt), {@code --jmx host:port} (the platform's
+ * JMX port: Kafka request rates by API and client over the measured window, see {@link
+ * KafkaRequestRates}).
  */
 public final class PlatformBenchmark {
   private final Options o;
@@ -69,6 +72,11 @@ public final class PlatformBenchmark {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final JwtIssuer issuer;
+  private final KafkaRequestRates jmx;
+  private final ServerLatencyBuckets serverLatency;
+
+  /** Worker send → broker acknowledgement (acks=all) of every event, for the decomposition. */
+  private final Recorder ackRecorder = new Recorder(3);
 
   PlatformBenchmark(String scenario, Options o) {
     this.scenario = scenario;
@@ -81,6 +89,13 @@ public final class PlatformBenchmark {
       throw new IllegalArgumentException("--jwt-secret or JWT_SECRET is required");
     }
     this.issuer = new JwtIssuer(JwtSettings.hs256(secret));
+    try {
+      this.jmx = o.has("jmx") ? new KafkaRequestRates(o.get("jmx", null)) : null;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--jmx " + o.get("jmx", null) + ": " + e, e);
+    }
+    this.serverLatency =
+        o.has("management") ? new ServerLatencyBuckets(o.get("management", null)) : null;
   }
 
   public static void main(String[] args) throws Exception {
@@ -147,14 +162,21 @@ public final class PlatformBenchmark {
               "bench-producer", () -> produce(producer, workload, sendNanos, 0, total, rate));
       waitUntilSent(sendNanos, clients.measureFrom);
       recorder.reset();
+      ackRecorder.reset();
       String load = loadAverage();
       ProcessSampler.Sample from = sample();
       long selfFrom = selfCpuNanos();
+      Map<String, Double> kafkaFrom = kafkaSnapshot();
+      Map<Double, Double> serverFrom = serverLatencySnapshot();
+      long windowFrom = System.nanoTime();
       watch.start();
       producing.join();
       boolean complete = awaitReceived(clients, total, Duration.ofSeconds(30));
       ProcessSampler.Sample to = sample();
       long selfTo = selfCpuNanos();
+      Map<String, Double> kafkaTo = kafkaSnapshot();
+      Map<Double, Double> serverTo = serverLatencySnapshot();
+      Histogram acks = ackRecorder.getIntervalHistogram();
       watch.stop();
       Histogram h = recorder.getIntervalHistogram();
       Map<String, Object> r = new LinkedHashMap<>();
@@ -165,12 +187,50 @@ public final class PlatformBenchmark {
       r.put("connectSeconds", connectSeconds);
       r.put("complete", complete);
       r.putAll(delivery(clients, total, connections, h));
+      r.put("ackP50Ms", acks.getValueAtPercentile(50) / 1000.0);
+      r.put("ackP99Ms", acks.getValueAtPercentile(99) / 1000.0);
+      if (serverFrom != null && serverTo != null) {
+        // Upper bounds from the gateway's buckets (1, 2, 5, 10, 20, 30, 50, 100 ms, ...).
+        r.put("offeredP50MsAtMost", ServerLatencyBuckets.percentileMs(serverFrom, serverTo, 50));
+        r.put("offeredP99MsAtMost", ServerLatencyBuckets.percentileMs(serverFrom, serverTo, 99));
+      }
       r.putAll(cpu(from, to, selfFrom, selfTo));
       r.put("rssIdleMb", idle == null ? null : idle.rssBytes() >> 20);
       r.put("rssConnectedMb", connected == null ? null : connected.rssBytes() >> 20);
       r.putAll(watch.summary());
+      if (kafkaFrom != null && kafkaTo != null) {
+        r.put(
+            "kafkaRequestRates",
+            KafkaRequestRates.rates(kafkaFrom, kafkaTo, (System.nanoTime() - windowFrom) / 1e9));
+      }
       json.put("result", r);
       printTable(List.of(r));
+    }
+  }
+
+  /** The gateway's latency buckets ({@code --management URL}), or null without. */
+  private Map<Double, Double> serverLatencySnapshot() {
+    if (serverLatency == null) {
+      return null;
+    }
+    try {
+      return serverLatency.read();
+    } catch (Exception e) {
+      System.err.println("reading the gateway's latency histogram failed: " + e);
+      return null;
+    }
+  }
+
+  /** The Kafka request counters of the platform ({@code --jmx host:port}), or null without. */
+  private Map<String, Double> kafkaSnapshot() {
+    if (jmx == null) {
+      return null;
+    }
+    try {
+      return jmx.snapshot();
+    } catch (Exception e) {
+      System.err.println("JMX snapshot failed: " + e);
+      return null;
     }
   }
 
@@ -601,8 +661,15 @@ public final class PlatformBenchmark {
         rate,
         seq -> {
           JobEvent e = workload.event(seq);
-          sendNanos[(int) seq] = System.nanoTime();
-          producer.send(new ProducerRecord<>(topic, e.getUserId(), e));
+          long sent = System.nanoTime();
+          sendNanos[(int) seq] = sent;
+          producer.send(
+              new ProducerRecord<>(topic, e.getUserId(), e),
+              (metadata, error) -> {
+                if (error == null) {
+                  ackRecorder.recordValue((System.nanoTime() - sent) / 1000);
+                }
+              });
         });
   }
 
@@ -816,6 +883,22 @@ public final class PlatformBenchmark {
       Object groups = row.get("platformCoresByGroup");
       if (groups != null) {
         System.out.println("  CPU by thread group (cores): " + groups);
+      }
+      if (row.containsKey("ackP99Ms")) {
+        System.out.println(
+            "  latency parts: send→ack p50 "
+                + row.get("ackP50Ms")
+                + " / p99 "
+                + row.get("ackP99Ms")
+                + " ms; send→gateway offered p50 ≤ "
+                + row.get("offeredP50MsAtMost")
+                + " / p99 ≤ "
+                + row.get("offeredP99MsAtMost")
+                + " ms (gateway buckets)");
+      }
+      Object kafka = row.get("kafkaRequestRates");
+      if (kafka != null) {
+        System.out.println("  Kafka requests per second (JMX): " + kafka);
       }
     }
     System.out.println("  all figures: " + Json.write(rows.size() == 1 ? rows.get(0) : rows));

@@ -34,7 +34,8 @@ public class DeliveryConfiguration {
 
   @Bean
   public GatewayKafkaClients gatewayKafkaClients(Environment env, DeliveryProperties props) {
-    return GatewayKafkaClients.from(env, props.fetchMaxWait());
+    return GatewayKafkaClients.from(env, props.fetchMaxWait())
+        .withFetchMinBytes(props.fetchMinBytes());
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")

@@ -24,6 +24,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param replayStallTimeout how long a replay waits for a full client buffer to drain before it
  *     gives up
  * @param subscribeTimeout bound on the broker look-ups a subscribe makes (partition count, offsets)
+ * @param fetchMinBytes the consumers' {@code fetch.min.bytes} (default 1: a fetch is answered as
+ *     soon as a record is there; larger values trade up to {@code fetchMaxWait} of latency for
+ *     fewer fetch requests, see docs/performance.md)
  */
 @ConfigurationProperties("regen.gateway.delivery")
 public record DeliveryProperties(
@@ -37,7 +40,8 @@ public record DeliveryProperties(
     int replayReaders,
     long replayMaxEvents,
     Duration replayStallTimeout,
-    Duration subscribeTimeout) {
+    Duration subscribeTimeout,
+    int fetchMinBytes) {
 
   public DeliveryProperties {
     pollTimeout = orDefault(pollTimeout, Duration.ofMillis(10));
@@ -51,6 +55,7 @@ public record DeliveryProperties(
     replayMaxEvents = replayMaxEvents > 0 ? replayMaxEvents : 100_000;
     replayStallTimeout = orDefault(replayStallTimeout, Duration.ofSeconds(30));
     subscribeTimeout = orDefault(subscribeTimeout, Duration.ofSeconds(10));
+    fetchMinBytes = fetchMinBytes > 0 ? fetchMinBytes : 1;
   }
 
   /**
@@ -67,7 +72,7 @@ public record DeliveryProperties(
 
   /** All defaults. */
   public static DeliveryProperties defaults() {
-    return new DeliveryProperties(null, null, 0, 0, null, null, 0, 0, 0, null, null);
+    return new DeliveryProperties(null, null, 0, 0, null, null, 0, 0, 0, null, null, 0);
   }
 
   private static Duration orDefault(Duration value, Duration fallback) {

@@ -20,15 +20,17 @@ import org.springframework.core.env.Environment;
 /**
  * Every Kafka client configuration of the gateway, in one place, on top of the platform's
  * connection settings ({@link KafkaClientConfigs}). Consumers are manually assigned (no group),
- * read only committed records, and are tuned for latency: the broker answers a fetch as soon as one
- * byte is there; their values stay bytes, decoded by {@link JobEventDecoder} so a bad record is
- * skipped, not fatal. Producers are idempotent with {@code acks=all} and bounded waits.
+ * read only committed records, and are tuned for latency: by default the broker answers a fetch as
+ * soon as one byte is there ({@link #withFetchMinBytes}); their values stay bytes, decoded by
+ * {@link JobEventDecoder} so a bad record is skipped, not fatal. Producers are idempotent with
+ * {@code acks=all} and bounded waits.
  */
 public final class GatewayKafkaClients {
   static final String DEFAULT_BOOTSTRAP = "localhost:9092";
 
   private final Map<String, Object> common;
   private final Duration fetchMaxWait;
+  private final int fetchMinBytes;
 
   /**
    * @param bootstrapServers {@code regen.kafka.bootstrap-servers}
@@ -36,10 +38,31 @@ public final class GatewayKafkaClients {
    */
   public GatewayKafkaClients(
       String bootstrapServers, Map<String, Object> extra, Duration fetchMaxWait) {
-    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-    this.common = new HashMap<>(extra);
-    this.common.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    this(withBootstrap(bootstrapServers, extra), fetchMaxWait, 1);
+  }
+
+  private GatewayKafkaClients(Map<String, Object> common, Duration fetchMaxWait, int minBytes) {
+    this.common = common;
     this.fetchMaxWait = fetchMaxWait;
+    this.fetchMinBytes = minBytes;
+  }
+
+  private static Map<String, Object> withBootstrap(String servers, Map<String, Object> extra) {
+    Objects.requireNonNull(servers, "bootstrapServers");
+    Map<String, Object> c = new HashMap<>(extra);
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    return c;
+  }
+
+  /**
+   * These clients with consumers whose fetches the broker answers once {@code minBytes} are there
+   * (or after the max wait); 1 answers at the first record.
+   */
+  public GatewayKafkaClients withFetchMinBytes(int minBytes) {
+    if (minBytes < 1) {
+      throw new IllegalArgumentException("fetch.min.bytes must be >= 1, got " + minBytes);
+    }
+    return new GatewayKafkaClients(common, fetchMaxWait, minBytes);
   }
 
   /**
@@ -66,17 +89,22 @@ public final class GatewayKafkaClients {
 
   /** A manually assigned, read-committed consumer of raw event records. */
   public KafkaConsumer<String, byte[]> consumer(String clientId, String autoOffsetReset) {
+    return new KafkaConsumer<>(consumerConfig(clientId, autoOffsetReset));
+  }
+
+  /** The configuration {@link #consumer} creates its consumer with; visible for tests. */
+  Map<String, Object> consumerConfig(String clientId, String autoOffsetReset) {
     Map<String, Object> c = new HashMap<>(common);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+    c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, fetchMinBytes);
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchMaxWait.toMillis());
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    return new KafkaConsumer<>(c);
+    return c;
   }
 
   public Admin admin(String clientId) {

@@ -492,7 +492,8 @@ class KafkaEventDeliveryIT {
   void sessionStayingBehindPastTheLimitIsClosedWith4009AndOthersAreUnaffected() {
     Topic<String, JobEvent> topic = kafka.newTopic();
     DeliveryProperties strict =
-        new DeliveryProperties(null, null, 0, 0, null, Duration.ofMillis(500), 0, 0, 0, null, null);
+        new DeliveryProperties(
+            null, null, 0, 0, null, Duration.ofMillis(500), 0, 0, 0, null, null, 0);
     KafkaEventDelivery d = delivery(topic, strict);
     String user = "stalled";
     TestSession fast = new TestSession(user, 100_000);

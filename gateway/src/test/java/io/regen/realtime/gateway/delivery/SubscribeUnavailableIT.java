@@ -29,7 +29,8 @@ class SubscribeUnavailableIT {
     DeliveryKafka kafka = new DeliveryKafka();
     Topic<String, JobEvent> topic = kafka.newTopic();
     DeliveryProperties props =
-        new DeliveryProperties(null, null, 0, 0, null, null, 0, 0, 0, null, Duration.ofSeconds(3));
+        new DeliveryProperties(
+            null, null, 0, 0, null, null, 0, 0, 0, null, Duration.ofSeconds(3), 0);
     KafkaEventDelivery delivery =
         new KafkaEventDelivery(
             topic,

@@ -64,7 +64,7 @@ class GatewaySubscribeBrokerLossIT {
               new RegistrySerdes(new InMemorySchemaRegistryClient())
                   .valueDeserializer(Topics.JOB_EVENTS),
               new DeliveryProperties(
-                  null, null, 0, 0, null, null, 0, 0, 0, null, Duration.ofSeconds(6)),
+                  null, null, 0, 0, null, null, 0, 0, 0, null, Duration.ofSeconds(6), 0),
               new DeliveryMetrics(new SimpleMeterRegistry()),
               null);
       delivery.start();

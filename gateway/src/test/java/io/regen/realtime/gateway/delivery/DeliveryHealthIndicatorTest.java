@@ -77,7 +77,8 @@ class DeliveryHealthIndicatorTest {
   void theBoundIsThreePollTimeoutsAndAtLeastFifteenSeconds() {
     assertThat(DeliveryProperties.defaults().healthMaxPollAge()).isEqualTo(Duration.ofSeconds(15));
     DeliveryProperties slow =
-        new DeliveryProperties(Duration.ofSeconds(10), null, 0, 0, null, null, 0, 0, 0, null, null);
+        new DeliveryProperties(
+            Duration.ofSeconds(10), null, 0, 0, null, null, 0, 0, 0, null, null, 0);
     assertThat(slow.healthMaxPollAge()).isEqualTo(Duration.ofSeconds(30));
   }
 }

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,8 +60,40 @@ public final class GatewayWarmupSteps {
         new WarmupStep("client-frame-parse", GatewayWarmupSteps::parseClientFrame),
         new WarmupStep("session-event-encode", GatewayWarmupSteps::encodeSessionEvent),
         new WarmupStep("job-event-decode", GatewayWarmupSteps::decodeJobEvent),
-        new WarmupStep("server-frames", GatewayWarmupSteps::buildFrames));
+        new WarmupStep("server-frames", GatewayWarmupSteps::buildFrames),
+        new WarmupStep("websocket-connection-classes", GatewayWarmupSteps::loadConnectionClasses));
   }
+
+  /**
+   * What Jetty and Spring load for the first WebSocket connection (thread dumps of a restarted
+   * gateway: 15 Jetty threads blocked on the class loader's lock in {@code WebSocketConnection}'s
+   * constructor). A real handshake would need a socket; loading and initialising the classes (and
+   * their nested classes) is the part that serialises the threads.
+   */
+  static final List<String> CONNECTION_CLASSES =
+      List.of(
+          "org.eclipse.jetty.websocket.core.server.internal.RFC6455Handshaker",
+          "org.eclipse.jetty.websocket.core.server.internal.RFC6455Negotiation",
+          "org.eclipse.jetty.websocket.core.server.internal.ServerUpgradeRequestImpl",
+          "org.eclipse.jetty.websocket.core.server.internal.ServerUpgradeResponseImpl",
+          "org.eclipse.jetty.websocket.core.WebSocketConnection",
+          "org.eclipse.jetty.websocket.core.WebSocketCoreSession",
+          "org.eclipse.jetty.websocket.core.ExtensionStack",
+          "org.eclipse.jetty.websocket.core.Frame",
+          "org.eclipse.jetty.websocket.core.OpCode",
+          "org.eclipse.jetty.websocket.core.CloseStatus",
+          "org.eclipse.jetty.websocket.core.internal.Parser",
+          "org.eclipse.jetty.websocket.core.internal.Generator",
+          "org.eclipse.jetty.websocket.core.internal.FrameFlusher",
+          "org.eclipse.jetty.websocket.core.internal.WebSocketSessionState",
+          "org.eclipse.jetty.websocket.core.messages.StringMessageSink",
+          "org.eclipse.jetty.websocket.core.util.FrameValidation",
+          "org.eclipse.jetty.websocket.common.JettyWebSocketFrameHandler",
+          "org.eclipse.jetty.websocket.common.WebSocketSession",
+          "org.springframework.web.socket.adapter.jetty.JettyWebSocketHandlerAdapter",
+          "org.springframework.web.socket.adapter.jetty.JettyWebSocketSession",
+          "org.springframework.web.socket.TextMessage",
+          "org.springframework.web.socket.CloseStatus");
 
   static void verifyToken(JwtVerifier verifier, JwtSettings settings) {
     if (settings != null && settings.secret() != null) {
@@ -167,6 +200,29 @@ public final class GatewayWarmupSteps {
                     .setPayload(payload)
                     .build())
         .toList();
+  }
+
+  static void loadConnectionClasses() {
+    loadClasses(CONNECTION_CLASSES);
+  }
+
+  /** Loads and initialises {@code names} and their nested classes; throws naming any missing. */
+  static void loadClasses(List<String> names) {
+    ClassLoader loader = GatewayWarmupSteps.class.getClassLoader();
+    List<String> missing = new ArrayList<>();
+    for (String name : names) {
+      try {
+        for (Class<?> nested : Class.forName(name, true, loader).getDeclaredClasses()) {
+          Class.forName(nested.getName(), true, loader);
+        }
+      } catch (ClassNotFoundException e) {
+        missing.add(name);
+      }
+    }
+    if (!missing.isEmpty()) {
+      // The others are loaded; the list wants updating for the Jetty/Spring version in use.
+      throw new IllegalStateException("classes not found: " + missing);
+    }
   }
 
   private static void requireJson(String frame) {

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class FirstUseWarmupTest {
+  private static final String CONNECTION_CLASS =
+      "org.eclipse.jetty.websocket.core.WebSocketConnection";
   private static final String SECRET = "a-test-secret-of-at-least-32-bytes-long";
 
   @Test
@@ -33,7 +35,8 @@ class FirstUseWarmupTest {
                 "client-frame-parse", Outcome.DONE,
                 "session-event-encode", Outcome.DONE,
                 "job-event-decode", Outcome.DONE,
-                "server-frames", Outcome.DONE));
+                "server-frames", Outcome.DONE,
+                "websocket-connection-classes", Outcome.DONE));
   }
 
   @Test
@@ -50,6 +53,16 @@ class FirstUseWarmupTest {
     // it.
     assertThatThrownBy(() -> GatewayWarmupSteps.verifyToken(verifier, other))
         .isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void aConnectionClassMissingAfterAnUpgradeIsNamedAndTheOthersStillLoad() {
+    assertThatThrownBy(
+            () ->
+                GatewayWarmupSteps.loadClasses(
+                    List.of("org.example.RenamedByAnUpgrade", CONNECTION_CLASS)))
+        .hasMessageContaining("org.example.RenamedByAnUpgrade")
+        .hasMessageNotContaining(CONNECTION_CLASS);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.regen.realtime.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.regen.realtime.auth.JwtSettings;
 import io.regen.realtime.auth.JwtVerifier;
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.gateway.auth.AccessTokenHidingJettyCustomizer;
@@ -28,6 +29,8 @@ import io.regen.realtime.gateway.presence.PresenceRecorder;
 import io.regen.realtime.gateway.replay.ReplayConfiguration;
 import io.regen.realtime.gateway.sessions.SessionEventPublisher;
 import io.regen.realtime.gateway.sessions.SessionsConfiguration;
+import io.regen.realtime.gateway.startup.FirstUseWarmup;
+import io.regen.realtime.gateway.startup.GatewayWarmupSteps;
 import io.regen.realtime.gateway.ws.GatewayHandshakeInterceptor;
 import io.regen.realtime.gateway.ws.GatewayWebSocketHandler;
 import io.regen.realtime.gateway.ws.PresenceSessionListener;
@@ -40,6 +43,7 @@ import io.regen.realtime.schemas.registry.HttpSchemaRegistryClient;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -81,10 +85,29 @@ public class GatewayAutoConfiguration {
   /** The gateway's own JSON mapper (not a bean: the application's mapper stays its own). */
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
+  /** Longest the start waits for the warm-up; measured ~1 s under load, it never blocks a start. */
+  private static final Duration WARMUP_BUDGET = Duration.ofSeconds(10);
+
   @Bean
   @ConditionalOnMissingBean
   public JwtVerifier jwtVerifier(Environment env) {
     return new JwtVerifier(JwtSettingsResolver.from(env));
+  }
+
+  /**
+   * Warms the first-use paths before the web server accepts clients (see {@link FirstUseWarmup}); a
+   * verifier bean of the application's own with settings the environment cannot give still gets the
+   * refused-token warm-up.
+   */
+  @Bean
+  public FirstUseWarmup gatewayFirstUseWarmup(JwtVerifier verifier, Environment env) {
+    JwtSettings settings;
+    try {
+      settings = JwtSettingsResolver.from(env);
+    } catch (RuntimeException e) {
+      settings = null;
+    }
+    return new FirstUseWarmup(GatewayWarmupSteps.of(verifier, settings), WARMUP_BUDGET);
   }
 
   @Bean

@@ -6,10 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** Builds the Avro {@link SessionEvent}s both publishers emit. */
-final class SessionEvents {
+public final class SessionEvents {
   private SessionEvents() {}
 
-  static SessionEvent started(String userId, String sessionId, String node, Instant at) {
+  public static SessionEvent started(String userId, String sessionId, String node, Instant at) {
     return SessionEvent.newBuilder()
         .setSessionId(sessionId)
         .setUserId(userId)

@@ -136,6 +136,19 @@ class SecuredClusterIT {
   }
 
   /** Client settings of a SASL/SCRAM client logging in as {@code user}. */
+  /** {@code user}'s login settings without the bootstrap servers (Streams gets those itself). */
+  private Map<String, Object> loginOf(String user) {
+    Map<String, Object> login = new HashMap<>();
+    client(user)
+        .forEach(
+            (k, v) -> {
+              if (!k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+                login.put((String) k, v);
+              }
+            });
+    return login;
+  }
+
   private Properties client(String user) {
     return cluster.client(user);
   }
@@ -312,14 +325,7 @@ class SecuredClusterIT {
                 builder.producerProperty((String) k, v).consumerProperty((String) k, v);
               }
             });
-    Map<String, Object> streamsSecurity = new HashMap<>();
-    client(RoleAcls.STREAMS_USER)
-        .forEach(
-            (k, v) -> {
-              if (!k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
-                streamsSecurity.put((String) k, v);
-              }
-            });
+    Map<String, Object> streamsSecurity = loginOf(RoleAcls.STREAMS_USER);
     StreamsSettings streamsSettings =
         StreamsSettings.defaults(bootstrap, "acl-probe", dataDir.resolve("streams-state"))
             .withApplicationId(StreamsSettings.DEFAULT_APPLICATION_ID + "-acl-probe")
@@ -408,14 +414,7 @@ class SecuredClusterIT {
               return v.toUpperCase();
             })
         .to(output, Produced.with(Serdes.String(), Serdes.String()));
-    Map<String, Object> streamsSecurity = new HashMap<>();
-    client(RoleAcls.STREAMS_USER)
-        .forEach(
-            (k, v) -> {
-              if (!k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
-                streamsSecurity.put((String) k, v);
-              }
-            });
+    Map<String, Object> streamsSecurity = loginOf(RoleAcls.STREAMS_USER);
     StreamsSettings settings =
         StreamsSettings.defaults(bootstrap, "dlt-probe", dataDir.resolve("dlt-state"))
             .withApplicationId(app)

@@ -297,7 +297,7 @@ class RegistryOutageIT {
   private static void awaitReady(RegenProcess p) {
     await()
         .atMost(START)
-        .failFast("exited early; see " + p.log(), () -> !p.isAlive())
+        .failFast(() -> p.assertRunning("regen"))
         .until(() -> p.output().contains("ready in"));
   }
 
@@ -308,7 +308,7 @@ class RegistryOutageIT {
   private static void awaitWorkerReady(RegenProcess worker) {
     await()
         .atMost(START)
-        .failFast("worker exited; see " + worker.log(), () -> !worker.isAlive())
+        .failFast(() -> worker.assertRunning("worker"))
         .until(() -> worker.output().contains("ready"));
   }
 }

@@ -167,7 +167,7 @@ class WorkerKillIT {
             "paced-worker");
     await()
         .atMost(TIMEOUT)
-        .failFast("worker exited; see " + worker.log(), () -> !worker.isAlive())
+        .failFast(() -> worker.assertRunning("worker"))
         .until(() -> worker.output().contains("ready"));
     return worker;
   }

@@ -522,7 +522,7 @@ class SecuredClusterIT {
           roleEnv(RoleAcls.ADMIN_USER, Map.of()), LOGS.resolve("topics.log"), "topics");
       await()
           .atMost(Duration.ofMinutes(2))
-          .failFast("registry exited; see " + registry.log(), () -> !registry.isAlive())
+          .failFast(() -> registry.assertRunning("registry"))
           .untilAsserted(() -> assertThat(registry.output()).contains("regen: ready in"));
       Map<String, String> common = Map.of("SCHEMA_REGISTRY_URL", registryUrl, "JWT_SECRET", secret);
       RegenProcess streams =

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -45,16 +46,23 @@ public final class BrokerCluster implements AutoCloseable {
   private final String quorum;
   private final BrokerSecurity security;
 
+  private final IntSupplier portSource;
+
   private BrokerCluster(
-      Path dataDir, Path logDir, Map<String, String> env, BrokerSecurity security) {
+      Path dataDir,
+      Path logDir,
+      Map<String, String> env,
+      BrokerSecurity security,
+      IntSupplier portSource) {
     this.dataDir = dataDir;
     this.logDir = logDir;
     this.env = env;
     this.security = security;
+    this.portSource = portSource;
     List<String> voters = new ArrayList<>();
     for (int i = 0; i < SIZE; i++) {
-      ports[i] = FreePorts.next();
-      controllerPorts[i] = FreePorts.next();
+      ports[i] = portSource.getAsInt();
+      controllerPorts[i] = portSource.getAsInt();
       voters.add((i + 1) + "@localhost:" + controllerPorts[i]);
     }
     quorum = String.join(",", voters);
@@ -67,7 +75,16 @@ public final class BrokerCluster implements AutoCloseable {
 
   /** As {@link #start(Path, Path)}, with {@code env} added to each node's environment. */
   public static BrokerCluster start(Path dataDir, Path logDir, Map<String, String> env) {
-    return start(new BrokerCluster(dataDir, logDir, env, BrokerSecurity.NONE));
+    return start(dataDir, logDir, env, FreePorts::next);
+  }
+
+  /**
+   * As {@link #start(Path, Path, Map)}, with the nodes' ports taken from {@code portSource} (six
+   * per start: client and controller port of each node); for the test of the port-clash retry.
+   */
+  static BrokerCluster start(
+      Path dataDir, Path logDir, Map<String, String> env, IntSupplier portSource) {
+    return start(new BrokerCluster(dataDir, logDir, env, BrokerSecurity.NONE, portSource));
   }
 
   /**
@@ -86,22 +103,70 @@ public final class BrokerCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     Map<String, String> env = Map.of(RegenEnvironment.KAFKA_SASL_USERS_FILE, users.toString());
-    return start(new BrokerCluster(dataDir, logDir, env, security));
+    return start(new BrokerCluster(dataDir, logDir, env, security, FreePorts::next));
   }
 
+  /** How often a first start is tried again on fresh ports when a listener port was taken. */
+  private static final int PORT_ATTEMPTS = 3;
+
   private static BrokerCluster start(BrokerCluster cluster) {
-    try {
-      for (int i = 0; i < SIZE; i++) {
-        cluster.startNode(i);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        for (int i = 0; i < SIZE; i++) {
+          cluster.startNode(i);
+        }
+        for (int i = 0; i < SIZE; i++) {
+          cluster.awaitReady(i);
+        }
+        return cluster;
+      } catch (RuntimeException | Error e) {
+        cluster.close();
+        // The ports are picked free, then bound by another JVM a moment later: anything on the
+        // machine may take one in between. That is the test's choice of ports failing, not the
+        // broker, so the cluster starts again, from empty storage, on new ones.
+        if (attempt >= PORT_ATTEMPTS || !cluster.lostAPort()) {
+          throw e;
+        }
+        cluster.deleteStorage();
+        cluster = cluster.onFreshPorts(attempt + 1);
       }
-      for (int i = 0; i < SIZE; i++) {
-        cluster.awaitReady(i);
-      }
-      return cluster;
-    } catch (RuntimeException | Error e) {
-      cluster.close();
-      throw e;
     }
+  }
+
+  /** True if a node's current run failed to bind one of its ports. */
+  private boolean lostAPort() {
+    for (RegenProcess node : nodes) {
+      try {
+        if (node != null && node.output().contains("Address already in use")) {
+          return true;
+        }
+      } catch (IOException e) {
+        // unreadable log: not known to be a port clash
+      }
+    }
+    return false;
+  }
+
+  private void deleteStorage() {
+    for (int i = 0; i < SIZE; i++) {
+      Path dir = dataDir.resolve("broker-" + (i + 1));
+      if (!Files.exists(dir)) {
+        continue;
+      }
+      try (var paths = Files.walk(dir)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** The same cluster on new ports, logging under {@code <logDir>/attempt-<n>}. */
+  private BrokerCluster onFreshPorts(int attempt) {
+    return new BrokerCluster(
+        dataDir, logDir.resolve("attempt-" + attempt), env, security, portSource);
   }
 
   /** {@code host:port,...} of all three nodes. */
@@ -165,7 +230,7 @@ public final class BrokerCluster implements AutoCloseable {
     await()
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(100))
-        .failFast("broker " + (i + 1) + " exited; see " + node.log(), () -> !node.isAlive())
+        .failFast(() -> node.assertRunning("broker " + (i + 1)))
         .untilAsserted(() -> assertThat(node.output()).contains(READY));
   }
 

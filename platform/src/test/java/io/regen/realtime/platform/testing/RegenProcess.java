@@ -92,7 +92,7 @@ public final class RegenProcess implements AutoCloseable {
     await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(250))
-        .failFast("regen exited early; see " + log, () -> !process.isAlive())
+        .failFast(() -> assertRunning("regen"))
         .until(() -> healthStatus(port) == 200);
   }
 
@@ -149,6 +149,31 @@ public final class RegenProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Lines of the log's end quoted by {@link #assertRunning}. */
+  private static final int TAIL_LINES = 40;
+
+  /**
+   * Fails with the exit status and the end of the log when the process has exited: the reason a
+   * wait gives up early (an Awaitility fail-fast condition), readable in a CI report without the
+   * log file, which a clean-clone CI run does not keep.
+   *
+   * @param what the process's role in the test, for the message
+   */
+  public void assertRunning(String what) {
+    if (process.isAlive()) {
+      return;
+    }
+    String tail;
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      tail = String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      tail = "(log unreadable: " + e + ")";
+    }
+    throw new AssertionError(
+        what + " exited with status " + process.exitValue() + "; the end of " + log + ":\n" + tail);
   }
 
   public Path log() {

@@ -1,6 +1,7 @@
 package io.regen.realtime.streams;
 
 import io.regen.realtime.streams.state.JobState;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
@@ -72,7 +73,7 @@ public final class JobResponses {
     if (!hasChunks(stored)) {
       return Optional.of(stored);
     }
-    List<String> texts = new java.util.ArrayList<>();
+    List<String> texts = new ArrayList<>();
     try (KeyValueIterator<ResponseChunkKey, String> it = chunks.range(from(stored), to(stored))) {
       while (it.hasNext()) {
         KeyValue<ResponseChunkKey, String> entry = it.next();

@@ -8,6 +8,7 @@ import io.regen.realtime.query.internal.RangeReply;
 import io.regen.realtime.query.internal.RemoteStoreClient;
 import io.regen.realtime.query.internal.StoreLocator;
 import io.regen.realtime.schemas.LogPosition;
+import io.regen.realtime.streams.JobResponses;
 import io.regen.realtime.streams.StoreDef;
 import io.regen.realtime.streams.StoreKeys;
 import io.regen.realtime.streams.Stores;
@@ -53,6 +54,13 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public final class QueryService {
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  /**
+   * Reads of a job's state and chunks whose bytes did not add up (a new attempt between the two
+   * reads, or a standby restoring the chunk changelog behind the state's) before giving up with a
+   * 503; each waits {@link #POLL_NANOS} first.
+   */
+  static final int RESPONSE_READS = 5;
 
   /**
    * Reads waiting for a position at once; more are refused at once (a flood of far-future positions
@@ -189,6 +197,7 @@ public final class QueryService {
     boolean activeOnly = !stale;
     long deadline = System.nanoTime() + positionWait.toNanos();
     boolean waiting = false;
+    int responseReads = 0;
     try {
       while (true) {
         // The watermark is read before the state: once it shows the position applied, the state
@@ -200,13 +209,14 @@ public final class QueryService {
           if (found.isEmpty()) {
             return Optional.empty();
           }
-          long lag = 0;
-          boolean fromStandby = false;
-          if (stale) {
-            lag = Math.max(0, local.lag(Stores.JOB_STATE, partition));
-            fromStandby = true;
+          Optional<JobState> whole =
+              withResponse(found.get(), partition, activeOnly, ++responseReads);
+          if (whole.isPresent()) {
+            long lag = stale ? Math.max(0, local.lag(Stores.JOB_STATE, partition)) : 0;
+            return Optional.of(new JobStateRead(whole.get(), stale, lag));
           }
-          return Optional.of(new JobStateRead(found.get(), fromStandby, lag));
+          LockSupport.parkNanos(POLL_NANOS);
+          continue;
         }
         if (System.nanoTime() - deadline > 0) {
           throw new QueryUnavailableException(
@@ -232,6 +242,39 @@ public final class QueryService {
         positionWaiters.release();
       }
     }
+  }
+
+  /**
+   * The stored state with its response text read from the chunk store of the same partition and
+   * replica; empty when the chunks do not add up to the state's byte count (read again).
+   *
+   * @param read 1 for the first read of this request, then 2, ...
+   * @throws QueryUnavailableException when the chunk store cannot be read where the state was, or
+   *     the chunks still do not add up at the {@link #RESPONSE_READS}th read
+   */
+  private Optional<JobState> withResponse(
+      JobState stored, int partition, boolean activeOnly, int read) {
+    if (!JobResponses.hasChunks(stored)) {
+      return Optional.of(stored);
+    }
+    List<String> chunks =
+        local.rangeValues(
+            Stores.JOB_RESPONSE_CHUNKS,
+            JobResponses.from(stored),
+            JobResponses.to(stored),
+            partition,
+            activeOnly);
+    Optional<JobState> whole = JobResponses.assemble(stored, chunks);
+    if (whole.isEmpty() && read >= RESPONSE_READS) {
+      throw new QueryUnavailableException(
+          Reason.STORE_NOT_READY,
+          "The response of job "
+              + stored.getJobId()
+              + " in partition "
+              + partition
+              + " does not match its state (a new attempt, or a replica behind); retry");
+    }
+    return whole;
   }
 
   /** The job's own last applied event is at or after {@code min} (same input partition). */

@@ -1,5 +1,6 @@
 package io.regen.realtime.query;
 
+import static io.regen.realtime.testsupport.TestJobEvents.chunk;
 import static io.regen.realtime.testsupport.TestJobEvents.completed;
 import static io.regen.realtime.testsupport.TestJobEvents.progress;
 import static io.regen.realtime.testsupport.TestJobEvents.started;
@@ -63,6 +64,9 @@ class MultiInstanceQueryIT {
                   for (var e : jobs.entrySet()) {
                     assertCorrect(
                         http.get(instance.port, statusPath(e.getKey()), token(e.getValue())),
+                        e.getValue());
+                    assertResponse(
+                        http.get(instance.port, statePath(e.getKey()), token(e.getValue())),
                         e.getValue());
                   }
                 }
@@ -158,6 +162,9 @@ class MultiInstanceQueryIT {
                   assertCorrect(
                       http.get(first.port, statusPath(e.getKey()), token(e.getValue())),
                       e.getValue());
+                  assertResponse(
+                      http.get(first.port, statePath(e.getKey()), token(e.getValue())),
+                      e.getValue());
                 }
               });
       stop.set(true);
@@ -184,7 +191,8 @@ class MultiInstanceQueryIT {
     }
   }
 
-  record Expected(String userId, String status, int progress) {}
+  /** What a job's answers must show; {@code response} = its chunk texts, concatenated. */
+  record Expected(String userId, String status, int progress, String response) {}
 
   private static Map<String, Expected> produceJobs(TestKafka kafka, String run) {
     Map<String, Expected> jobs = new LinkedHashMap<>();
@@ -196,11 +204,16 @@ class MultiInstanceQueryIT {
         kafka.event(userId, jobId, 0, now, started("model"));
         int pct = 10 + j * 10;
         kafka.event(userId, jobId, 1, now, progress(pct));
+        // The text lives in the chunk store next to the state: read where the state is, also
+        // when the read is forwarded and after the failover.
+        kafka.event(userId, jobId, 2, now, chunk("m", 0, "answer of "));
+        kafka.event(userId, jobId, 3, now, chunk("m", 1, jobId));
+        String response = "answer of " + jobId;
         if (j % 2 == 0) {
-          kafka.event(userId, jobId, 2, now, completed(1000));
-          jobs.put(jobId, new Expected(userId, "COMPLETED", -1));
+          kafka.event(userId, jobId, 4, now, completed(1000));
+          jobs.put(jobId, new Expected(userId, "COMPLETED", -1, response));
         } else {
-          jobs.put(jobId, new Expected(userId, "RUNNING", pct));
+          jobs.put(jobId, new Expected(userId, "RUNNING", pct, response));
         }
       }
     }
@@ -213,6 +226,16 @@ class MultiInstanceQueryIT {
 
   private static String statusPath(String jobId) {
     return "/api/job/" + jobId + "/status";
+  }
+
+  private static String statePath(String jobId) {
+    return "/api/job/" + jobId + "/state";
+  }
+
+  private static void assertResponse(Http.Response r, Expected expected) {
+    assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+    assertThat(r.json().get("responseSoFar").asString()).isEqualTo(expected.response());
+    assertThat(r.json().get("responseTruncated").asBoolean()).isFalse();
   }
 
   private static String token(Expected e) {

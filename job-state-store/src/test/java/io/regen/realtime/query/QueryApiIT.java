@@ -115,6 +115,9 @@ class QueryApiIT {
     assertThat(s.get("status").asString()).isEqualTo("COMPLETED");
     assertThat(s.get("model").asString()).isEqualTo("m1");
     assertThat(s.get("responseSoFar").asString()).isEqualTo("Hello world");
+    // The text is read from the chunk store; the answer's shape is what it was before.
+    assertThat(s.get("responseTruncated").asBoolean()).isFalse();
+    assertThat(s.has("responseBytes")).isFalse();
     assertThat(s.get("lastSeq").asLong()).isEqualTo(4);
     assertThat(s.get("eventCounts").get("model:chunk:v1").asLong()).isEqualTo(2);
     assertThat(s.get("firstPosition").get("partition").asInt()).isEqualTo(a1First.partition());

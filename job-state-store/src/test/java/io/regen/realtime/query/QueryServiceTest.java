@@ -11,6 +11,7 @@ import io.regen.realtime.query.internal.RangeReply;
 import io.regen.realtime.query.internal.RemoteStoreClient;
 import io.regen.realtime.query.internal.StoreLocator;
 import io.regen.realtime.schemas.LogPosition;
+import io.regen.realtime.streams.ResponseChunkKey;
 import io.regen.realtime.streams.StoreDef;
 import io.regen.realtime.streams.Stores;
 import io.regen.realtime.streams.state.JobState;
@@ -18,6 +19,7 @@ import io.regen.realtime.streams.state.JobStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,84 @@ class QueryServiceTest {
     assertThat(read).isPresent();
     assertThat(read.get().stale()).isFalse();
     assertThat(remote.calls).isEmpty();
+  }
+
+  @Test
+  void aLocalReadPutsTheStateAndItsChunksOfTheLatestAttemptTogether() {
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 2);
+    JobState stored = JobState.newBuilder(job("j1", 2, 10)).setLastSeq(3).setAttempt(2).build();
+    stored.setResponseBytes(9);
+    local.put(2, "j1", stored, true);
+    local.chunk(2, "j1", 1, 1, "old attempt ");
+    local.chunk(2, "j1", 2, 1, "Hello ");
+    local.chunk(2, "j1", 2, 3, "w\u00f6");
+    local.chunk(2, "j1", 2, 4, " after the state"); // applied after the state that was read
+    local.chunk(2, "j10", 2, 0, "another job");
+    JobStateRead read = service.jobState("j1", "u", ReadOptions.DEFAULT, null).orElseThrow();
+    assertThat(read.state().getResponseSoFar()).isEqualTo("Hello w\u00f6");
+    assertThat(read.state().getResponseBytes()).isEqualTo(9);
+
+    // A state without chunks (nothing streamed, or a value of an earlier store schema with its
+    // text in responseSoFar) needs no chunk read.
+    local.put(
+        2, "j2", JobState.newBuilder(job("j2", 2, 11)).setResponseSoFar("v2 text").build(), true);
+    int reads = local.chunkReads;
+    assertThat(
+            service
+                .jobState("j2", "u", ReadOptions.DEFAULT, null)
+                .orElseThrow()
+                .state()
+                .getResponseSoFar())
+        .isEqualTo("v2 text");
+    assertThat(local.chunkReads).isEqualTo(reads);
+  }
+
+  @Test
+  void aChunkStoreThatCannotBeReadWhereTheStateWasIsUnavailableNotAPartialAnswer() {
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 2);
+    JobState stored = job("j1", 2, 10);
+    stored.setLastSeq(1);
+    stored.setResponseBytes(5);
+    local.put(2, "j1", stored, true);
+    assertThatThrownBy(() -> service.jobState("j1", "u", ReadOptions.DEFAULT, null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.STORE_NOT_READY);
+
+    // Readable, but the chunks never add up (a replica behind): a bounded retry, then a 503.
+    local.chunk(2, "j1", 1, 0, "Hel");
+    assertThatThrownBy(() -> service.jobState("j1", "u", ReadOptions.DEFAULT, null))
+        .isInstanceOf(QueryUnavailableException.class)
+        .hasMessageContaining("does not match its state")
+        .extracting(e -> ((QueryUnavailableException) e).reason())
+        .isEqualTo(Reason.STORE_NOT_READY);
+  }
+
+  @Test
+  void aReadThatRacedANewAttemptReadsAgainAndAnswersTheNewAttempt() {
+    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 2);
+    JobState first = job("j1", 2, 10);
+    first.setLastSeq(1);
+    first.setResponseBytes(8);
+    local.put(2, "j1", first, true);
+    local.chunk(2, "j1", 1, 0, "one ");
+    local.chunk(2, "j1", 1, 1, "two ");
+    // Between the state read and the chunk read, attempt 2 replaces attempt 1.
+    local.beforeChunkRead =
+        () -> {
+          local.beforeChunkRead = () -> {};
+          local.chunks.get(2).clear();
+          local.chunk(2, "j1", 2, 0, "again");
+          JobState second = job("j1", 2, 12);
+          second.setAttempt(2);
+          second.setLastSeq(0);
+          second.setResponseBytes(5);
+          local.put(2, "j1", second, true);
+        };
+    JobStateRead read = service.jobState("j1", "u", ReadOptions.DEFAULT, null).orElseThrow();
+    assertThat(read.state().getAttempt()).isEqualTo(2);
+    assertThat(read.state().getResponseSoFar()).isEqualTo("again");
+    assertThat(local.chunkReads).isEqualTo(2);
   }
 
   @Test
@@ -363,6 +443,14 @@ class QueryServiceTest {
     final Map<Integer, Map<Integer, Long>> watermarks = new HashMap<>();
     final Map<Integer, List<KeyValue<String, Long>>> range = new HashMap<>();
     final Map<Integer, List<KeyValue<String, Long>>> dauUsers = new HashMap<>();
+
+    /** Chunk store per partition (active copies); a missing partition is not queryable. */
+    final Map<Integer, java.util.TreeMap<ResponseChunkKey, String>> chunks = new HashMap<>();
+
+    /** Applied before each chunk read (to change the store between reads). */
+    Runnable beforeChunkRead = () -> {};
+
+    int chunkReads;
     long lag;
 
     void put(int partition, String jobId, JobState state, boolean isActive) {
@@ -384,6 +472,36 @@ class QueryServiceTest {
         return Optional.ofNullable((V) standby.get(partition).get(key));
       }
       throw new QueryUnavailableException(Reason.STORE_NOT_READY, "partition not here");
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> List<V> rangeValues(
+        StoreDef<K, V> store, K from, K to, int partition, boolean activeOnly) {
+      assertThat(store).isSameAs(Stores.JOB_RESPONSE_CHUNKS);
+      chunkReads++;
+      beforeChunkRead.run();
+      var partitionChunks = chunks.get(partition);
+      if (partitionChunks == null) {
+        throw new QueryUnavailableException(Reason.STORE_NOT_READY, "chunks not here");
+      }
+      return (List<V>)
+          new ArrayList<>(
+              partitionChunks
+                  .subMap((ResponseChunkKey) from, true, (ResponseChunkKey) to, true)
+                  .values());
+    }
+
+    void chunk(int partition, String jobId, int attempt, long seq, String text) {
+      chunks
+          .computeIfAbsent(
+              partition,
+              p ->
+                  new java.util.TreeMap<>(
+                      Comparator.comparing(ResponseChunkKey::jobId)
+                          .thenComparingInt(ResponseChunkKey::attempt)
+                          .thenComparingLong(ResponseChunkKey::seq)))
+          .put(new ResponseChunkKey(jobId, attempt, seq), text);
     }
 
     @Override

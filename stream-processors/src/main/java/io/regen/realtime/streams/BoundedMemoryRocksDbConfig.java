@@ -26,6 +26,9 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   static final long DEFAULT_BLOCK_CACHE_BYTES = 64L << 20;
   static final long DEFAULT_WRITE_BUFFER_BYTES = 16L << 20;
 
+  /** Memtable arena block: small, so that every written store partition fits the budget. */
+  static final long ARENA_BLOCK_BYTES = 64L << 10;
+
   /** Share of the cache reserved for index and filter blocks (high priority pool). */
   private static final double INDEX_FILTER_BLOCK_RATIO = 0.1;
 
@@ -53,6 +56,12 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
       // Smaller memtables than the 16 MiB default: many small stores share one budget.
       options.setWriteBufferSize(Math.max(1L << 20, Math.min(writeBuffers / 4, 8L << 20)));
       options.setMaxWriteBufferNumber(2);
+      // A memtable charges the budget per arena block (default: an eighth of the write buffer,
+      // 512 KiB here). ~140 store partitions in one JVM (12 tasks x 12 stores) written every
+      // commit reserved more than the whole budget, so each write flushed a nearly empty memtable:
+      // 0.18 cores of flush and compaction under S1 once job-response-chunks was added. Small
+      // blocks let every active memtable fit (docs/performance.md, part 4).
+      options.setArenaBlockSize(ARENA_BLOCK_BYTES);
     }
   }
 

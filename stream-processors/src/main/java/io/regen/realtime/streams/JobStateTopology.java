@@ -23,7 +23,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * <pre>
  * jobs.events.v1 (key userId) ─ capture (partition, offset) ─────────────────────────────────┐
  * jobs.requests.v1 (key jobId) ─ key by userId ─ repartition "job-requests-by-user" ─ wrap ──┴─ merge
- *   ─ job-state processor [job-state, jobs-by-user, job-events-watermark]
+ *   ─ job-state processor [job-state, job-response-chunks, jobs-by-user, job-events-watermark]
  *   ─ job facts (started / first chunk / ended: in-task, never serialized)
  *   ─ job-analytics processor [job-metrics-hourly, job-metrics-daily, model-latency-hourly, late-job-records]
  * </pre>
@@ -40,7 +40,12 @@ public final class JobStateTopology {
   public static void addTo(StreamsBuilder builder, InputStreams inputs, TopologySettings settings) {
     String[] stateStores =
         StoreBuilders.addTo(
-            builder, settings, Stores.JOB_STATE, Stores.JOBS_BY_USER, Stores.EVENTS_WATERMARK);
+            builder,
+            settings,
+            Stores.JOB_STATE,
+            Stores.JOB_RESPONSE_CHUNKS,
+            Stores.JOBS_BY_USER,
+            Stores.EVENTS_WATERMARK);
     String[] analyticsStores =
         StoreBuilders.addTo(
             builder,

@@ -30,11 +30,33 @@ public final class Stores {
   private Stores() {}
 
   /**
-   * Key jobId → the job's {@link JobState}. Partitioned by jobId (locate the owner with {@code
-   * queryMetadataForKey(JOB_STATE.name(), jobId, JOB_STATE.keySerde().serializer())}).
+   * Key jobId → the job's {@link JobState}: every field but the chunk text, which is in {@link
+   * #JOB_RESPONSE_CHUNKS} ({@code responseBytes} says how much; {@link JobResponses} puts the two
+   * together). Partitioned by the job's userId (locate the owner with {@code
+   * queryMetadataForKey(JOB_STATE.name(), userId, Serdes.String().serializer())}). Values of the
+   * earlier store schemas (v1 without {@code attempt}, v2 with the text in {@code responseSoFar})
+   * stay readable.
    */
   public static final StoreDef<String, JobState> JOB_STATE =
-      new StoreDef<>("job-state", Serdes.String(), new AvroBinarySerde<>(JobState.class));
+      new StoreDef<>(
+          "job-state",
+          Serdes.String(),
+          new AvroBinarySerde<>(
+              JobState.class,
+              StoreSchemaHistory.earlier(
+                  "job-state", StoreSchemaHistory.JOB_STATE_EARLIER_VERSIONS)));
+
+  /**
+   * Key ({@link ResponseChunkKey}: jobId, attempt, seq) → the text of one applied {@code
+   * ModelChunk} (UTF-8; the last one cut at the response bound), for the latest attempt of each job
+   * only. Written by the job-state processor in the same task and step as {@link #JOB_STATE}
+   * (co-partitioned with it), so a chunk costs one small put instead of a rewrite of the whole
+   * response; a new attempt deletes the older attempt's entries. Read with {@code
+   * range(first(jobId, attempt), (jobId, attempt, lastSeq))} in the job's partition ({@link
+   * JobResponses}). Like {@link #JOB_STATE}: no retention, a compacted changelog.
+   */
+  public static final StoreDef<ResponseChunkKey, String> JOB_RESPONSE_CHUNKS =
+      new StoreDef<>("job-response-chunks", ResponseChunkKey.serde(), Serdes.String());
 
   /**
    * Key {@code userId|invertedTimestamp|jobId} ({@link JobsByUserKey}) → {@link JobSummary}; a
@@ -105,6 +127,7 @@ public final class Stores {
   public static List<StoreDef<?, ?>> all() {
     return List.of(
         JOB_STATE,
+        JOB_RESPONSE_CHUNKS,
         JOBS_BY_USER,
         EVENTS_WATERMARK,
         DAU_USERS,

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param grace how long after a UTC hour/day ends (in stream time: the highest event time a task
  *     has seen) late records are still applied to it; later ones are counted in {@link
  *     Stores#LATE_JOB_RECORDS}
- * @param maxResponseBytes bound of {@code JobState.responseSoFar} in UTF-8 bytes
+ * @param maxResponseBytes bound of a job's response text (its chunks in {@link
+ *     Stores#JOB_RESPONSE_CHUNKS}, {@code JobState.responseSoFar} of a query) in UTF-8 bytes
  * @param maxResearchSteps bound of {@code JobState.researchSteps}
  * @param inMemoryStores in-memory stores instead of RocksDB (still with changelogs): for tests that
  *     push many records through TopologyTestDriver, which flushes RocksDB after every record

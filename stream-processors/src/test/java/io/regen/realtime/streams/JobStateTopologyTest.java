@@ -56,6 +56,20 @@ class JobStateTopologyTest {
     return t.store(Stores.JOB_STATE).get(jobId);
   }
 
+  /** The state as a query sees it: the stored state with its chunks put together. */
+  private JobState view(String jobId) {
+    return JobResponses.read(state(jobId), t.store(Stores.JOB_RESPONSE_CHUNKS)).orElseThrow();
+  }
+
+  /** Every entry of the chunk store, in key order. */
+  private List<KeyValue<ResponseChunkKey, String>> chunkEntries() {
+    List<KeyValue<ResponseChunkKey, String>> out = new java.util.ArrayList<>();
+    try (var it = t.store(Stores.JOB_RESPONSE_CHUNKS).all()) {
+      it.forEachRemaining(out::add);
+    }
+    return out;
+  }
+
   @Test
   void jobStateReadsTheEventsWhereTheyAreAndRepartitionsOnlyRequests() {
     TopologyDescription described =
@@ -125,7 +139,7 @@ class JobStateTopologyTest {
     t.event("u1", "j1", 2, T0.plusMillis(300), chunk("gpt-x", 0, "Hello, "));
     t.event("u1", "j1", 3, T0.plusMillis(400), chunk("gpt-x", 1, "world"));
     t.event("u1", "j1", 4, T0.plusMillis(500), step(1));
-    JobState mid = state("j1");
+    JobState mid = view("j1");
     assertThat(mid.getProgressPercent()).isEqualTo(40);
     assertThat(mid.getResponseSoFar()).isEqualTo("Hello, world");
     assertThat(mid.getModel()).isEqualTo("gpt-x");
@@ -209,11 +223,11 @@ class JobStateTopologyTest {
     t.event("u1", "j1", 1, 1, T0.plusSeconds(1), progress(40));
     t.event("u1", "j1", 1, 2, T0.plusSeconds(2), chunk("m", 0, "first run "));
     t.event("u1", "j1", 1, 3, T0.plusSeconds(3), step(1));
-    assertThat(state("j1").getResponseSoFar()).isEqualTo("first run ");
+    assertThat(view("j1").getResponseSoFar()).isEqualTo("first run ");
 
     // The worker crashed; the next one runs the job again as attempt 2, from seq 0.
     t.event("u1", "j1", 2, 0, T0.plusSeconds(10), started("model"));
-    JobState restarted = state("j1");
+    JobState restarted = view("j1");
     assertThat(restarted.getAttempt()).isEqualTo(2);
     assertThat(restarted.getLastSeq()).isZero();
     assertThat(restarted.getStatus()).isEqualTo(JobStatus.RUNNING);
@@ -229,11 +243,11 @@ class JobStateTopologyTest {
     t.event("u1", "j1", 1, 4, T0.plusSeconds(4), chunk("m", 1, "late"));
     assertThat(state("j1").getDuplicates()).isEqualTo(1);
     assertThat(state("j1").getLastSeq()).isZero();
-    assertThat(state("j1").getResponseSoFar()).isEmpty();
+    assertThat(view("j1").getResponseSoFar()).isEmpty();
 
     t.event("u1", "j1", 2, 1, T0.plusSeconds(11), chunk("m", 0, "second run"));
     t.event("u1", "j1", 2, 2, T0.plusSeconds(12), completed(2000));
-    JobState done = state("j1");
+    JobState done = view("j1");
     assertThat(done.getStatus()).isEqualTo(JobStatus.COMPLETED);
     assertThat(done.getAttempt()).isEqualTo(2);
     assertThat(done.getLastSeq()).isEqualTo(2);
@@ -284,7 +298,7 @@ class JobStateTopologyTest {
     assertThat(state("j1").getResponseTruncated()).isFalse();
     t.event("u1", "j1", 3, T0, chunk("m", 2, "\u00e9\u00e9")); // 2+2 bytes: only one fits
     t.event("u1", "j1", 4, T0, chunk("m", 3, "z"));
-    JobState s = state("j1");
+    JobState s = view("j1");
     assertThat(s.getResponseSoFar()).isEqualTo("abcdefgh\u00e9");
     assertThat(s.getResponseTruncated()).isTrue();
     assertThat(s.getEventCounts()).containsEntry(EventTypes.MODEL_CHUNK, 4L);
@@ -380,5 +394,137 @@ class JobStateTopologyTest {
     // The job's first position is the real offset (2), after the two skipped records.
     assertThat(state("j1").getFirstPosition()).isEqualTo(new LogPosition(0, 2L));
     assertThat(Topics.JOB_EVENTS.name()).isEqualTo("jobs.events.v1");
+  }
+
+  @Test
+  void chunkTextIsOneChunkStoreEntryPerChunkAndTheStateKeepsOnlyItsSize() {
+    driver();
+    t.event("u1", "j1", 0, T0, started("model"));
+    t.event("u1", "j1", 1, T0, chunk("m", 0, "Hello, "));
+    t.event("u1", "j1", 2, T0, progress(50));
+    t.event("u1", "j1", 3, T0, chunk("m", 1, "w\u00f6rld"));
+    t.event("u1", "j1", 4, T0, chunk("m", 2, "")); // empty: no entry
+    t.event("u1", "j2", 0, T0, chunk("m", 0, "other job"));
+
+    JobState stored = state("j1");
+    assertThat(stored.getResponseSoFar()).isEmpty();
+    assertThat(stored.getResponseBytes()).isEqualTo(7 + 6);
+    assertThat(stored.getResponseTruncated()).isFalse();
+    assertThat(chunkEntries())
+        .containsExactly(
+            KeyValue.pair(new ResponseChunkKey("j1", 1, 1), "Hello, "),
+            KeyValue.pair(new ResponseChunkKey("j1", 1, 3), "w\u00f6rld"),
+            KeyValue.pair(new ResponseChunkKey("j2", 1, 0), "other job"));
+    assertThat(view("j1").getResponseSoFar()).isEqualTo("Hello, w\u00f6rld");
+    assertThat(view("j2").getResponseSoFar()).isEqualTo("other job");
+    // The view is the stored state plus the text, nothing else.
+    JobState withoutText = JobState.newBuilder(view("j1")).setResponseSoFar("").build();
+    assertThat(withoutText).isEqualTo(stored);
+  }
+
+  @Test
+  void theBoundIsExactToTheByteAndAMultiByteCharacterIsNeverSplit() {
+    driver(s -> s.withMaxResponseBytes(10));
+    t.event("u1", "j1", 0, T0, started("model"));
+    t.event("u1", "j1", 1, T0, chunk("m", 0, "abcde"));
+    t.event("u1", "j1", 2, T0, chunk("m", 1, "fghij")); // exactly 10 bytes: fits
+    assertThat(state("j1").getResponseTruncated()).isFalse();
+    assertThat(state("j1").getResponseBytes()).isEqualTo(10);
+    t.event("u1", "j1", 3, T0, chunk("m", 2, "k")); // one byte over: truncated, nothing stored
+    assertThat(state("j1").getResponseTruncated()).isTrue();
+    assertThat(state("j1").getResponseBytes()).isEqualTo(10);
+    assertThat(chunkEntries()).hasSize(2);
+    assertThat(view("j1").getResponseSoFar()).isEqualTo("abcdefghij");
+
+    // A 4-byte code point (a surrogate pair) across the bound: cut before it, not inside it.
+    t.event("u1", "j2", 0, T0, chunk("m", 0, "abcdefg\u00e9")); // 9 bytes
+    t.event("u1", "j2", 1, T0, chunk("m", 1, "x\ud83d\ude00y")); // 1 + 4 + 1: only "x" fits
+    t.event("u1", "j2", 2, T0, chunk("m", 2, "z"));
+    JobState j2 = view("j2");
+    assertThat(j2.getResponseSoFar()).isEqualTo("abcdefg\u00e9x");
+    assertThat(j2.getResponseSoFar().getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(10);
+    assertThat(j2.getResponseTruncated()).isTrue();
+    assertThat(t.store(Stores.JOB_RESPONSE_CHUNKS).get(new ResponseChunkKey("j2", 1, 1)))
+        .isEqualTo("x");
+    assertThat(t.store(Stores.JOB_RESPONSE_CHUNKS).get(new ResponseChunkKey("j2", 1, 2))).isNull();
+
+    // A 3-byte character that would end one byte past the bound is left out whole.
+    t.event("u1", "j3", 0, T0, chunk("m", 0, "abcdefgh")); // 8 bytes
+    t.event("u1", "j3", 1, T0, chunk("m", 1, "\u20ac")); // 3 bytes: 11 > 10
+    assertThat(view("j3").getResponseSoFar()).isEqualTo("abcdefgh");
+    assertThat(state("j3").getResponseBytes()).isEqualTo(8);
+    assertThat(state("j3").getResponseTruncated()).isTrue();
+  }
+
+  @Test
+  void aNewAttemptDeletesTheOlderAttemptsChunksAndStaleChunksAreNotApplied() {
+    driver();
+    t.event("u1", "j1", 1, 0, T0, started("model"));
+    t.event("u1", "j1", 1, 1, T0, chunk("m", 0, "one "));
+    t.event("u1", "j1", 1, 2, T0, chunk("m", 1, "two "));
+    t.event("u1", "j1", 1, 2, T0, chunk("m", 1, "two again ")); // duplicate seq
+    t.event("u1", "j1", 1, 1, T0, chunk("m", 0, "late ")); // older seq
+    t.event("u1", "other", 1, 0, T0, chunk("m", 0, "kept"));
+    assertThat(view("j1").getResponseSoFar()).isEqualTo("one two ");
+    assertThat(state("j1").getDuplicates()).isEqualTo(2);
+    assertThat(chunkEntries()).hasSize(3);
+
+    t.event("u1", "j1", 2, 0, T0.plusSeconds(5), chunk("m", 0, "again"));
+    assertThat(chunkEntries())
+        .containsExactly(
+            KeyValue.pair(new ResponseChunkKey("j1", 2, 0), "again"),
+            KeyValue.pair(new ResponseChunkKey("other", 1, 0), "kept"));
+    assertThat(state("j1").getResponseBytes()).isEqualTo(5);
+    assertThat(view("j1").getResponseSoFar()).isEqualTo("again");
+
+    // A chunk of the superseded attempt is a duplicate: it writes no entry.
+    t.event("u1", "j1", 1, 3, T0, chunk("m", 2, "stale"));
+    assertThat(chunkEntries()).hasSize(2);
+    assertThat(view("j1").getResponseSoFar()).isEqualTo("again");
+    assertThat(state("j1").getDuplicates()).isEqualTo(3);
+  }
+
+  @Test
+  void aStateOfAnEarlierStoreSchemaShowsItsTextAndMovesItToTheChunkStoreOnTheNextChunk() {
+    driver();
+    t.event("u1", "j1", 0, T0, started("model"));
+    // What a value written before the chunk store reads as: the text in responseSoFar, 0 bytes.
+    JobState legacy =
+        JobState.newBuilder(state("j1"))
+            .setLastSeq(4)
+            .setResponseSoFar("written before ")
+            .setResponseBytes(0)
+            .build();
+    t.store(Stores.JOB_STATE).put("j1", legacy);
+    assertThat(view("j1").getResponseSoFar()).isEqualTo("written before ");
+
+    t.event("u1", "j1", 5, T0, progress(10)); // not a chunk: the text stays where it is
+    assertThat(state("j1").getResponseSoFar()).isEqualTo("written before ");
+    assertThat(chunkEntries()).isEmpty();
+
+    t.event("u1", "j1", 6, T0, chunk("m", 1, "and after"));
+    assertThat(state("j1").getResponseSoFar()).isEmpty();
+    assertThat(state("j1").getResponseBytes()).isEqualTo(15 + 9);
+    assertThat(chunkEntries())
+        .containsExactly(
+            KeyValue.pair(new ResponseChunkKey("j1", 1, 5), "written before "),
+            KeyValue.pair(new ResponseChunkKey("j1", 1, 6), "and after"));
+    assertThat(view("j1").getResponseSoFar()).isEqualTo("written before and after");
+  }
+
+  @Test
+  void aReadThatRacedANewAttemptIsRefusedNotAnsweredWithPartOfTheText() {
+    driver();
+    t.event("u1", "j1", 0, T0, chunk("m", 0, "one "));
+    t.event("u1", "j1", 1, T0, chunk("m", 1, "two"));
+    JobState readBefore = state("j1");
+    t.event("u1", "j1", 2, 0, T0, started("model")); // attempt 2 deletes attempt 1's chunks
+    assertThat(JobResponses.read(readBefore, t.store(Stores.JOB_RESPONSE_CHUNKS))).isEmpty();
+    assertThat(JobResponses.assemble(readBefore, List.of("one "))).isEmpty();
+    assertThat(
+            JobResponses.assemble(readBefore, List.of("one ", "two"))
+                .orElseThrow()
+                .getResponseSoFar())
+        .isEqualTo("one two");
   }
 }

@@ -95,7 +95,9 @@ class RegenStreamsIT {
       KafkaStreams first = start(settings, topology);
       try {
         awaitStatus(first, "job-1", JobStatus.COMPLETED);
-        JobState s = jobState(first, "job-1");
+        JobState s =
+            JobResponses.read(jobState(first, "job-1"), store(first, Stores.JOB_RESPONSE_CHUNKS))
+                .orElseThrow();
         assertThat(s.getResponseSoFar()).isEqualTo("Hello");
         assertThat(s.getFirstPosition()).isNotNull();
         assertThat(s.getFirstPosition().getOffset()).isZero();

@@ -3,6 +3,8 @@ package io.regen.realtime.query.internal;
 import io.regen.realtime.query.QueryUnavailableException;
 import io.regen.realtime.query.QueryUnavailableException.Reason;
 import io.regen.realtime.streams.StoreDef;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,6 +55,37 @@ public final class IqV2LocalStoreReader implements LocalStoreReader {
           partitionResult.getFailureReason() + ": " + partitionResult.getFailureMessage());
     }
     return Optional.ofNullable(partitionResult.getResult());
+  }
+
+  @Override
+  public <K, V> List<V> rangeValues(
+      StoreDef<K, V> store, K from, K to, int partition, boolean activeOnly) {
+    StateQueryRequest<KeyValueIterator<K, V>> request =
+        StateQueryRequest.inStore(store.name())
+            .withQuery(RangeQuery.<K, V>withRange(from, to))
+            .withPartitions(Set.of(partition));
+    if (activeOnly) {
+      request = request.requireActive();
+    }
+    StateQueryResult<KeyValueIterator<K, V>> result = run(request);
+    QueryResult<KeyValueIterator<K, V>> partitionResult =
+        result.getPartitionResults().get(partition);
+    if (partitionResult == null) {
+      throw notReady(store, partition, "no result");
+    }
+    if (partitionResult.isFailure()) {
+      throw notReady(
+          store,
+          partition,
+          partitionResult.getFailureReason() + ": " + partitionResult.getFailureMessage());
+    }
+    List<V> values = new ArrayList<>();
+    try (KeyValueIterator<K, V> it = partitionResult.getResult()) {
+      while (it.hasNext()) {
+        values.add(it.next().value);
+      }
+    }
+    return values;
   }
 
   @Override

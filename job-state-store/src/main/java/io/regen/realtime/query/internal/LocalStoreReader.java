@@ -2,6 +2,7 @@ package io.regen.realtime.query.internal;
 
 import io.regen.realtime.query.QueryUnavailableException;
 import io.regen.realtime.streams.StoreDef;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -27,6 +28,16 @@ public interface LocalStoreReader {
    *     (not hosted, restoring, only a standby while {@code activeOnly}, Streams not running)
    */
   <K, V> Optional<V> get(StoreDef<K, V> store, K key, int partition, boolean activeOnly);
+
+  /**
+   * The values of the inclusive key range {@code [from, to]} of one partition, in key order (the
+   * store's key serde's byte order).
+   *
+   * @param activeOnly true to refuse a standby replica's copy
+   * @throws QueryUnavailableException (STORE_NOT_READY) when the partition is not queryable here,
+   *     as {@link #get}: never a silently empty list
+   */
+  <K, V> List<V> rangeValues(StoreDef<K, V> store, K from, K to, int partition, boolean activeOnly);
 
   /**
    * Scans the inclusive key range {@code [from, to]} in every active partition hosted here, each

@@ -16,8 +16,10 @@ import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
 import io.regen.realtime.sdk.RegenWorkerClient;
 import io.regen.realtime.sdk.RequestLoop;
+import io.regen.realtime.streams.JobResponses;
 import io.regen.realtime.streams.KafkaDeadLetterSink;
 import io.regen.realtime.streams.RegenTopology;
+import io.regen.realtime.streams.ResponseChunkKey;
 import io.regen.realtime.streams.Stores;
 import io.regen.realtime.streams.StreamsConfigFactory;
 import io.regen.realtime.streams.StreamsSettings;
@@ -382,7 +384,16 @@ class SecuredClusterIT {
                         .get(jobId);
                 assertThat(state).isNotNull();
                 assertThat(state.getStatus()).isEqualTo(JobStatus.COMPLETED);
-                assertThat(state.getResponseSoFar()).isEqualTo("hello");
+                // The text is in the chunk store, written under the same credential.
+                JobState whole =
+                    JobResponses.read(
+                            state,
+                            streams.store(
+                                StoreQueryParameters.fromNameAndType(
+                                    Stores.JOB_RESPONSE_CHUNKS.name(),
+                                    QueryableStoreTypes.<ResponseChunkKey, String>keyValueStore())))
+                        .orElseThrow();
+                assertThat(whole.getResponseSoFar()).isEqualTo("hello");
               });
     }
   }

@@ -1,9 +1,12 @@
 package io.regen.realtime.schemas.serde;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -19,14 +22,30 @@ import org.apache.kafka.common.serialization.Serializer;
  * lookup per record would add an outage dependency and buy nothing. The price: a change of the
  * schema must stay binary-compatible with what is stored, or use a new store name. Same codec as
  * the registry serdes ({@link AvroCodec}). Thread-safe.
+ *
+ * <p>Evolution of a stored value: append fields with defaults and hand the serde the schemas the
+ * store was written with before ({@link #AvroBinarySerde(Class, List)}). A value is read with the
+ * current schema first and must fill the bytes exactly; a value written by an earlier schema ends
+ * before the appended fields (end of input), and is then read with each earlier schema, newest
+ * first, resolved to the current class (the appended fields take their defaults).
  */
 public final class AvroBinarySerde<T extends SpecificRecord>
     implements Serde<T>, Serializer<T>, Deserializer<T> {
   private final Class<T> type;
   private final SpecificDatumWriter<T> writer;
   private final SpecificDatumReader<T> reader;
+  private final List<SpecificDatumReader<T>> earlierReaders;
 
   public AvroBinarySerde(Class<T> type) {
+    this(type, List.of());
+  }
+
+  /**
+   * @param earlierWriters the schemas values of this type were stored with before, newest first;
+   *     each must be the current schema minus fields appended since (checked by the store's schema
+   *     history test), so that only a value of that version reads exactly to its end
+   */
+  public AvroBinarySerde(Class<T> type, List<Schema> earlierWriters) {
     AvroCodec.trustPlatformClasses();
     this.type = Objects.requireNonNull(type, "type");
     // The class's own model carries the logical-type conversions (timestamp-millis <-> Instant).
@@ -34,6 +53,10 @@ public final class AvroBinarySerde<T extends SpecificRecord>
     Schema schema = model.getSchema(type);
     this.writer = new SpecificDatumWriter<>(schema, model);
     this.reader = new SpecificDatumReader<>(schema, schema, model);
+    this.earlierReaders =
+        earlierWriters.stream()
+            .map(writerSchema -> new SpecificDatumReader<T>(writerSchema, schema, model))
+            .toList();
   }
 
   public Class<T> type() {
@@ -58,10 +81,36 @@ public final class AvroBinarySerde<T extends SpecificRecord>
       return null;
     }
     try {
-      return AvroCodec.decode(reader, data, 0);
+      return earlierReaders.isEmpty() ? AvroCodec.decode(reader, data, 0) : readExactly(data);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("Cannot read " + type.getSimpleName() + ": " + e, e);
     }
+  }
+
+  private T readExactly(byte[] data) throws IOException {
+    IOException current;
+    try {
+      return readToEnd(reader, data);
+    } catch (IOException e) {
+      current = e;
+    }
+    for (SpecificDatumReader<T> earlier : earlierReaders) {
+      try {
+        return readToEnd(earlier, data);
+      } catch (IOException | RuntimeException e) {
+        current.addSuppressed(e);
+      }
+    }
+    throw current;
+  }
+
+  private static <T> T readToEnd(SpecificDatumReader<T> reader, byte[] data) throws IOException {
+    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, null);
+    T value = reader.read(null, decoder);
+    if (!decoder.isEnd()) {
+      throw new IOException("bytes left after the record: written by a newer schema?");
+    }
+    return value;
   }
 
   @Override

@@ -12,22 +12,26 @@ import io.regen.realtime.events.ModelChunk;
 import io.regen.realtime.events.ResearchStep;
 import io.regen.realtime.schemas.EventTypes;
 import io.regen.realtime.streams.JobsByUserKey;
+import io.regen.realtime.streams.ResponseChunkKey;
 import io.regen.realtime.streams.Stores;
 import io.regen.realtime.streams.TopologySettings;
+import io.regen.realtime.streams.Utf8;
 import io.regen.realtime.streams.state.JobError;
 import io.regen.realtime.streams.state.JobState;
 import io.regen.realtime.streams.state.JobStatus;
 import io.regen.realtime.streams.state.JobSummary;
 import io.regen.realtime.streams.state.LogPosition;
 import io.regen.realtime.streams.state.ResearchStepState;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -43,6 +47,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * becomes {@code lastSeq}. {@code firstPosition} is the position of the first event of the job this
  * task processed, which is the lowest offset of the job's events (they all share the user's
  * partition and are read in order), whether or not it was applied.
+ *
+ * <p>Chunk text goes to {@link Stores#JOB_RESPONSE_CHUNKS}, one entry per applied chunk keyed by
+ * (jobId, attempt, seq), written before the state that counts it in {@code responseBytes}; the
+ * state itself stays small, so a chunk no longer decodes, copies and re-encodes the whole response
+ * so far. A state of an earlier store schema that still carries its text in {@code responseSoFar}
+ * moves that text to one chunk entry the first time a chunk is appended to it.
  */
 public final class JobStateProcessor implements Processor<String, JobInput, String, JobFact> {
   static final String UNKNOWN = "unknown";
@@ -51,6 +61,7 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
   private final int maxResearchSteps;
   private ProcessorContext<String, JobFact> context;
   private KeyValueStore<String, JobState> states;
+  private KeyValueStore<ResponseChunkKey, String> chunks;
   private KeyValueStore<String, JobSummary> byUser;
   private KeyValueStore<Integer, Long> watermarks;
 
@@ -63,6 +74,7 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
   public void init(ProcessorContext<String, JobFact> context) {
     this.context = context;
     this.states = context.getStateStore(Stores.JOB_STATE.name());
+    this.chunks = context.getStateStore(Stores.JOB_RESPONSE_CHUNKS.name());
     this.byUser = context.getStateStore(Stores.JOBS_BY_USER.name());
     this.watermarks = context.getStateStore(Stores.EVENTS_WATERMARK.name());
   }
@@ -167,6 +179,7 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
     long chunksBefore = counts.getOrDefault(EventTypes.MODEL_CHUNK, 0L);
     counts.merge(wireName, 1L, Long::sum);
     next.setEventCounts(counts);
+    long previousSeq = next.getLastSeq();
     next.setLastSeq(event.getSeq());
     next.setLastPosition(position);
     if (next.getUpdatedAt() == null || at.isAfter(next.getUpdatedAt())) {
@@ -183,7 +196,7 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
       markRunning(next, at);
     } else if (payload instanceof ModelChunk chunk) {
       next.setModel(chunk.getModel());
-      appendResponse(next, chunk.getText());
+      appendResponse(next, previousSeq, event.getSeq(), chunk.getText());
       markRunning(next, at);
       if (chunksBefore == 0 && next.getStartedAt() != null) {
         forward(
@@ -227,13 +240,15 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
    * A worker runs the job again from seq 0: what the older attempt built is dropped, so state is
    * never a splice of two runs. Counters (events, duplicates) and positions stay.
    */
-  private static void restart(JobState state, int attempt) {
+  private void restart(JobState state, int attempt) {
+    deleteResponse(state);
     state.setAttempt(attempt);
     state.setLastSeq(-1L);
     state.setStatus(JobStatus.QUEUED);
     state.setProgressPercent(0);
     state.setProgressMessage(null);
     state.setResponseSoFar("");
+    state.setResponseBytes(0);
     state.setResponseTruncated(false);
     state.setResearchSteps(new ArrayList<>());
     state.setResearchStepsTruncated(false);
@@ -261,35 +276,60 @@ public final class JobStateProcessor implements Processor<String, JobInput, Stri
     state.setDurationMs(reportedDurationMs != null ? reportedDurationMs : measured);
   }
 
-  private void appendResponse(JobState state, String text) {
+  /**
+   * Appends a chunk's text within {@code maxResponseBytes} UTF-8 bytes: what fits is one new entry
+   * of the chunk store, the first chunk that does not fit is cut between code points and sets
+   * {@code responseTruncated}, later chunks add nothing.
+   */
+  private void appendResponse(JobState state, long previousSeq, long seq, String text) {
     if (state.getResponseTruncated() || text.isEmpty()) {
       return;
     }
-    String current = state.getResponseSoFar();
-    int used = current.getBytes(StandardCharsets.UTF_8).length;
-    byte[] add = text.getBytes(StandardCharsets.UTF_8);
-    if (used + add.length <= maxResponseBytes) {
-      state.setResponseSoFar(current + text);
-      return;
+    moveLegacyResponse(state, previousSeq);
+    int used = state.getResponseBytes();
+    int add = Utf8.length(text);
+    String kept = text;
+    if (used + add > maxResponseBytes) {
+      kept = Utf8.prefixWithin(text, maxResponseBytes - used);
+      add = Utf8.length(kept);
+      state.setResponseTruncated(true);
     }
-    state.setResponseSoFar(current + prefixWithinBytes(text, maxResponseBytes - used));
-    state.setResponseTruncated(true);
+    if (!kept.isEmpty()) {
+      // Before the state that counts it: a reader that sees the state finds the chunk.
+      chunks.put(new ResponseChunkKey(state.getJobId(), state.getAttempt(), seq), kept);
+      state.setResponseBytes(used + add);
+    }
   }
 
-  /** The longest prefix of text whose UTF-8 form fits in maxBytes, cut between code points. */
-  static String prefixWithinBytes(String text, int maxBytes) {
-    int bytes = 0;
-    int i = 0;
-    while (i < text.length()) {
-      int cp = text.codePointAt(i);
-      int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      if (bytes + len > maxBytes) {
-        break;
-      }
-      bytes += len;
-      i += Character.charCount(cp);
+  /**
+   * A state of store schema v1/v2 holds its text in {@code responseSoFar}: it becomes the first
+   * chunk entry, under the seq of the last event applied before (lower than every later chunk's).
+   */
+  private void moveLegacyResponse(JobState state, long previousSeq) {
+    String legacy = state.getResponseSoFar();
+    if (legacy.isEmpty()) {
+      return;
     }
-    return text.substring(0, i);
+    chunks.put(
+        new ResponseChunkKey(state.getJobId(), state.getAttempt(), Math.max(0, previousSeq)),
+        legacy);
+    state.setResponseBytes(state.getResponseBytes() + Utf8.length(legacy));
+    state.setResponseSoFar("");
+  }
+
+  /** Deletes the chunk entries of the state's attempt (a new attempt starts a new response). */
+  private void deleteResponse(JobState state) {
+    List<ResponseChunkKey> keys = new ArrayList<>();
+    try (KeyValueIterator<ResponseChunkKey, String> it =
+        chunks.range(
+            ResponseChunkKey.first(state.getJobId(), state.getAttempt()),
+            ResponseChunkKey.last(state.getJobId(), state.getAttempt()))) {
+      while (it.hasNext()) {
+        KeyValue<ResponseChunkKey, String> entry = it.next();
+        keys.add(entry.key);
+      }
+    }
+    keys.forEach(chunks::delete);
   }
 
   private void addResearchStep(JobState state, ResearchStep step) {

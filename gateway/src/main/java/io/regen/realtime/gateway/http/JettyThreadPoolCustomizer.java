@@ -18,7 +18,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
  */
 public final class JettyThreadPoolCustomizer
     implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> {
-  public static final int DEFAULT_MAX = 64;
+  public static final int DEFAULT_MAX = 32;
   public static final int DEFAULT_MIN = 8;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
 

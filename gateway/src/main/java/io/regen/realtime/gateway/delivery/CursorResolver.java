@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -104,17 +105,28 @@ final class CursorResolver {
     if (n > 0) {
       return CompletableFuture.completedFuture(n);
     }
-    CompletableFuture<Integer> described;
+    // A plain future: the admin client's own (KafkaFuture.toCompletionStage) refuses to be
+    // completed from outside, so an orTimeout on it or its dependents would never fire.
+    CompletableFuture<Integer> described = new CompletableFuture<>();
+    long left = Math.max(1, deadline - System.nanoTime());
     try {
-      described =
-          admin
-              .describeTopics(List.of(topic.name()))
-              .allTopicNames()
-              .toCompletionStage()
-              .toCompletableFuture()
-              .thenApply(topics -> topics.get(topic.name()).partitions().size());
+      admin
+          .describeTopics(
+              List.of(topic.name()),
+              new DescribeTopicsOptions()
+                  .timeoutMs(
+                      (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left))))
+          .allTopicNames()
+          .whenComplete(
+              (topics, error) -> {
+                if (error != null) {
+                  described.completeExceptionally(error);
+                } else {
+                  described.complete(topics.get(topic.name()).partitions().size());
+                }
+              });
     } catch (RuntimeException e) {
-      described = CompletableFuture.failedFuture(e);
+      described.completeExceptionally(e);
     }
     return described
         .orTimeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)

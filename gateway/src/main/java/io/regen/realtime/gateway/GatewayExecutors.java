@@ -9,16 +9,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's threads: a few writer threads that start asynchronous socket writes for sessions
- * with queued frames, and one timer thread for all connections. Not exposed as {@code Executor}
- * beans, so the application's own task executor configuration is unaffected.
+ * with queued frames, one timer thread for all connections, and the subscribe threads that send a
+ * new session's welcome once its broker look-ups have completed (so neither a Jetty thread waits
+ * for them nor does the Kafka client thread that completes them run the protocol's work). Not
+ * exposed as {@code Executor} beans, so the application's own task executor configuration is
+ * unaffected.
  */
 public final class GatewayExecutors implements AutoCloseable {
   private final ExecutorService writer;
   private final ScheduledExecutorService timer;
+  private final ExecutorService subscribe;
 
+  /** As many subscribe threads as writer threads: a welcome is a few queue operations. */
   public GatewayExecutors(int writerThreads) {
     this.writer = Executors.newFixedThreadPool(writerThreads, named("gateway-writer"));
     this.timer = Executors.newSingleThreadScheduledExecutor(named("gateway-timer"));
+    this.subscribe = Executors.newFixedThreadPool(writerThreads, named("gateway-subscribe"));
   }
 
   public ExecutorService writer() {
@@ -29,9 +35,15 @@ public final class GatewayExecutors implements AutoCloseable {
     return timer;
   }
 
+  /** Sends subscribe outcomes (welcome or error) and routes the frames held until then. */
+  public ExecutorService subscribe() {
+    return subscribe;
+  }
+
   @Override
   public void close() {
     timer.shutdownNow();
+    subscribe.shutdown();
     writer.shutdown();
     try {
       if (!writer.awaitTermination(2, TimeUnit.SECONDS)) {

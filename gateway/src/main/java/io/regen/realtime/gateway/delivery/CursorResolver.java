@@ -5,12 +5,11 @@ import io.regen.realtime.schemas.Topic;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -18,7 +17,8 @@ import org.apache.kafka.common.TopicPartition;
  * honoured. A cursor is resumable when it names the user's partition, the offset after it is still
  * kept, and it was written; then delivery starts right after it, otherwise live from the end. The
  * broker look-ups are bounded by the subscribe timeout and batched with other subscribes' ({@link
- * OffsetLookups}). Thread-safe.
+ * OffsetLookups}); no thread waits for them (a reconnect burst of thousands of sessions parks
+ * none). Thread-safe.
  */
 final class CursorResolver {
   private final Topic<?, ?> topic;
@@ -52,56 +52,94 @@ final class CursorResolver {
   }
 
   /**
-   * Where a session of {@code userId} starts.
+   * Where a session of {@code userId} starts, without parking the calling thread: the future
+   * completes on the admin client's thread (or the JDK's delay scheduler for a timeout), so what
+   * follows it must not block there.
    *
    * @param cursor the last cursor the client saw; null, blank or unparsable: live from now
-   * @throws DeliveryUnavailableException when the broker does not answer within the timeout
+   * @return completes exceptionally with {@link DeliveryUnavailableException} when the broker does
+   *     not answer within the timeout
    */
-  StartPoint resolve(String userId, String cursor) {
+  CompletableFuture<StartPoint> resolve(String userId, String cursor) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    int partition = UserPartitioner.partitionOf(userId, partitionCount());
-    TopicPartition tp = new TopicPartition(topic.name(), partition);
     LogPosition requested = parse(cursor);
-    boolean checkCursor = requested != null && requested.partition() == partition;
-    // Both look-ups in flight at once, batched with other subscribes' (see OffsetLookups).
-    CompletableFuture<Long> latest = offsets.end(tp);
-    CompletableFuture<Long> earliest = checkCursor ? offsets.logStart(tp) : null;
-    long end = await(latest, () -> offsets.end(tp), deadline);
-    if (checkCursor) {
-      long logStart = await(earliest, () -> offsets.logStart(tp), deadline);
-      long o = requested.offset();
-      // o is the last event the client saw: resumable when o+1 is still kept and o was written.
-      if (o + 1 >= logStart && o < end) {
-        return new StartPoint(partition, o, end, true);
-      }
+    return partitionCount(deadline)
+        .thenCompose(
+            count -> {
+              int partition = UserPartitioner.partitionOf(userId, count);
+              TopicPartition tp = new TopicPartition(topic.name(), partition);
+              boolean checkCursor = requested != null && requested.partition() == partition;
+              // Both look-ups in flight at once, batched with other subscribes' (OffsetLookups).
+              CompletableFuture<Long> end =
+                  retried(offsets.end(tp), () -> offsets.end(tp), deadline);
+              if (!checkCursor) {
+                return end.thenApply(e -> new StartPoint(partition, e - 1, e, false));
+              }
+              CompletableFuture<Long> logStart =
+                  retried(offsets.logStart(tp), () -> offsets.logStart(tp), deadline);
+              return end.thenCombine(
+                  logStart, (e, start) -> startPoint(partition, requested.offset(), start, e));
+            });
+  }
+
+  private static StartPoint startPoint(int partition, long seen, long logStart, long end) {
+    // seen is the last event the client saw: resumable when seen+1 is still kept and seen was
+    // written.
+    if (seen + 1 >= logStart && seen < end) {
+      return new StartPoint(partition, seen, end, true);
     }
     return new StartPoint(partition, end - 1, end, false);
   }
 
-  /** The topic's partition count, described once (then cached). */
+  /** The topic's partition count, described once (then cached); blocks up to the timeout. */
   int partitionCount() {
+    try {
+      return partitionCount(System.nanoTime() + timeout.toNanos()).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private CompletableFuture<Integer> partitionCount(long deadline) {
     int n = partitionCount;
     if (n > 0) {
-      return n;
+      return CompletableFuture.completedFuture(n);
     }
+    // A plain future: the admin client's own (KafkaFuture.toCompletionStage) refuses to be
+    // completed from outside, so an orTimeout on it or its dependents would never fire.
+    CompletableFuture<Integer> described = new CompletableFuture<>();
+    long left = Math.max(1, deadline - System.nanoTime());
     try {
-      n =
-          admin
-              .describeTopics(List.of(topic.name()))
-              .allTopicNames()
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-              .get(topic.name())
-              .partitions()
-              .size();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new DeliveryUnavailableException(
-          "cannot describe topic " + topic.name() + ": " + e, RETRY_AFTER_MS, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      admin
+          .describeTopics(
+              List.of(topic.name()),
+              new DescribeTopicsOptions()
+                  .timeoutMs(
+                      (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left))))
+          .allTopicNames()
+          .whenComplete(
+              (topics, error) -> {
+                if (error != null) {
+                  described.completeExceptionally(error);
+                } else {
+                  described.complete(topics.get(topic.name()).partitions().size());
+                }
+              });
+    } catch (RuntimeException e) {
+      described.completeExceptionally(e);
     }
-    partitionCount = n;
-    return n;
+    return described
+        .orTimeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+        .handle(
+            (count, error) -> {
+              if (error != null) {
+                Throwable cause = unwrap(error);
+                throw new DeliveryUnavailableException(
+                    "cannot describe topic " + topic.name() + ": " + cause, RETRY_AFTER_MS, cause);
+              }
+              partitionCount = count;
+              return count;
+            });
   }
 
   private static LogPosition parse(String cursor) {
@@ -116,29 +154,49 @@ final class CursorResolver {
   }
 
   /**
-   * The look-up's offset; a failed or timed-out attempt is sent again (fresh metadata) until the
-   * deadline.
+   * The look-up's offset; a failed or timed-out attempt is sent again (fresh metadata) after a
+   * short pause, until the deadline. No thread waits meanwhile: the pause is the JDK's delayed
+   * executor.
    */
-  private long await(
-      CompletableFuture<Long> first, Supplier<CompletableFuture<Long>> again, long deadline) {
-    CompletableFuture<Long> attempt = first;
-    while (true) {
-      long left = deadline - System.nanoTime();
-      try {
-        return attempt.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        if (deadline - System.nanoTime() <= RETRY_PAUSE.toNanos()) {
-          throw new DeliveryUnavailableException(
-              "cannot read offsets of " + topic.name() + ": " + e, RETRY_AFTER_MS, e);
-        }
-        attempt.cancel(false);
-        LockSupport.parkNanos(RETRY_PAUSE.toNanos());
-        attempt = again.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
+  private CompletableFuture<Long> retried(
+      CompletableFuture<Long> attempt, Supplier<CompletableFuture<Long>> again, long deadline) {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    follow(attempt, again, deadline, result);
+    return result;
+  }
+
+  private void follow(
+      CompletableFuture<Long> attempt,
+      Supplier<CompletableFuture<Long>> again,
+      long deadline,
+      CompletableFuture<Long> result) {
+    long left = deadline - System.nanoTime();
+    attempt
+        .orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS)
+        .whenComplete(
+            (offset, error) -> {
+              if (error == null) {
+                result.complete(offset);
+                return;
+              }
+              if (deadline - System.nanoTime() <= RETRY_PAUSE.toNanos()) {
+                result.completeExceptionally(
+                    new DeliveryUnavailableException(
+                        "cannot read offsets of " + topic.name() + ": " + unwrap(error),
+                        RETRY_AFTER_MS,
+                        unwrap(error)));
+                return;
+              }
+              attempt.cancel(false);
+              CompletableFuture.delayedExecutor(RETRY_PAUSE.toNanos(), TimeUnit.NANOSECONDS)
+                  .execute(() -> follow(again.get(), again, deadline, result));
+            });
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   /**

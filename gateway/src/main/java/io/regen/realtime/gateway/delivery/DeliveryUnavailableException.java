@@ -9,7 +9,7 @@ package io.regen.realtime.gateway.delivery;
 public final class DeliveryUnavailableException extends IllegalStateException {
   private final long retryAfterMs;
 
-  DeliveryUnavailableException(String message, long retryAfterMs, Throwable cause) {
+  public DeliveryUnavailableException(String message, long retryAfterMs, Throwable cause) {
     super(message, cause);
     this.retryAfterMs = retryAfterMs;
   }

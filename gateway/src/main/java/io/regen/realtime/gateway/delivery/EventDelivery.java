@@ -1,5 +1,8 @@
 package io.regen.realtime.gateway.delivery;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
 /**
  * Delivers each user's job events to that user's connected sessions: one Kafka consumer per node,
  * manually assigned to the partitions holding connected users, with in-memory fan-out.
@@ -14,14 +17,40 @@ package io.regen.realtime.gateway.delivery;
 public interface EventDelivery {
 
   /**
-   * Prepares delivery to {@code session}. Nothing is sent before {@link Subscription#start()}, so
-   * the caller can send its welcome frame first.
+   * Prepares delivery to {@code session} without blocking the caller: resolving the cursor needs
+   * broker look-ups (bounded by the subscribe timeout), and the returned future completes when they
+   * are done — on a Kafka client thread, so the caller must move work that can block elsewhere.
+   * Nothing is sent before {@link Subscription#start()}, so the caller can send its welcome frame
+   * first.
+   *
+   * <p>The future fails with {@link DeliveryUnavailableException} when the broker did not answer in
+   * time (retryable), with {@link java.util.concurrent.CancellationException} when {@link
+   * #unsubscribe} came while it was pending (nothing stays registered), and with another exception
+   * on an internal failure (e.g. delivery not running).
    *
    * @param cursor the last cursor the client saw, or null to start live from now
    */
-  Subscription subscribe(ClientSession session, String cursor);
+  CompletableFuture<Subscription> subscribeAsync(ClientSession session, String cursor);
 
-  /** Stops delivery to a session (on close). Idempotent. */
+  /**
+   * {@link #subscribeAsync}, waiting for the outcome: for callers that may block (tests, tools),
+   * never a connection's reader thread. Throws what the future failed with.
+   */
+  default Subscription subscribe(ClientSession session, String cursor) {
+    try {
+      return subscribeAsync(session, cursor).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Stops delivery to a session (on close), and cancels its pending subscribe if there is one.
+   * Idempotent.
+   */
   void unsubscribe(ClientSession session);
 
   /** The outcome of subscribing. */

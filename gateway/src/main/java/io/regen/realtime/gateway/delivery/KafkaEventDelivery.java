@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -84,6 +85,9 @@ public final class KafkaEventDelivery
   private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
   private final ConcurrentHashMap<ClientSession, SessionState> bySession =
       new ConcurrentHashMap<>();
+  // Subscribes whose cursor is being resolved: session -> the ticket of its latest subscribe.
+  private final ConcurrentHashMap<ClientSession, Object> pendingSubscribes =
+      new ConcurrentHashMap<>();
   private final LiveRoutes routes;
   // Dispatcher thread only: partitions paused until the registry can decode their next record.
   private final Map<TopicPartition, Long> heldBackUntil = new HashMap<>();
@@ -141,25 +145,53 @@ public final class KafkaEventDelivery
   // ---------------------------------------------------------------- public API (any thread)
 
   @Override
-  public Subscription subscribe(ClientSession session, String cursor) {
-    ensureRunning();
-    SessionState previous = bySession.get(session);
-    if (previous != null) {
+  public CompletableFuture<Subscription> subscribeAsync(ClientSession session, String cursor) {
+    if (!running) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(
+              closed ? "event delivery is closed" : "event delivery is not started"));
+    }
+    if (bySession.containsKey(session)) {
       unsubscribe(session);
     }
+    Object ticket = new Object();
+    pendingSubscribes.put(session, ticket);
     String userId = session.userId();
-    StartPoint start = cursors.resolve(userId, cursor);
+    return cursors
+        .resolve(userId, cursor)
+        .whenComplete(
+            (start, error) -> {
+              if (error != null) {
+                pendingSubscribes.remove(session, ticket);
+              }
+            })
+        .thenApply(start -> register(session, ticket, cursor, start));
+  }
+
+  /**
+   * Registers a resolved subscribe unless {@link #unsubscribe} came while it was pending. Both
+   * decide under {@code bySession}'s lock for the session, so either the registration is seen by
+   * the unsubscribe or the unsubscribe by the registration: nothing stays behind a closed session.
+   */
+  private Subscription register(
+      ClientSession session, Object ticket, String cursor, StartPoint start) {
+    SessionState state =
+        new SessionState(session, session.userId(), start.partition(), start.mark(), start.end());
+    SessionState registered =
+        bySession.compute(
+            session, (k, current) -> pendingSubscribes.remove(k, ticket) ? state : current);
+    if (registered != state) {
+      throw new CancellationException("unsubscribed while the subscribe was pending");
+    }
     if (cursor != null) {
       metrics.resume(start.resumed());
     }
-    SessionState state =
-        new SessionState(session, userId, start.partition(), start.mark(), start.end());
-    bySession.put(session, state);
     return new StateSubscription(state, start.resumed(), start.latestCursor());
   }
 
   @Override
   public void unsubscribe(ClientSession session) {
+    pendingSubscribes.remove(session);
     SessionState state = bySession.remove(session);
     if (state != null) {
       state.mode = DeliveryMode.CLOSED;
@@ -238,13 +270,6 @@ public final class KafkaEventDelivery
         .map(e -> (Metric) e.getValue())
         .findFirst()
         .orElse(null);
-  }
-
-  private void ensureRunning() {
-    if (!running) {
-      throw new IllegalStateException(
-          closed ? "event delivery is closed" : "event delivery is not started");
-    }
   }
 
   private void command(Runnable command) {

@@ -10,9 +10,10 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * The gateway's HTTP edge ({@link EdgeProperties}): the request body cap in Jetty, the REST filter
- * (no token in URLs, authentication before the body, per-user rate) on {@code /api/*}, and the
- * trusted-proxy aware {@link ClientAddresses}.
+ * The gateway's HTTP edge ({@link EdgeProperties}): the request body cap in Jetty, Jetty's thread
+ * pool sized for the gateway ({@link JettyThreadPoolCustomizer}), the REST filter (no token in
+ * URLs, authentication before the body, per-user rate) on {@code /api/*}, and the trusted-proxy
+ * aware {@link ClientAddresses}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EdgeProperties.class)
@@ -27,6 +28,12 @@ public class EdgeConfiguration {
     Integer max = env.getProperty("regen.gateway.edge.max-request-body-bytes", Integer.class);
     return new RequestBodyLimitJettyCustomizer(
         max == null || max <= 0 ? EdgeProperties.DEFAULT_MAX_REQUEST_BODY_BYTES : max);
+  }
+
+  @Bean
+  public static JettyThreadPoolCustomizer gatewayJettyThreadPool(
+      org.springframework.core.env.Environment env) {
+    return new JettyThreadPoolCustomizer(env::containsProperty);
   }
 
   @Bean

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,34 +56,73 @@ public class JobEventsController {
   }
 
   @GetMapping("/api/job/{jobId}/events")
-  public ResponseEntity<StreamingResponseBody> events(
+  public CompletableFuture<ResponseEntity<StreamingResponseBody>> events(
       @PathVariable String jobId,
       @RequestParam(name = "fromSeq", defaultValue = "0") long fromSeq,
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    JobRecord job;
-    ReplayAdmission.Permit permit;
+    AuthenticatedUser user;
     try {
-      AuthenticatedUser user = auth.authenticate(authorization);
-      job = replay.authorize(user, jobId, BearerAuthenticator.tokenOf(authorization));
-      permit = replay.admit(user.userId());
-    } catch (ReplayRefusedException e) {
+      user = auth.authenticate(authorization);
+    } catch (AccessDeniedException e) {
+      return CompletableFuture.completedFuture(denied(e));
+    }
+    // The job look-up may ask the query API over HTTP (in `up`: this server): no Jetty thread
+    // waits for it, or enough concurrent histories would hold every thread of the bounded pool
+    // while the look-ups they wait for queue behind them.
+    return replay
+        .authorizeAsync(user, jobId, BearerAuthenticator.tokenOf(authorization))
+        .handle(
+            (job, error) -> {
+              if (error != null) {
+                return refused(
+                    error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error);
+              }
+              ReplayAdmission.Permit permit;
+              try {
+                permit = replay.admit(user.userId());
+              } catch (ReplayRefusedException e) {
+                return refused(e);
+              }
+              return history(jobId, fromSeq, job, permit);
+            });
+  }
+
+  private static ResponseEntity<StreamingResponseBody> denied(AccessDeniedException e) {
+    ResponseEntity.BodyBuilder denied = ResponseEntity.status(e.status());
+    if (e.kind() == AccessDeniedException.Kind.UNAUTHENTICATED) {
+      denied.header(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate());
+    }
+    return error(denied, e.body());
+  }
+
+  private static ResponseEntity<StreamingResponseBody> refused(Throwable cause) {
+    if (cause instanceof ReplayRefusedException e) {
       return error(
           ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "1"),
           new ErrorBody(e.code(), e.getMessage()));
-    } catch (AccessDeniedException e) {
-      ResponseEntity.BodyBuilder denied = ResponseEntity.status(e.status());
-      if (e.kind() == AccessDeniedException.Kind.UNAUTHENTICATED) {
-        denied.header(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate());
-      }
-      return error(denied, e.body());
-    } catch (JobAccessException e) {
+    }
+    if (cause instanceof AccessDeniedException e) {
+      return denied(e);
+    }
+    if (cause instanceof JobAccessException e) {
       HttpStatus status = e.forbidden() ? HttpStatus.FORBIDDEN : HttpStatus.NOT_FOUND;
       return error(ResponseEntity.status(status), new ErrorBody(e.code(), e.getMessage()));
-    } catch (IllegalStateException e) {
+    }
+    if (cause instanceof IllegalStateException e) {
       return error(
           ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE),
           new ErrorBody("unavailable", e.getMessage()));
     }
+    log.error("History request failed", cause);
+    return error(
+        ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR),
+        new ErrorBody("internal", "internal error"));
+  }
+
+  private ResponseEntity<StreamingResponseBody> history(
+      String jobId, long fromSeq, JobRecord job, ReplayAdmission.Permit permit) {
     ServerFrames frames = replay.frames();
     HistoryWriteGuard guard =
         new HistoryWriteGuard(permit, replay.limits().writeTimeout(), replay.timer());

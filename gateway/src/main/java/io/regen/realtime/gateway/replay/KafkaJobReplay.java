@@ -165,27 +165,53 @@ public final class KafkaJobReplay implements JobReplay, AutoCloseable {
    * @throws IllegalStateException the directory cannot answer now
    */
   public JobRecord authorize(AuthenticatedUser user, String jobId, String bearerToken) {
-    if (jobId == null || jobId.isBlank()) {
-      throw JobAccessException.notFound("no job id");
-    }
-    Optional<JobRecord> found;
     try {
-      found = directory.locate(jobId, bearerToken).join();
+      return authorizeAsync(user, jobId, bearerToken).join();
     } catch (CompletionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof JobLookupException lookup
-          && lookup.reason() == JobLookupException.Reason.FORBIDDEN) {
-        throw JobAccessException.forbidden("not allowed to read job " + jobId);
-      }
-      throw new IllegalStateException("cannot locate job " + jobId + ": " + cause.getMessage(), e);
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
-    JobRecord job = found.orElseThrow(() -> JobAccessException.notFound("unknown job " + jobId));
+  }
+
+  /**
+   * {@link #authorize} without waiting: the future completes on the directory's thread (an HTTP
+   * client's, when it asks the query API) and fails with the exceptions {@code authorize} throws.
+   * The history endpoint uses it so that no Jetty thread waits for the query API — which in {@code
+   * regen up} is served by the same, bounded, Jetty pool.
+   */
+  public CompletableFuture<JobRecord> authorizeAsync(
+      AuthenticatedUser user, String jobId, String bearerToken) {
+    if (jobId == null || jobId.isBlank()) {
+      return CompletableFuture.failedFuture(JobAccessException.notFound("no job id"));
+    }
+    CompletableFuture<Optional<JobRecord>> located;
     try {
-      AccessRules.requireReaderOf(user, job.userId());
-    } catch (AccessDeniedException e) {
-      throw JobAccessException.forbidden("job " + jobId + " belongs to another user");
+      located = directory.locate(jobId, bearerToken);
+    } catch (RuntimeException e) {
+      located = CompletableFuture.failedFuture(e);
     }
-    return job;
+    return located.handle(
+        (found, error) -> {
+          if (error != null) {
+            Throwable cause =
+                error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause()
+                    : error;
+            if (cause instanceof JobLookupException lookup
+                && lookup.reason() == JobLookupException.Reason.FORBIDDEN) {
+              throw JobAccessException.forbidden("not allowed to read job " + jobId);
+            }
+            throw new IllegalStateException(
+                "cannot locate job " + jobId + ": " + cause.getMessage(), cause);
+          }
+          JobRecord job =
+              found.orElseThrow(() -> JobAccessException.notFound("unknown job " + jobId));
+          try {
+            AccessRules.requireReaderOf(user, job.userId());
+          } catch (AccessDeniedException e) {
+            throw JobAccessException.forbidden("job " + jobId + " belongs to another user");
+          }
+          return job;
+        });
   }
 
   /** Sink of one replayed event; false stops the read. */

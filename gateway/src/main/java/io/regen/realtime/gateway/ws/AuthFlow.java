@@ -11,6 +11,10 @@ import io.regen.realtime.gateway.protocol.ClientFrame;
 import io.regen.realtime.gateway.protocol.CloseCode;
 import io.regen.realtime.gateway.protocol.ErrorCodes;
 import java.time.Clock;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +22,11 @@ import org.slf4j.LoggerFactory;
  * The {@code auth} frame: the first one authenticates the connection (token from the frame, or from
  * the handshake), enforces the per-user connection limit, subscribes to delivery from the client's
  * cursor and sends the welcome; a later one refreshes the token of the same user (another user's
- * token closes the connection). Runs on the connection's reader thread.
+ * token closes the connection). Runs on the connection's reader thread, which it never parks: the
+ * subscribe's broker look-ups complete later, and its outcome (welcome, or {@code unavailable} /
+ * {@code internal} and a close) is sent from the gateway's subscribe executor. Frames arriving
+ * meanwhile wait in the session's {@link WelcomeGate}; the returned future completes once they may
+ * be routed.
  */
 final class AuthFlow {
   private static final Logger log = LoggerFactory.getLogger(AuthFlow.class);
@@ -33,7 +41,14 @@ final class AuthFlow {
   private final SessionReplies replies;
   private final GatewayMetrics metrics;
   private final Clock clock;
+  private final Executor subscribeExecutor;
 
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  /**
+   * @param subscribeExecutor where a subscribe's outcome is sent: not the Kafka client thread that
+   *     completes the look-ups, since listeners and held frames run after the welcome
+   */
   AuthFlow(
       GatewayProperties props,
       JwtVerifier verifier,
@@ -42,7 +57,8 @@ final class AuthFlow {
       SessionListeners listeners,
       SessionReplies replies,
       GatewayMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      Executor subscribeExecutor) {
     this.props = props;
     this.verifier = verifier;
     this.delivery = delivery;
@@ -51,9 +67,14 @@ final class AuthFlow {
     this.replies = replies;
     this.metrics = metrics;
     this.clock = clock;
+    this.subscribeExecutor = subscribeExecutor;
   }
 
-  void onAuth(WebSocketClientSession session, ClientFrame frame) {
+  /**
+   * Handles an {@code auth} frame; the future completes (never exceptionally) when its outcome is
+   * queued to the client: at once, except for a first auth whose subscribe is under way.
+   */
+  CompletableFuture<Void> onAuth(WebSocketClientSession session, ClientFrame frame) {
     String token = frame.optionalString("token", MAX_TOKEN);
     if (token == null && !session.isAuthenticated()) {
       token = session.handshakeToken();
@@ -69,13 +90,13 @@ final class AuthFlow {
       } else {
         replies.failAuth(session, frame.id(), ErrorCodes.UNAUTHORIZED, e.getMessage());
       }
-      return;
+      return DONE;
     }
     if (session.isAuthenticated()) {
       reauth(session, frame, user, token);
-    } else {
-      welcome(session, user, token, cursor);
+      return DONE;
     }
+    return welcome(session, user, token, cursor);
   }
 
   private void reauth(
@@ -89,19 +110,75 @@ final class AuthFlow {
     session.offerControl(replies.frames().reauthed(frame.id(), user.expiresAt().toEpochMilli()));
   }
 
-  private void welcome(
+  private CompletableFuture<Void> welcome(
       WebSocketClientSession session, AuthenticatedUser user, String token, String cursor) {
     session.authenticate(user, token, clock.instant());
     if (!registry.addUser(user.userId(), props.maxConnectionsPerUser())) {
       metrics.handshakeRejected("user_limit");
       replies.error(session, null, ErrorCodes.FORBIDDEN, "too many connections for this user");
       session.closeAfterQueued(CloseCode.POLICY, "too many connections");
-      return;
+      return DONE;
     }
-    EventDelivery.Subscription subscription;
+    session.welcomeGate().subscribing();
+    CompletableFuture<EventDelivery.Subscription> subscribing;
     try {
-      subscription = delivery.subscribe(session, cursor);
-    } catch (DeliveryUnavailableException e) {
+      subscribing = delivery.subscribeAsync(session, cursor);
+    } catch (RuntimeException e) {
+      subscribing = CompletableFuture.failedFuture(e);
+    }
+    return subscribing
+        .handleAsync(
+            (subscription, error) -> {
+              if (error != null) {
+                failed(session, unwrap(error));
+              } else {
+                started(session, user, subscription);
+              }
+              return (Void) null;
+            },
+            subscribeExecutor)
+        .exceptionally(
+            error -> {
+              // The executor refused (shutting down) or the outcome itself failed.
+              failed(session, unwrap(error));
+              return null;
+            });
+  }
+
+  private void started(
+      WebSocketClientSession session,
+      AuthenticatedUser user,
+      EventDelivery.Subscription subscription) {
+    boolean started =
+        session
+            .welcomeGate()
+            .start(
+                () -> {
+                  session.subscription(subscription);
+                  session.offerControl(
+                      replies
+                          .frames()
+                          .welcome(
+                              user.userId(),
+                              session.sessionId(),
+                              subscription.latestCursor(),
+                              subscription.resumed(),
+                              props.heartbeat().toMillis()));
+                  subscription.start();
+                  listeners.started(session);
+                });
+    if (!started) {
+      // Closed while the subscribe was pending: release what it registered.
+      delivery.unsubscribe(session);
+    }
+  }
+
+  private void failed(WebSocketClientSession session, Throwable cause) {
+    session.welcomeGate().fail();
+    if (cause instanceof CancellationException) {
+      return; // the connection closed while its subscribe was pending: nobody to tell
+    }
+    if (cause instanceof DeliveryUnavailableException e) {
       // Retryable (a leader change, a lost broker): the client backs off and reconnects.
       log.warn(
           "Delivery subscribe unavailable for session {}: {}", session.sessionId(), e.getMessage());
@@ -109,23 +186,15 @@ final class AuthFlow {
           replies.frames().unavailable(null, "delivery unavailable, try again", e.retryAfterMs()));
       session.closeAfterQueued(CloseCode.SERVER_ERROR, "delivery unavailable");
       return;
-    } catch (RuntimeException e) {
-      log.error("Delivery subscribe failed for session {}", session.sessionId(), e);
-      replies.error(session, null, ErrorCodes.INTERNAL, "delivery unavailable");
-      session.closeAfterQueued(CloseCode.SERVER_ERROR, "delivery unavailable");
-      return;
     }
-    session.subscription(subscription);
-    session.offerControl(
-        replies
-            .frames()
-            .welcome(
-                user.userId(),
-                session.sessionId(),
-                subscription.latestCursor(),
-                subscription.resumed(),
-                props.heartbeat().toMillis()));
-    subscription.start();
-    listeners.started(session);
+    log.error("Delivery subscribe failed for session {}", session.sessionId(), cause);
+    replies.error(session, null, ErrorCodes.INTERNAL, "delivery unavailable");
+    session.closeAfterQueued(CloseCode.SERVER_ERROR, "delivery unavailable");
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 }

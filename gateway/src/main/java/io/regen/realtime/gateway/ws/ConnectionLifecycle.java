@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A connection's bookkeeping when it opens (registered, counted against the per-address limit) and
- * when it closes (unregistered, unsubscribed from delivery, listeners told how long it lasted).
+ * when it closes (unregistered, unsubscribed from delivery or its pending subscribe cancelled,
+ * listeners told how long it lasted).
  */
 final class ConnectionLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycle.class);
@@ -62,6 +63,12 @@ final class ConnectionLifecycle {
     if (user == null) {
       return;
     }
+    // Under the welcome gate: a subscribe still pending is cancelled, and one that completes
+    // later is undone rather than started (no subscription left, no "started" after "ended").
+    session.welcomeGate().end(() -> endAuthenticated(session, closeCode));
+  }
+
+  private void endAuthenticated(WebSocketClientSession session, int closeCode) {
     try {
       delivery.unsubscribe(session);
     } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import io.regen.realtime.gateway.extension.ClientFrameExtension;
 import io.regen.realtime.gateway.metrics.GatewayMetrics;
 import io.regen.realtime.gateway.protocol.ClientFrame;
 import io.regen.realtime.gateway.protocol.ClientFrame.InvalidFrameException;
+import io.regen.realtime.gateway.protocol.CloseCode;
 import io.regen.realtime.gateway.protocol.ErrorCodes;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +16,10 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Routes one client text frame: rate limit, parse, authentication first, then by type to the auth
  * flow, the job commands or a pong; an invalid or unknown frame gets an error frame (before
- * authentication: an error and a close). Runs on the connection's reader thread.
+ * authentication: an error and a close). Runs on the connection's reader thread; frames that arrive
+ * while the first auth's subscribe is pending are held ({@link WelcomeGate}, at most {@code
+ * frame-burst} of them; one more closes with 4008) and routed in order right after the welcome, on
+ * the thread that sent it.
  */
 final class FrameRouter {
   private static final Logger log = LoggerFactory.getLogger(FrameRouter.class);
@@ -26,6 +30,7 @@ final class FrameRouter {
   private final JobCommandFrames jobs;
   private final SessionReplies replies;
   private final GatewayMetrics metrics;
+  private final int maxHeldFrames;
   private volatile Map<String, ClientFrameExtension> extensions = Map.of();
 
   FrameRouter(
@@ -34,8 +39,10 @@ final class FrameRouter {
       AuthFlow auth,
       JobCommandFrames jobs,
       SessionReplies replies,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      int maxHeldFrames) {
     this.json = json;
+    this.maxHeldFrames = maxHeldFrames;
     this.rateLimit = rateLimit;
     this.auth = auth;
     this.jobs = jobs;
@@ -61,6 +68,17 @@ final class FrameRouter {
     if (!rateLimit.admit(session)) {
       return;
     }
+    switch (session.welcomeGate().hold(text, maxHeldFrames)) {
+      case HELD -> {}
+      case FULL -> {
+        replies.error(session, null, ErrorCodes.RATE_LIMITED, "too many frames before the welcome");
+        session.closeAfterQueued(CloseCode.POLICY, "too many frames before the welcome");
+      }
+      case NOT_PENDING -> handle(session, text);
+    }
+  }
+
+  private void handle(WebSocketClientSession session, String text) {
     ClientFrame frame;
     try {
       frame = ClientFrame.parse(json, text);
@@ -86,10 +104,30 @@ final class FrameRouter {
     }
   }
 
+  /**
+   * Routes the frames held while the session's subscribe was pending, in arrival order, until none
+   * is left (then frames are routed as they arrive again). Frames behind a decided close are
+   * dropped, as on the reader thread.
+   */
+  private void releaseHeld(WebSocketClientSession session) {
+    String text;
+    while ((text = session.welcomeGate().nextHeld()) != null) {
+      if (!session.isOpen()) {
+        continue;
+      }
+      try {
+        handle(session, text);
+      } catch (RuntimeException e) {
+        log.error("Unexpected failure handling a frame of session {}", session.sessionId(), e);
+        replies.error(session, null, ErrorCodes.INTERNAL, "internal error");
+      }
+    }
+  }
+
   /** Hands a parsed frame to the room for its type; false when the type is unknown. */
   private boolean route(WebSocketClientSession session, ClientFrame frame) {
     switch (frame.type()) {
-      case "auth" -> auth.onAuth(session, frame);
+      case "auth" -> auth.onAuth(session, frame).thenRun(() -> releaseHeld(session));
       case "start_job" -> jobs.onStartJob(session, frame);
       case "cancel_job" -> jobs.onCancelJob(session, frame);
       case "replay" -> jobs.onReplay(session, frame);

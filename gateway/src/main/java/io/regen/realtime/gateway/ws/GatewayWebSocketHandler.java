@@ -19,8 +19,10 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * flow, job commands); the timers are {@link SessionSweeper}'s. Never throws into the container:
  * every failure becomes an error frame or a close with a protocol close code.
  *
- * <p>Threads: messages of one connection arrive one at a time on Jetty threads; replies are queued
- * on the session and written asynchronously; Kafka and HTTP completions reply from client threads.
+ * <p>Threads: messages of one connection arrive one at a time on Jetty threads, which no handler
+ * parks; replies are queued on the session and written asynchronously; a subscribe's outcome (the
+ * welcome) is sent from the gateway's subscribe threads, Kafka and HTTP completions reply from
+ * client threads.
  */
 public final class GatewayWebSocketHandler extends AbstractWebSocketHandler {
   private static final Logger log = LoggerFactory.getLogger(GatewayWebSocketHandler.class);

@@ -56,6 +56,7 @@ public final class WebSocketClientSession implements ClientSession {
   private final AtomicBoolean kicked = new AtomicBoolean();
   private final AtomicBoolean closeRequested = new AtomicBoolean();
   private final Writer writer = new Writer();
+  private final WelcomeGate welcomeGate = new WelcomeGate();
   private volatile boolean closed;
   private volatile long closeRequestedAtNanos;
 
@@ -69,7 +70,8 @@ public final class WebSocketClientSession implements ClientSession {
   private volatile long lastPingNanos;
   private volatile long pingOutstandingSinceNanos;
 
-  // Reader-thread only (Jetty delivers a connection's messages one at a time).
+  // Frame-handling only: the reader thread (Jetty delivers a connection's messages one at a time),
+  // or the thread routing the frames held until the welcome, never both at once (WelcomeGate).
   int rejectedInARow;
   int invalidInARow;
 
@@ -354,6 +356,11 @@ public final class WebSocketClientSession implements ClientSession {
 
   void subscription(EventDelivery.Subscription subscription) {
     this.subscription = subscription;
+  }
+
+  /** Orders the asynchronous subscribe of the first auth with frames and the close. */
+  WelcomeGate welcomeGate() {
+    return welcomeGate;
   }
 
   TokenBucket frameBucket() {

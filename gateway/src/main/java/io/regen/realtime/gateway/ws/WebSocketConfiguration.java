@@ -52,7 +52,16 @@ public class WebSocketConfiguration {
     SessionListeners listeners =
         new SessionListeners(listenerBeans.orderedStream().toList(), metrics);
     AuthFlow auth =
-        new AuthFlow(props, verifier, eventDelivery, registry, listeners, replies, metrics, CLOCK);
+        new AuthFlow(
+            props,
+            verifier,
+            eventDelivery,
+            registry,
+            listeners,
+            replies,
+            metrics,
+            CLOCK,
+            executors.subscribe());
     JobCommandFrames jobs =
         new JobCommandFrames(
             commands,
@@ -67,7 +76,8 @@ public class WebSocketConfiguration {
             auth,
             jobs,
             replies,
-            metrics);
+            metrics,
+            props.frameBurst());
     return new GatewayWebSocketHandler(
         new SessionFactory(props, executors.writer(), metrics, CLOCK, NANOS),
         new ConnectionLifecycle(props, registry, eventDelivery, listeners, replies, metrics, CLOCK),

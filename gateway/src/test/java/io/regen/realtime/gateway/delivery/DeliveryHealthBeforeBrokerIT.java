@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.regen.realtime.events.JobEvent;
 import io.regen.realtime.gateway.kafka.GatewayKafkaClients;
+import io.regen.realtime.gateway.testapp.TestSession;
 import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
@@ -13,6 +14,7 @@ import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
@@ -57,5 +59,41 @@ class DeliveryHealthBeforeBrokerIT {
       delivery.close();
     }
     assertThat(health.health().getStatus()).as("after close").isEqualTo(Status.DOWN);
+  }
+
+  @Test
+  void aSubscribeWithNoBrokerToAnswerFailsUnavailableWithinItsDeadline() throws Exception {
+    int nothingListens;
+    try (ServerSocket s = new ServerSocket(0)) {
+      nothingListens = s.getLocalPort();
+    }
+    Duration deadline = Duration.ofSeconds(2);
+    DeliveryProperties props =
+        new DeliveryProperties(null, null, 0, 0, null, null, 0, 0, 0, null, deadline, 0);
+    KafkaEventDelivery delivery =
+        new KafkaEventDelivery(
+            new Topic<>("never-" + nothingListens, Serdes.String(), JobEvent.class),
+            new GatewayKafkaClients("localhost:" + nothingListens, Map.of(), props.fetchMaxWait()),
+            new RegistrySerdes(new InMemorySchemaRegistryClient())
+                .valueDeserializer(Topics.JOB_EVENTS),
+            props,
+            new DeliveryMetrics(new SimpleMeterRegistry()),
+            null);
+    try {
+      delivery.start();
+      long started = System.nanoTime();
+      // Neither the partition count nor the offsets can be looked up: the deadline ends it, as
+      // the retryable error, and the subscribe leaves nothing registered.
+      assertThat(delivery.subscribeAsync(new TestSession("no-broker-user"), null))
+          .failsWithin(Duration.ofSeconds(30))
+          .withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(DeliveryUnavailableException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .as("bounded by the subscribe timeout, not the admin client's 60 s")
+          .isLessThan(deadline.multipliedBy(5));
+      assertThat(delivery.sessionCount()).isZero();
+    } finally {
+      delivery.close();
+    }
   }
 }

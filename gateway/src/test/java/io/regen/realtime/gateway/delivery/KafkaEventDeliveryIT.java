@@ -117,6 +117,41 @@ class KafkaEventDeliveryIT {
   }
 
   @Test
+  void anUnsubscribeWhileTheSubscribeIsPendingLeavesNothingRegisteredAndDeliversNothing() {
+    Topic<String, JobEvent> topic = kafka.newTopic();
+    KafkaEventDelivery d = delivery(topic);
+    String user = "pending-user";
+    kafka.publish(topic, user, "job-p", 0, 10);
+    List<TestSession> sessions = new ArrayList<>();
+    List<CompletableFuture<Subscription>> subscribes = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      TestSession s = new TestSession(user);
+      sessions.add(s);
+      // Resuming from the start, so a session that slipped through would be sent all ten.
+      subscribes.add(d.subscribeAsync(s, new LogPosition(partitionOf(user), 0).toCursor()));
+      d.unsubscribe(s); // the connection closed before its look-ups came back
+    }
+    CompletableFuture<?>[] all = subscribes.toArray(CompletableFuture[]::new);
+    await().atMost(Duration.ofSeconds(30)).until(() -> CompletableFuture.allOf(all).isDone());
+    for (CompletableFuture<Subscription> f : subscribes) {
+      // Either the unsubscribe came first (cancelled) or the subscribe (then it was removed).
+      if (!f.isCompletedExceptionally()) {
+        f.join().start();
+      }
+    }
+    assertThat(d.sessionCount()).isZero();
+    TestSession control = new TestSession(user);
+    connect(d, control, new LogPosition(partitionOf(user), 0).toCursor());
+    await().atMost(Duration.ofSeconds(30)).until(() -> control.received().size() == 9);
+    assertThat(d.sessionCount()).isEqualTo(1);
+    assertThat(sessions).allSatisfy(s -> assertThat(s.received()).isEmpty());
+  }
+
+  private static int partitionOf(String user) {
+    return UserPartitioner.partitionOf(user, DeliveryKafka.PARTITIONS);
+  }
+
+  @Test
   void twoUsersWithSeveralTabsEachReceiveExactlyTheirOwnEventsInOrder() {
     Topic<String, JobEvent> topic = kafka.newTopic();
     KafkaEventDelivery d = delivery(topic);

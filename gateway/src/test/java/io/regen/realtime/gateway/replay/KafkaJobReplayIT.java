@@ -44,6 +44,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.RequestBuilder;
+import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 import org.springframework.test.web.servlet.result.MockMvcResultMatchers;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
@@ -306,11 +308,13 @@ class KafkaJobReplayIT {
                         viaApi, new BearerAuthenticator(new JwtVerifier(settings))))
                 .build();
         String token = new JwtIssuer(settings).issue(OWNER, Set.of(), Duration.ofMinutes(5));
-        mvc.perform(
+        history(
+                mvc,
                 MockMvcRequestBuilders.get("/api/job/broken/events")
                     .header("Authorization", "Bearer " + token))
             .andExpect(MockMvcResultMatchers.status().isServiceUnavailable());
-        mvc.perform(
+        history(
+                mvc,
                 MockMvcRequestBuilders.get("/api/job/secret/events")
                     .header("Authorization", "Bearer " + token))
             .andExpect(MockMvcResultMatchers.status().isForbidden());
@@ -347,15 +351,12 @@ class KafkaJobReplayIT {
                 new JobEventsController(replay, new BearerAuthenticator(new JwtVerifier(settings))))
             .build();
     String ownerToken = issuer.issue(OWNER, Set.of(), Duration.ofMinutes(5));
-    MvcResult started =
-        mvc.perform(
+    MvcResult done =
+        history(
+                mvc,
                 MockMvcRequestBuilders.get("/api/job/big-job/events")
                     .param("fromSeq", "9000")
                     .header("Authorization", "Bearer " + ownerToken))
-            .andExpect(MockMvcResultMatchers.request().asyncStarted())
-            .andReturn();
-    MvcResult done =
-        mvc.perform(MockMvcRequestBuilders.asyncDispatch(started))
             .andExpect(MockMvcResultMatchers.status().isOk())
             .andReturn();
     String[] lines = done.getResponse().getContentAsString().split("\n");
@@ -368,17 +369,20 @@ class KafkaJobReplayIT {
     assertThat(done.getResponse().getContentType()).startsWith("application/x-ndjson");
 
     String strangerToken = issuer.issue("stranger", Set.of(), Duration.ofMinutes(5));
-    mvc.perform(
+    history(
+            mvc,
             MockMvcRequestBuilders.get("/api/job/big-job/events")
                 .header("Authorization", "Bearer " + strangerToken))
         .andExpect(MockMvcResultMatchers.status().isForbidden());
-    mvc.perform(
+    history(
+            mvc,
             MockMvcRequestBuilders.get("/api/job/nope/events")
                 .header("Authorization", "Bearer " + ownerToken))
         .andExpect(MockMvcResultMatchers.status().isNotFound());
-    mvc.perform(MockMvcRequestBuilders.get("/api/job/big-job/events"))
+    history(mvc, MockMvcRequestBuilders.get("/api/job/big-job/events"))
         .andExpect(MockMvcResultMatchers.status().isUnauthorized());
-    mvc.perform(
+    history(
+            mvc,
             MockMvcRequestBuilders.get("/api/job/big-job/events")
                 .header("Authorization", "Bearer not-a-jwt"))
         .andExpect(MockMvcResultMatchers.status().isUnauthorized());
@@ -434,14 +438,11 @@ class KafkaJobReplayIT {
                   new JobEventsController(old, new BearerAuthenticator(new JwtVerifier(settings))))
               .build();
       String token = new JwtIssuer(settings).issue(OWNER, Set.of(), Duration.ofMinutes(5));
-      MvcResult started =
-          mvc.perform(
+      String[] lines =
+          history(
+                  mvc,
                   MockMvcRequestBuilders.get("/api/job/" + job + "/events")
                       .header("Authorization", "Bearer " + token))
-              .andExpect(MockMvcResultMatchers.request().asyncStarted())
-              .andReturn();
-      String[] lines =
-          mvc.perform(MockMvcRequestBuilders.asyncDispatch(started))
               .andExpect(MockMvcResultMatchers.status().isOk())
               .andReturn()
               .getResponse()
@@ -457,5 +458,20 @@ class KafkaJobReplayIT {
         assertThat(JSON.readTree(lines[i]).get("seq").asLong()).isEqualTo(3 + i);
       }
     }
+  }
+
+  /**
+   * Performs a history request through every asynchronous step (the job look-up, then the streamed
+   * body) and returns the last dispatch's result.
+   */
+  private static ResultActions history(MockMvc mvc, RequestBuilder request) throws Exception {
+    ResultActions actions = mvc.perform(request);
+    MvcResult result = actions.andReturn();
+    while (result.getRequest().isAsyncStarted()) {
+      result.getAsyncResult(TimeUnit.SECONDS.toMillis(30));
+      actions = mvc.perform(MockMvcRequestBuilders.asyncDispatch(result));
+      result = actions.andReturn();
+    }
+    return actions;
   }
 }

@@ -3,6 +3,7 @@ package io.regen.realtime.gateway.testapp;
 import io.regen.realtime.gateway.delivery.ClientSession;
 import io.regen.realtime.gateway.delivery.EventDelivery;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,9 +16,13 @@ public final class RecordingEventDelivery implements EventDelivery {
   public final Set<ClientSession> started = ConcurrentHashMap.newKeySet();
 
   @Override
-  public Subscription subscribe(ClientSession session, String cursor) {
+  public CompletableFuture<Subscription> subscribeAsync(ClientSession session, String cursor) {
     subscribed.add(session);
     boolean resumed = cursor != null && cursor.startsWith("v1.");
+    return CompletableFuture.completedFuture(subscription(session, resumed));
+  }
+
+  private Subscription subscription(ClientSession session, boolean resumed) {
     return new Subscription() {
       @Override
       public boolean resumed() {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.events.JobRequestAction;
 import io.regen.realtime.gateway.delivery.EventDelivery;
+import io.regen.realtime.gateway.http.JettyThreadPoolCustomizer;
 import io.regen.realtime.gateway.testapp.CapturedLogs;
 import io.regen.realtime.gateway.testapp.EmbeddedBroker;
 import io.regen.realtime.gateway.testapp.GatewayTestApplication;
@@ -37,12 +38,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -75,6 +80,7 @@ class GatewayProtocolIT {
 
   @LocalServerPort int port;
   @Autowired SchemaRegistryClient registry;
+  @Autowired WebServerApplicationContext web;
   @Autowired EventDelivery delivery;
 
   private final List<TestWebSocketClient> clients = new ArrayList<>();
@@ -87,6 +93,16 @@ class GatewayProtocolIT {
   @org.junit.jupiter.api.AfterEach
   void closeClients() {
     clients.forEach(TestWebSocketClient::close);
+  }
+
+  @Test
+  void jettyServesTheGatewayFromItsBoundedPoolThatShrinksAfterABurst() {
+    Server server = ((JettyWebServer) web.getWebServer()).getServer();
+    QueuedThreadPool pool = (QueuedThreadPool) server.getThreadPool();
+    assertThat(pool.getMaxThreads()).isEqualTo(JettyThreadPoolCustomizer.DEFAULT_MAX);
+    assertThat(pool.getIdleTimeout())
+        .isEqualTo((int) JettyThreadPoolCustomizer.DEFAULT_IDLE_TIMEOUT.toMillis());
+    assertThat(pool.getMaxEvictCount()).isEqualTo(JettyThreadPoolCustomizer.DEFAULT_MAX);
   }
 
   // --- auth ---

@@ -7,21 +7,23 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Builders of the {@link Stores}: persistent RocksDB (unless {@link
- * TopologySettings#inMemoryStores()}), with changelog and record cache.
+ * TopologySettings#inMemoryStores()}), with changelog, and the record cache unless {@link
+ * StoreDef#recordCache()} says otherwise.
  */
 final class StoreBuilders {
   private StoreBuilders() {}
 
   static <K, V> StoreBuilder<KeyValueStore<K, V>> of(
       StoreDef<K, V> def, TopologySettings settings) {
-    return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-            settings.inMemoryStores()
-                ? org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(def.name())
-                : org.apache.kafka.streams.state.Stores.persistentKeyValueStore(def.name()),
-            def.keySerde(),
-            def.valueSerde())
-        .withCachingEnabled()
-        .withLoggingEnabled(java.util.Map.of());
+    StoreBuilder<KeyValueStore<K, V>> builder =
+        org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                settings.inMemoryStores()
+                    ? org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(def.name())
+                    : org.apache.kafka.streams.state.Stores.persistentKeyValueStore(def.name()),
+                def.keySerde(),
+                def.valueSerde())
+            .withLoggingEnabled(java.util.Map.of());
+    return def.recordCache() ? builder.withCachingEnabled() : builder.withCachingDisabled();
   }
 
   /**

@@ -54,9 +54,15 @@ public final class Stores {
    * response; a new attempt deletes the older attempt's entries. Read with {@code
    * range(first(jobId, attempt), (jobId, attempt, lastSeq))} in the job's partition ({@link
    * JobResponses}). Like {@link #JOB_STATE}: no retention, a compacted changelog.
+   *
+   * <p>Without the record cache: a query reads the state with a key query, which sees the cache,
+   * and these entries with a range query, which does not; a cached chunk would be invisible until
+   * the commit flushed it, and a running job's state would not add up (a 503) for up to a commit
+   * interval. Each key is written once, so the cache had nothing to collapse anyway; written
+   * through, every chunk up to the state's {@code lastSeq} is readable whenever the state is.
    */
   public static final StoreDef<ResponseChunkKey, String> JOB_RESPONSE_CHUNKS =
-      new StoreDef<>("job-response-chunks", ResponseChunkKey.serde(), Serdes.String());
+      new StoreDef<>("job-response-chunks", ResponseChunkKey.serde(), Serdes.String(), false);
 
   /**
    * Key {@code userId|invertedTimestamp|jobId} ({@link JobsByUserKey}) → {@link JobSummary}; a

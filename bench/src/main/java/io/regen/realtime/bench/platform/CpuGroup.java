@@ -13,7 +13,12 @@ enum CpuGroup {
   KAFKA_CLIENTS,
   GC,
   JIT,
-  OTHER;
+  OTHER,
+  /**
+   * Threads that ended within the interval (e.g. Jetty's idle threads evicted): the process's total
+   * minus the live threads'; their names are gone with them.
+   */
+  ENDED;
 
   private static final String[] BROKER_PREFIXES = {
     "data-plane-kafk", // request handlers and network threads

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -32,23 +33,51 @@ final class ProcessSampler {
     return pid;
   }
 
+  /** One thread's group and its CPU time so far. */
+  record ThreadTicks(CpuGroup group, long ticks) {}
+
+  /**
+   * @param threadTicks each live thread's ticks by thread id
+   */
   record Sample(
       long nanoTime,
       long totalTicks,
-      Map<CpuGroup, Long> ticksByGroup,
+      Map<Long, ThreadTicks> threadTicks,
       long rssBytes,
       int threads,
       int fds) {
 
-    /** Cores busy per group between {@code earlier} and this sample. */
+    /** The live threads' ticks summed by group. */
+    Map<CpuGroup, Long> ticksByGroup() {
+      Map<CpuGroup, Long> out = new EnumMap<>(CpuGroup.class);
+      threadTicks.values().forEach(t -> out.merge(t.group(), t.ticks(), Long::sum));
+      return out;
+    }
+
+    /**
+     * Cores busy per group between {@code earlier} and this sample, thread by thread: a thread that
+     * started in between counts all its ticks, and the ticks of threads that ended in between
+     * (which only the process's own total still holds) are {@link CpuGroup#ENDED}.
+     */
     Map<CpuGroup, Double> coresSince(Sample earlier) {
       double seconds = (nanoTime - earlier.nanoTime) / 1e9;
+      Map<CpuGroup, Long> ticks = new EnumMap<>(CpuGroup.class);
+      long live = 0;
+      for (Map.Entry<Long, ThreadTicks> e : threadTicks.entrySet()) {
+        ThreadTicks before = earlier.threadTicks.get(e.getKey());
+        ThreadTicks now = e.getValue();
+        // A reused thread id under another name is another thread.
+        long since =
+            before != null && before.group() == now.group()
+                ? Math.max(0, now.ticks() - before.ticks())
+                : now.ticks();
+        ticks.merge(now.group(), since, Long::sum);
+        live += since;
+      }
+      ticks.put(CpuGroup.ENDED, Math.max(0, totalTicks - earlier.totalTicks - live));
       Map<CpuGroup, Double> out = new EnumMap<>(CpuGroup.class);
       for (CpuGroup g : CpuGroup.values()) {
-        long d = ticksByGroup.getOrDefault(g, 0L) - earlier.ticksByGroup.getOrDefault(g, 0L);
-        // A thread that ended in between takes its ticks with it: clamp, the total still counts
-        // them (from the process's own stat, which includes ended threads).
-        out.put(g, Math.max(0, d) / (double) TICKS_PER_SECOND / seconds);
+        out.put(g, ticks.getOrDefault(g, 0L) / (double) TICKS_PER_SECOND / seconds);
       }
       return out;
     }
@@ -63,7 +92,7 @@ final class ProcessSampler {
     Path self = proc.resolve(Long.toString(pid));
     long now = System.nanoTime();
     long total = cpuTicks(Files.readString(self.resolve("stat")));
-    Map<CpuGroup, Long> byGroup = new EnumMap<>(CpuGroup.class);
+    Map<Long, ThreadTicks> byThread = new HashMap<>();
     try (Stream<Path> tasks = Files.list(self.resolve("task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         String stat;
@@ -72,7 +101,9 @@ final class ProcessSampler {
         } catch (IOException ended) {
           continue; // the thread ended while we listed
         }
-        byGroup.merge(CpuGroup.of(comm(stat)), cpuTicks(stat), Long::sum);
+        byThread.put(
+            Long.parseLong(task.getFileName().toString()),
+            new ThreadTicks(CpuGroup.of(comm(stat)), cpuTicks(stat)));
       }
     }
     String status = Files.readString(self.resolve("status"));
@@ -83,7 +114,7 @@ final class ProcessSampler {
     return new Sample(
         now,
         total,
-        byGroup,
+        byThread,
         statusValue(status, "VmRSS:") * 1024,
         (int) statusValue(status, "Threads:"),
         fds);

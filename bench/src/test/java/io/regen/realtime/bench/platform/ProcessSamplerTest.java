@@ -2,6 +2,7 @@ package io.regen.realtime.bench.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,18 +76,27 @@ class ProcessSamplerTest {
     assertThat(first.threads()).isEqualTo(3);
     assertThat(first.fds()).isEqualTo(1);
 
+    // 2 s later: thread 1 +150 ticks, thread 2 +50, thread 3 ended, thread 4 started (20 ticks);
+    // the process's total +300, so the ended thread ran 80 ticks before it ended.
     ProcessSampler.Sample later =
         new ProcessSampler.Sample(
             first.nanoTime() + 2_000_000_000L,
             first.totalTicks() + 300,
-            Map.of(CpuGroup.BROKER, 400L, CpuGroup.ROCKSDB, 5L),
+            Map.of(
+                1L, new ProcessSampler.ThreadTicks(CpuGroup.BROKER, 250),
+                2L, new ProcessSampler.ThreadTicks(CpuGroup.BROKER, 150),
+                4L, new ProcessSampler.ThreadTicks(CpuGroup.GATEWAY, 20)),
             0,
             0,
             0);
     assertThat(later.totalCoresSince(first)).isEqualTo(1.5);
     Map<CpuGroup, Double> cores = later.coresSince(first);
     assertThat(cores.get(CpuGroup.BROKER)).isEqualTo(1.0);
+    assertThat(cores.get(CpuGroup.GATEWAY)).isEqualTo(0.1); // a new thread counts all its ticks
     assertThat(cores.get(CpuGroup.ROCKSDB)).isZero(); // an ended thread never counts negative
+    assertThat(cores.get(CpuGroup.ENDED)).isEqualTo(0.4);
+    assertThat(cores.values().stream().mapToDouble(Double::doubleValue).sum())
+        .isCloseTo(1.5, within(1e-9));
   }
 
   private static void task(Path self, int tid, String stat) throws Exception {

@@ -11,6 +11,7 @@ import io.regen.realtime.schemas.Topic;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
@@ -30,22 +31,25 @@ import org.springframework.boot.health.contributor.Status;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DeliveryHealthBeforeBrokerIT {
 
-  @Test
-  void aDispatcherWithNoSessionIsUpEvenBeforeAnyBrokerAnswers() throws Exception {
+  /** Delivery pointed at a port nothing listens on (bound once, then freed), not started. */
+  private static KafkaEventDelivery withNoBroker(DeliveryProperties props) throws IOException {
     int nothingListens;
     try (ServerSocket s = new ServerSocket(0)) {
       nothingListens = s.getLocalPort();
     }
+    return new KafkaEventDelivery(
+        new Topic<>("no-broker-" + nothingListens, Serdes.String(), JobEvent.class),
+        new GatewayKafkaClients("localhost:" + nothingListens, Map.of(), props.fetchMaxWait()),
+        new RegistrySerdes(new InMemorySchemaRegistryClient()).valueDeserializer(Topics.JOB_EVENTS),
+        props,
+        new DeliveryMetrics(new SimpleMeterRegistry()),
+        null);
+  }
+
+  @Test
+  void aDispatcherWithNoSessionIsUpEvenBeforeAnyBrokerAnswers() throws Exception {
     DeliveryProperties props = DeliveryProperties.defaults();
-    KafkaEventDelivery delivery =
-        new KafkaEventDelivery(
-            new Topic<>("not-yet-" + nothingListens, Serdes.String(), JobEvent.class),
-            new GatewayKafkaClients("localhost:" + nothingListens, Map.of(), props.fetchMaxWait()),
-            new RegistrySerdes(new InMemorySchemaRegistryClient())
-                .valueDeserializer(Topics.JOB_EVENTS),
-            props,
-            new DeliveryMetrics(new SimpleMeterRegistry()),
-            null);
+    KafkaEventDelivery delivery = withNoBroker(props);
     DeliveryHealthIndicator health =
         new DeliveryHealthIndicator(delivery, props.healthMaxPollAge());
     try {
@@ -63,22 +67,10 @@ class DeliveryHealthBeforeBrokerIT {
 
   @Test
   void aSubscribeWithNoBrokerToAnswerFailsUnavailableWithinItsDeadline() throws Exception {
-    int nothingListens;
-    try (ServerSocket s = new ServerSocket(0)) {
-      nothingListens = s.getLocalPort();
-    }
     Duration deadline = Duration.ofSeconds(2);
     DeliveryProperties props =
         new DeliveryProperties(null, null, 0, 0, null, null, 0, 0, 0, null, deadline, 0);
-    KafkaEventDelivery delivery =
-        new KafkaEventDelivery(
-            new Topic<>("never-" + nothingListens, Serdes.String(), JobEvent.class),
-            new GatewayKafkaClients("localhost:" + nothingListens, Map.of(), props.fetchMaxWait()),
-            new RegistrySerdes(new InMemorySchemaRegistryClient())
-                .valueDeserializer(Topics.JOB_EVENTS),
-            props,
-            new DeliveryMetrics(new SimpleMeterRegistry()),
-            null);
+    KafkaEventDelivery delivery = withNoBroker(props);
     try {
       delivery.start();
       long started = System.nanoTime();

@@ -40,21 +40,7 @@ public final class IqV2LocalStoreReader implements LocalStoreReader {
         StateQueryRequest.inStore(store.name())
             .withQuery(KeyQuery.<K, V>withKey(key))
             .withPartitions(Set.of(partition));
-    if (activeOnly) {
-      request = request.requireActive();
-    }
-    StateQueryResult<V> result = run(request);
-    QueryResult<V> partitionResult = result.getPartitionResults().get(partition);
-    if (partitionResult == null) {
-      throw notReady(store, partition, "no result");
-    }
-    if (partitionResult.isFailure()) {
-      throw notReady(
-          store,
-          partition,
-          partitionResult.getFailureReason() + ": " + partitionResult.getFailureMessage());
-    }
-    return Optional.ofNullable(partitionResult.getResult());
+    return Optional.ofNullable(onePartition(store, partition, activeOnly, request));
   }
 
   @Override
@@ -64,23 +50,8 @@ public final class IqV2LocalStoreReader implements LocalStoreReader {
         StateQueryRequest.inStore(store.name())
             .withQuery(RangeQuery.<K, V>withRange(from, to))
             .withPartitions(Set.of(partition));
-    if (activeOnly) {
-      request = request.requireActive();
-    }
-    StateQueryResult<KeyValueIterator<K, V>> result = run(request);
-    QueryResult<KeyValueIterator<K, V>> partitionResult =
-        result.getPartitionResults().get(partition);
-    if (partitionResult == null) {
-      throw notReady(store, partition, "no result");
-    }
-    if (partitionResult.isFailure()) {
-      throw notReady(
-          store,
-          partition,
-          partitionResult.getFailureReason() + ": " + partitionResult.getFailureMessage());
-    }
     List<V> values = new ArrayList<>();
-    try (KeyValueIterator<K, V> it = partitionResult.getResult()) {
+    try (KeyValueIterator<K, V> it = onePartition(store, partition, activeOnly, request)) {
       while (it.hasNext()) {
         values.add(it.next().value);
       }
@@ -135,6 +106,26 @@ public final class IqV2LocalStoreReader implements LocalStoreReader {
     } catch (KafkaException | IllegalStateException e) {
       return -1;
     }
+  }
+
+  /**
+   * The result of a query of one partition (of the active copy only when {@code activeOnly});
+   * not-ready when that partition did not answer.
+   */
+  private <R> R onePartition(
+      StoreDef<?, ?> store, int partition, boolean activeOnly, StateQueryRequest<R> request) {
+    StateQueryResult<R> result = run(activeOnly ? request.requireActive() : request);
+    QueryResult<R> partitionResult = result.getPartitionResults().get(partition);
+    if (partitionResult == null) {
+      throw notReady(store, partition, "no result");
+    }
+    if (partitionResult.isFailure()) {
+      throw notReady(
+          store,
+          partition,
+          partitionResult.getFailureReason() + ": " + partitionResult.getFailureMessage());
+    }
+    return partitionResult.getResult();
   }
 
   private <R> StateQueryResult<R> run(StateQueryRequest<R> request) {

@@ -16,6 +16,9 @@ public final class Histograms {
 
   public static final int SIGNIFICANT_DIGITS = 3;
 
+  private static final ThreadLocal<ByteBuffer> SCRATCH =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(32 * 1024));
+
   /** A new, empty histogram of the stored kind. */
   public static Histogram empty() {
     Histogram histogram = new Histogram(SIGNIFICANT_DIGITS);
@@ -29,10 +32,11 @@ public final class Histograms {
       return empty();
     }
     try {
-      Histogram decoded =
-          Histogram.decodeFromCompressedByteBuffer(encoded.duplicate(), Long.MAX_VALUE);
-      Histogram histogram = empty();
-      histogram.add(decoded);
+      // No floor on the highest trackable value: the decoded counts array is as large as the
+      // encoded histogram's (a few KB for durations in ms), where a floor of Long.MAX_VALUE made
+      // every decode allocate ~440 KB (the Streams thread's largest allocation under load).
+      Histogram histogram = Histogram.decodeFromCompressedByteBuffer(encoded.duplicate(), 0);
+      histogram.setAutoResize(true);
       return histogram;
     } catch (DataFormatException e) {
       throw new IllegalArgumentException("Not an encoded histogram", e);
@@ -44,10 +48,20 @@ public final class Histograms {
     if (histogram.getTotalCount() == 0) {
       return ByteBuffer.allocate(0);
     }
-    ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-    histogram.encodeIntoCompressedByteBuffer(buffer);
-    buffer.flip();
-    return buffer;
+    // The encoder needs room for the uncompressed counts; the result is a small fraction of that,
+    // so the room is a per-thread scratch buffer and only the result is copied out.
+    int needed = histogram.getNeededByteBufferCapacity();
+    ByteBuffer scratch = SCRATCH.get();
+    if (scratch.capacity() < needed) {
+      scratch = ByteBuffer.allocate(Math.max(needed, 2 * scratch.capacity()));
+      SCRATCH.set(scratch);
+    }
+    scratch.clear();
+    histogram.encodeIntoCompressedByteBuffer(scratch);
+    scratch.flip();
+    ByteBuffer result = ByteBuffer.allocate(scratch.remaining());
+    result.put(scratch).flip();
+    return result;
   }
 
   /** Adds one value (ms, negative values recorded as 0) to an encoded histogram. */

@@ -62,7 +62,12 @@ public record JobsByUserKey(String userId, long sortTimestamp, String jobId) {
     return lastKeyOfPreviousPage + '\u0000';
   }
 
+  private static final int INVERTED_DIGITS = 19;
+
   private static String invert(long timestamp) {
-    return String.format("%019d", Long.MAX_VALUE - Math.max(0, timestamp));
+    // Zero-padded to Long.MAX_VALUE's 19 digits, so string order is numeric order (by hand: a
+    // String.format per event was a visible share of the Streams thread's allocation).
+    String digits = Long.toString(Long.MAX_VALUE - Math.max(0, timestamp));
+    return "0".repeat(INVERTED_DIGITS - digits.length()) + digits;
   }
 }

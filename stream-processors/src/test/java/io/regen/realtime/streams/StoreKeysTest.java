@@ -87,4 +87,15 @@ class StoreKeysTest {
     assertThat(AnalyticsReader.successRate(0, 0)).isNull();
     assertThat(AnalyticsReader.successRate(3, 1)).isEqualTo(0.75);
   }
+
+  @Test
+  void jobsByUserKeysPadTheInvertedTimestampToNineteenDigits() {
+    for (long timestamp :
+        new long[] {0, 1, 1_796_163_000_000L, Long.MAX_VALUE - 1, Long.MAX_VALUE}) {
+      String inverted = String.format("%019d", Long.MAX_VALUE - timestamp);
+      assertThat(new JobsByUserKey("u", timestamp, "j").encode()).contains("|" + inverted + "|");
+    }
+    assertThat(new JobsByUserKey("u", -5, "j").encode())
+        .isEqualTo(new JobsByUserKey("u", 0, "j").encode());
+  }
 }

@@ -72,6 +72,22 @@ class LauncherCdsTest {
     run("build_cds");
     assertThat(calls()).containsExactly("extract", "train", "train");
     assertThat(run("launch_args")).isEqualTo(withArchive("25"));
+    javaVersion = "17";
+    assertThat(run("launch_args")).isEqualTo(withArchive("17"));
+  }
+
+  @Test
+  void fromJava25TheArchiveIsAnAotCacheTrainedAndUsedWithItsOwnFlags() throws Exception {
+    javaVersion = "25";
+    assertThat(run("cds_archive; cds_output_flag; cds_use_flag").lines())
+        .containsExactly(
+            cds.resolve("regen-java25.aot").toString(), "-XX:AOTCacheOutput", "-XX:AOTCache");
+    javaVersion = "21";
+    assertThat(run("cds_archive; cds_output_flag; cds_use_flag").lines())
+        .containsExactly(
+            cds.resolve("regen-java21.jsa").toString(),
+            "-XX:ArchiveClassesAtExit",
+            "-XX:SharedArchiveFile");
   }
 
   @Test
@@ -98,8 +114,9 @@ class LauncherCdsTest {
   }
 
   private String withArchive(String java) {
-    return "-XX:SharedArchiveFile="
-        + cds.resolve("regen-java" + java + ".jsa")
+    boolean aotCache = Integer.parseInt(java) >= 25;
+    return (aotCache ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=")
+        + cds.resolve("regen-java" + java + (aotCache ? ".aot" : ".jsa"))
         + " -jar "
         + cds
         + "/regen.jar";

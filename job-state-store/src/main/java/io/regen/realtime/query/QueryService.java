@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -53,12 +54,15 @@ import org.apache.kafka.streams.state.HostInfo;
  * Thread-safe; blocking (call from request threads).
  */
 public final class QueryService {
-  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   /**
    * Reads of a job's state and chunks whose bytes did not add up (a new attempt between the two
    * reads, or a standby restoring the chunk changelog behind the state's) before giving up with a
-   * 503; each waits {@link #POLL_NANOS} first.
+   * 503. The second read follows at once: the processor deletes an older attempt's chunks and
+   * writes the new attempt's state in one {@code process()} call, so a read that saw the deletion
+   * almost always finds the new state already there; only the reads after it wait {@link
+   * #POLL_NANOS} first (a processor still inside that call, or a standby behind on the chunks).
    */
   static final int RESPONSE_READS = 5;
 
@@ -76,6 +80,7 @@ public final class QueryService {
   private final LocalStoreReader local;
   private final RemoteStoreClient remote;
   private final Duration positionWait;
+  private final LongConsumer park;
 
   public QueryService(
       Supplier<KafkaStreams.State> state,
@@ -83,6 +88,20 @@ public final class QueryService {
       LocalStoreReader local,
       RemoteStoreClient remote,
       Duration positionWait) {
+    this(state, locator, local, remote, positionWait, LockSupport::parkNanos);
+  }
+
+  /**
+   * @param park waits the given nanoseconds between two reads of a job (tests record the waits)
+   */
+  QueryService(
+      Supplier<KafkaStreams.State> state,
+      StoreLocator locator,
+      LocalStoreReader local,
+      RemoteStoreClient remote,
+      Duration positionWait,
+      LongConsumer park) {
+    this.park = Objects.requireNonNull(park, "park");
     this.state = Objects.requireNonNull(state, "state");
     this.locator = Objects.requireNonNull(locator, "locator");
     this.local = Objects.requireNonNull(local, "local");
@@ -186,9 +205,11 @@ public final class QueryService {
    * never forwards again).
    *
    * @param stale true to accept a standby replica
+   * @param withResponse true to read the response text from the chunk store too ({@link
+   *     ReadOptions#withResponse}); false: one get of the state
    */
   public Optional<JobStateRead> localJobState(
-      String jobId, int partition, boolean stale, LogPosition cursor) {
+      String jobId, int partition, boolean stale, LogPosition cursor, boolean withResponse) {
     requireRunning();
     // A job's events all live in its user's partition of jobs.events.v1, which is also the job's
     // store partition: a cursor of another partition names no event of this job (nothing to wait
@@ -210,12 +231,16 @@ public final class QueryService {
             return Optional.empty();
           }
           Optional<JobState> whole =
-              withResponse(found.get(), partition, activeOnly, ++responseReads);
+              withResponse
+                  ? withResponse(found.get(), partition, activeOnly, ++responseReads)
+                  : found;
           if (whole.isPresent()) {
             long lag = stale ? Math.max(0, local.lag(Stores.JOB_STATE, partition)) : 0;
-            return Optional.of(new JobStateRead(whole.get(), stale, lag));
+            return Optional.of(new JobStateRead(whole.get(), stale, lag, withResponse));
           }
-          LockSupport.parkNanos(POLL_NANOS);
+          if (responseReads > 1) {
+            park.accept(POLL_NANOS);
+          }
           continue;
         }
         if (System.nanoTime() - deadline > 0) {
@@ -235,7 +260,7 @@ public final class QueryService {
                 "Too many reads are waiting for their position on this instance; retry");
           }
         }
-        LockSupport.parkNanos(POLL_NANOS);
+        park.accept(POLL_NANOS);
       }
     } finally {
       if (waiting) {
@@ -305,15 +330,23 @@ public final class QueryService {
       ReadOptions options,
       String authorization) {
     if (host.equals(locator.self())) {
-      return localJobState(jobId, partition, stale, options.minPosition());
+      return localJobState(jobId, partition, stale, options.minPosition(), options.withResponse());
     }
     JobStateReply reply =
-        remote.jobState(host, jobId, partition, stale, options.minPosition(), authorization);
+        remote.jobState(
+            host,
+            jobId,
+            partition,
+            stale,
+            options.minPosition(),
+            options.withResponse(),
+            authorization);
     if (!reply.found()) {
       return Optional.empty();
     }
     JobState decoded = decode(Stores.JOB_STATE, reply.value());
-    return Optional.of(new JobStateRead(decoded, reply.stale(), reply.lag()));
+    return Optional.of(
+        new JobStateRead(decoded, reply.stale(), reply.lag(), options.withResponse()));
   }
 
   // ---- fan-out ----

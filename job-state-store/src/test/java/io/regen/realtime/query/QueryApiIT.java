@@ -130,6 +130,50 @@ class QueryApiIT {
   }
 
   @Test
+  void stateWithoutTheResponseTextIsOneGetWithTheJobsByteCount() {
+    CountingStoreReader reads = instance.storeReads();
+    long chunkRanges = reads.ranges(Stores.JOB_RESPONSE_CHUNKS);
+    long stateGets = reads.gets(Stores.JOB_STATE);
+    Http.Response r =
+        http.get(instance.port, "/api/job/" + A1 + "/state?withResponse=false", Http.token(ALICE));
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode s = r.json();
+    assertThat(s.get("jobId").asString()).isEqualTo(A1);
+    assertThat(s.get("userId").asString()).isEqualTo(ALICE);
+    assertThat(s.get("jobType").asString()).isEqualTo("model");
+    assertThat(s.get("status").asString()).isEqualTo("COMPLETED");
+    assertThat(s.has("responseSoFar")).isFalse();
+    assertThat(s.get("responseBytes").asInt()).isEqualTo("Hello world".length());
+    assertThat(s.get("responseTruncated").asBoolean()).isFalse();
+    assertThat(s.get("firstPosition").get("offset").asLong()).isEqualTo(a1First.offset());
+    assertThat(s.get("lastPosition").get("offset").asLong()).isEqualTo(a1Last.offset());
+    // The caller's own job: one get of its state, no range over its chunks.
+    assertThat(reads.gets(Stores.JOB_STATE) - stateGets).isEqualTo(1);
+    assertThat(reads.ranges(Stores.JOB_RESPONSE_CHUNKS)).isEqualTo(chunkRanges);
+
+    // The status is the same single get.
+    assertThat(
+            http.get(instance.port, "/api/job/" + A1 + "/status", Http.token(ALICE))
+                .json()
+                .get("status")
+                .asString())
+        .isEqualTo("COMPLETED");
+    assertThat(reads.gets(Stores.JOB_STATE) - stateGets).isEqualTo(2);
+    assertThat(reads.ranges(Stores.JOB_RESPONSE_CHUNKS)).isEqualTo(chunkRanges);
+
+    // The state with its text reads the chunks: the answer of before, unchanged.
+    JsonNode whole = http.get(instance.port, "/api/job/" + A1 + "/state", Http.token(ALICE)).json();
+    assertThat(whole.get("responseSoFar").asString()).isEqualTo("Hello world");
+    assertThat(whole.has("responseBytes")).isFalse();
+    assertThat(reads.ranges(Stores.JOB_RESPONSE_CHUNKS) - chunkRanges).isEqualTo(1);
+    assertThat(
+            http.get(
+                    instance.port, "/api/job/" + A1 + "/state?withResponse=true", Http.token(ALICE))
+                .json())
+        .isEqualTo(whole);
+  }
+
+  @Test
   void compactStatus() {
     // B1's progress event may still be in flight after the set-up's wait (which saw B1 exist).
     eventually(
@@ -147,6 +191,13 @@ class QueryApiIT {
   void accessControl() {
     assertThat(http.get(instance.port, "/api/job/" + A1 + "/state", Http.token(BOB)).status())
         .isEqualTo(403);
+    assertThat(
+            http.get(instance.port, "/api/job/" + A1 + "/state?withResponse=false", Http.token(BOB))
+                .status())
+        .isEqualTo(403);
+    // No token: 401 before a bad parameter's 400.
+    assertThat(http.get(instance.port, "/api/job/" + A1 + "/state?withResponse=no", null).status())
+        .isEqualTo(401);
     assertThat(
             http.get(instance.port, "/api/job/" + A1 + "/state", Http.analystToken("ana")).status())
         .isEqualTo(200);
@@ -411,6 +462,8 @@ class QueryApiIT {
     assertBadRequest(
         "/api/job/" + A1 + "/state?minPosition=yesterday", Http.token(ALICE), "minPosition");
     assertBadRequest("/api/job/" + A1 + "/state?allowStale=maybe", Http.token(ALICE), "allowStale");
+    assertBadRequest(
+        "/api/job/" + A1 + "/state?withResponse=no", Http.token(ALICE), "withResponse");
   }
 
   @Test

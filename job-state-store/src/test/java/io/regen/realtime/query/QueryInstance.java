@@ -1,11 +1,13 @@
 package io.regen.realtime.query;
 
+import io.regen.realtime.query.internal.LocalStoreReader;
 import io.regen.realtime.query.runtime.StreamsRuntime;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -61,9 +63,28 @@ final class QueryInstance implements AutoCloseable {
         new SpringApplicationBuilder(App.class)
             .properties(props)
             .initializers(
-                ctx -> ctx.getBeanFactory().registerSingleton("schemaRegistryClient", registry))
+                ctx -> {
+                  ctx.getBeanFactory().registerSingleton("schemaRegistryClient", registry);
+                  ctx.getBeanFactory().addBeanPostProcessor(COUNT_STORE_READS);
+                })
             .build();
     return new QueryInstance(app.run(), instanceId);
+  }
+
+  /** Wraps the instance's store reader so that {@link #storeReads} counts its reads. */
+  private static final BeanPostProcessor COUNT_STORE_READS =
+      new BeanPostProcessor() {
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String name) {
+          return bean instanceof LocalStoreReader real && !(bean instanceof CountingStoreReader)
+              ? new CountingStoreReader(real)
+              : bean;
+        }
+      };
+
+  /** The reads of this instance's own stores (its answers and the reads forwarded to it). */
+  CountingStoreReader storeReads() {
+    return context.getBean(CountingStoreReader.class);
   }
 
   StreamsRuntime runtime() {

@@ -19,6 +19,7 @@ import io.regen.realtime.streams.state.JobStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +28,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.HostInfo;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /** Owner routing, standby fallback, fan-out completeness and read-your-writes, with fakes. */
@@ -41,13 +45,26 @@ class QueryServiceTest {
   final FakeLocator locator = new FakeLocator();
   final FakeLocal local = new FakeLocal();
   final FakeRemote remote = new FakeRemote();
+
+  /** Every wait of the service between two reads, in nanoseconds (each really waited). */
+  final List<Long> parks = new ArrayList<>();
+
   KafkaStreams.State state = KafkaStreams.State.RUNNING;
   final QueryService service =
-      new QueryService(() -> state, locator, local, remote, Duration.ofMillis(100));
+      new QueryService(
+          () -> state,
+          locator,
+          local,
+          remote,
+          Duration.ofMillis(100),
+          nanos -> {
+            parks.add(nanos);
+            LockSupport.parkNanos(nanos);
+          });
 
   @Test
   void readsLocallyWhenThisInstanceOwnsTheKey() {
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(OTHER), 2);
+    owner(SELF, 2, OTHER);
     local.put(2, "j1", job("j1", 2, 10), true);
     Optional<JobStateRead> read = service.jobState("j1", "u", ReadOptions.DEFAULT, "Bearer t");
     assertThat(read).isPresent();
@@ -57,62 +74,85 @@ class QueryServiceTest {
 
   @Test
   void aLocalReadPutsTheStateAndItsChunksOfTheLatestAttemptTogether() {
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 2);
-    JobState stored = JobState.newBuilder(job("j1", 2, 10)).setLastSeq(3).setAttempt(2).build();
-    stored.setResponseBytes(9);
-    local.put(2, "j1", stored, true);
+    owner(SELF, 2);
+    local.put(2, "j1", streamed("j1", 2, 2, 3, 9), true);
     local.chunk(2, "j1", 1, 1, "old attempt ");
     local.chunk(2, "j1", 2, 1, "Hello ");
     local.chunk(2, "j1", 2, 3, "w\u00f6");
     local.chunk(2, "j1", 2, 4, " after the state"); // applied after the state that was read
     local.chunk(2, "j10", 2, 0, "another job");
-    JobStateRead read = service.jobState("j1", "u", ReadOptions.DEFAULT, null).orElseThrow();
+    JobStateRead read = found("j1", ReadOptions.DEFAULT);
     assertThat(read.state().getResponseSoFar()).isEqualTo("Hello w\u00f6");
     assertThat(read.state().getResponseBytes()).isEqualTo(9);
+    assertThat(read.withResponse()).isTrue();
 
     // A state without chunks (nothing streamed, or a value of an earlier store schema with its
     // text in responseSoFar) needs no chunk read.
     local.put(
         2, "j2", JobState.newBuilder(job("j2", 2, 11)).setResponseSoFar("v2 text").build(), true);
     int reads = local.chunkReads;
-    assertThat(
-            service
-                .jobState("j2", "u", ReadOptions.DEFAULT, null)
-                .orElseThrow()
-                .state()
-                .getResponseSoFar())
-        .isEqualTo("v2 text");
+    assertThat(found("j2", ReadOptions.DEFAULT).state().getResponseSoFar()).isEqualTo("v2 text");
     assertThat(local.chunkReads).isEqualTo(reads);
   }
 
   @Test
-  void aChunkStoreThatCannotBeReadWhereTheStateWasIsUnavailableNotAPartialAnswer() {
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 2);
-    JobState stored = job("j1", 2, 10);
-    stored.setLastSeq(1);
-    stored.setResponseBytes(5);
-    local.put(2, "j1", stored, true);
-    assertThatThrownBy(() -> service.jobState("j1", "u", ReadOptions.DEFAULT, null))
-        .isInstanceOf(QueryUnavailableException.class)
-        .extracting(e -> ((QueryUnavailableException) e).reason())
-        .isEqualTo(Reason.STORE_NOT_READY);
+  void aReadWithoutTheResponseIsOneGetOfTheStoredState() {
+    owner(SELF, 2);
+    local.put(2, "j1", streamed("j1", 2, 2, 3, 9), true);
+    local.chunk(2, "j1", 2, 1, "Hello ");
+    local.chunk(2, "j1", 2, 3, "w\u00f6");
+    JobStateRead read = found("j1", ReadOptions.DEFAULT.withoutResponse());
+    assertThat(read.withResponse()).isFalse();
+    assertThat(read.state().getResponseSoFar()).isEmpty();
+    assertThat(read.state().getResponseBytes()).isEqualTo(9);
+    assertThat(local.chunkReads).isZero();
 
-    // Readable, but the chunks never add up (a replica behind): a bounded retry, then a 503.
-    local.chunk(2, "j1", 1, 0, "Hel");
-    assertThatThrownBy(() -> service.jobState("j1", "u", ReadOptions.DEFAULT, null))
-        .isInstanceOf(QueryUnavailableException.class)
-        .hasMessageContaining("does not match its state")
-        .extracting(e -> ((QueryUnavailableException) e).reason())
-        .isEqualTo(Reason.STORE_NOT_READY);
+    // Chunks that do not add up do not matter to it: nothing of the text is answered.
+    local.chunks.get(2).clear();
+    assertThat(found("j1", ReadOptions.DEFAULT.withoutResponse()).state().getResponseBytes())
+        .isEqualTo(9);
+    assertThat(local.chunkReads).isZero();
+    assertThat(parks).isEmpty();
   }
 
   @Test
-  void aReadThatRacedANewAttemptReadsAgainAndAnswersTheNewAttempt() {
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 2);
-    JobState first = job("j1", 2, 10);
-    first.setLastSeq(1);
-    first.setResponseBytes(8);
-    local.put(2, "j1", first, true);
+  void aForwardedReadCarriesTheOptionToTheOwner() {
+    owner(OTHER, 1);
+    remote.jobs.put(OTHER, new JobStateReply(true, encode(streamed("j2", 1, 1, 3, 9)), false, 0));
+    JobStateRead lean =
+        service
+            .jobState("j2", "u", ReadOptions.DEFAULT.withoutResponse(), "Bearer t")
+            .orElseThrow();
+    assertThat(lean.withResponse()).isFalse();
+    assertThat(lean.state().getResponseBytes()).isEqualTo(9);
+    service.jobState("j2", "u", ReadOptions.DEFAULT, "Bearer t");
+    assertThat(remote.calls)
+        .containsExactly(
+            "job:" + OTHER + ":j2:1:false:lean:Bearer t", "job:" + OTHER + ":j2:1:false:Bearer t");
+  }
+
+  @Test
+  void aChunkStoreThatCannotBeReadWhereTheStateWasIsUnavailableNotAPartialAnswer() {
+    owner(SELF, 2);
+    local.put(2, "j1", streamed("j1", 2, 1, 1, 5), true);
+    assertUnavailable(() -> read("j1"), Reason.STORE_NOT_READY);
+
+    // Readable, but the chunks never add up (a replica behind): a bounded retry, then a 503.
+    local.chunk(2, "j1", 1, 0, "Hel");
+    int reads = local.chunkReads;
+    assertUnavailable(() -> read("j1"), Reason.STORE_NOT_READY)
+        .hasMessageContaining("does not match its state");
+    assertThat(local.chunkReads - reads).isEqualTo(QueryService.RESPONSE_READS);
+    // The second read at once, a pause before each later one.
+    assertThat(parks)
+        .containsExactlyElementsOf(
+            Collections.nCopies(QueryService.RESPONSE_READS - 2, QueryService.POLL_NANOS));
+  }
+
+  @Test
+  void aReadThatRacedANewAttemptReadsAgainAtOnceAndAnswersTheNewAttempt() {
+    owner(SELF, 2);
+    local.put(2, "j1", streamed("j1", 2, 1, 1, 8), true);
     local.chunk(2, "j1", 1, 0, "one ");
     local.chunk(2, "j1", 1, 1, "two ");
     // Between the state read and the chunk read, attempt 2 replaces attempt 1.
@@ -121,21 +161,19 @@ class QueryServiceTest {
           local.beforeChunkRead = () -> {};
           local.chunks.get(2).clear();
           local.chunk(2, "j1", 2, 0, "again");
-          JobState second = job("j1", 2, 12);
-          second.setAttempt(2);
-          second.setLastSeq(0);
-          second.setResponseBytes(5);
+          JobState second = streamed("j1", 2, 2, 0, 5);
           local.put(2, "j1", second, true);
         };
-    JobStateRead read = service.jobState("j1", "u", ReadOptions.DEFAULT, null).orElseThrow();
+    JobStateRead read = found("j1", ReadOptions.DEFAULT);
     assertThat(read.state().getAttempt()).isEqualTo(2);
     assertThat(read.state().getResponseSoFar()).isEqualTo("again");
     assertThat(local.chunkReads).isEqualTo(2);
+    assertThat(parks).isEmpty();
   }
 
   @Test
   void forwardsToTheOwnerAndDecodesItsAnswer() {
-    locator.owner = new KeyQueryMetadata(OTHER, Set.of(), 1);
+    owner(OTHER, 1);
     remote.jobs.put(OTHER, new JobStateReply(true, encode(job("j2", 1, 5)), false, 0));
     JobStateRead read = service.jobState("j2", "u", ReadOptions.DEFAULT, "Bearer t").orElseThrow();
     assertThat(read.state().getJobId()).isEqualTo("j2");
@@ -144,44 +182,34 @@ class QueryServiceTest {
 
   @Test
   void ownerSaysNotFound() {
-    locator.owner = new KeyQueryMetadata(OTHER, Set.of(), 1);
+    owner(OTHER, 1);
     remote.jobs.put(OTHER, new JobStateReply(false, null, false, 0));
-    assertThat(service.jobState("j3", "u", ReadOptions.DEFAULT, null)).isEmpty();
+    assertThat(read("j3")).isEmpty();
   }
 
   @Test
   void unreachableOwnerIsUnavailableUnlessStaleReadsAreAllowed() {
-    locator.owner = new KeyQueryMetadata(OTHER, Set.of(SELF), 0);
+    owner(OTHER, 0, SELF);
     local.put(0, "j4", job("j4", 0, 7), false); // a standby copy here
     local.lag = 3;
-    assertThatThrownBy(() -> service.jobState("j4", "u", ReadOptions.DEFAULT, null))
-        .isInstanceOf(QueryUnavailableException.class)
-        .extracting(e -> ((QueryUnavailableException) e).reason())
-        .isEqualTo(Reason.OWNER_UNREACHABLE);
+    assertUnavailable(() -> read("j4"), Reason.OWNER_UNREACHABLE);
 
-    JobStateRead stale =
-        service.jobState("j4", "u", new ReadOptions(true, null), null).orElseThrow();
+    JobStateRead stale = found("j4", STALE);
     assertThat(stale.stale()).isTrue();
     assertThat(stale.lag()).isEqualTo(3);
   }
 
   @Test
   void standbyOnlyCopyIsNotServedAsActive() {
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 0);
+    owner(SELF, 0);
     local.put(0, "j5", job("j5", 0, 1), false); // only a standby copy: active read must fail
-    assertThatThrownBy(() -> service.jobState("j5", "u", ReadOptions.DEFAULT, null))
-        .isInstanceOf(QueryUnavailableException.class)
-        .extracting(e -> ((QueryUnavailableException) e).reason())
-        .isEqualTo(Reason.STORE_NOT_READY);
+    assertUnavailable(() -> read("j5"), Reason.STORE_NOT_READY);
   }
 
   @Test
   void notRunningIsUnavailable() {
     state = KafkaStreams.State.REBALANCING;
-    assertThatThrownBy(() -> service.jobState("j", "u", ReadOptions.DEFAULT, null))
-        .isInstanceOf(QueryUnavailableException.class)
-        .extracting(e -> ((QueryUnavailableException) e).reason())
-        .isEqualTo(Reason.NOT_RUNNING);
+    assertUnavailable(() -> read("j"), Reason.NOT_RUNNING);
     assertThatThrownBy(() -> service.fanOutRange(Stores.DAU_DAILY, "a", "z", 10, null))
         .isInstanceOf(QueryUnavailableException.class);
   }
@@ -189,85 +217,72 @@ class QueryServiceTest {
   @Test
   void unknownOwnerIsUnavailable() {
     locator.owner = null;
-    assertThatThrownBy(() -> service.jobState("j", "u", ReadOptions.DEFAULT, null))
-        .isInstanceOf(QueryUnavailableException.class)
-        .extracting(e -> ((QueryUnavailableException) e).reason())
-        .isEqualTo(Reason.OWNER_UNKNOWN);
+    assertUnavailable(() -> read("j"), Reason.OWNER_UNKNOWN);
   }
 
   @Test
   void readYourWritesWaitsThenGivesUp() {
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 4);
+    owner(SELF, 4);
     local.put(4, "j6", job("j6", 4, 100), true);
     // the job's own last position satisfies an older cursor at once
-    assertThat(service.jobState("j6", "u", new ReadOptions(false, new LogPosition(4, 90)), null))
-        .isPresent();
+    assertThat(read("j6", atLeast(4, 90))).isPresent();
     // a watermark of the job's task at or past the cursor satisfies it too
     local.watermarks.put(4, Map.of(4, 500L));
-    assertThat(service.jobState("j6", "u", new ReadOptions(false, new LogPosition(4, 400)), null))
-        .isPresent();
+    assertThat(read("j6", atLeast(4, 400))).isPresent();
+    assertThat(parks).isEmpty();
     // neither: wait (bounded), then 503 POSITION_NOT_REACHED — also with allowStale
     long t0 = System.nanoTime();
-    assertThatThrownBy(
-            () -> service.jobState("j6", "u", new ReadOptions(true, new LogPosition(4, 900)), null))
-        .isInstanceOf(QueryUnavailableException.class)
-        .extracting(e -> ((QueryUnavailableException) e).reason())
-        .isEqualTo(Reason.POSITION_NOT_REACHED);
+    assertUnavailable(
+        () -> read("j6", new ReadOptions(true, new LogPosition(4, 900))),
+        Reason.POSITION_NOT_REACHED);
     assertThat(Duration.ofNanos(System.nanoTime() - t0))
         .isGreaterThanOrEqualTo(Duration.ofMillis(100));
+    assertThat(parks).isNotEmpty().containsOnly(QueryService.POLL_NANOS);
   }
 
   @Test
   void aCursorOfAnotherPartitionNamesNoEventOfTheJobAndIsNotWaitedFor() {
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 4);
+    owner(SELF, 4);
     local.put(4, "j6", job("j6", 4, 100), true);
-    long t0 = System.nanoTime();
-    assertThat(service.jobState("j6", "u", new ReadOptions(false, new LogPosition(5, 900)), null))
-        .isPresent();
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(100));
+    assertThat(read("j6", atLeast(5, 900))).isPresent();
+    assertThat(parks).isEmpty();
   }
 
   @Test
   void theCallersOwnJobIsReadFromTheCallersPartitionOnly() {
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 2);
+    owner(SELF, 2);
     local.put(2, "j1", job("j1", 2, 10), true);
-    assertThat(service.jobState("j1", "u", ReadOptions.DEFAULT, null)).isPresent();
+    assertThat(read("j1")).isPresent();
     assertThat(locator.located).containsExactly("job-state:u");
   }
 
   @Test
   void aJobNotInTheCallersPartitionIsLookedForInEveryPartition() {
     // an analyst, or another user's job (the controller answers 403 once it is found)
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 0);
-    locator.partitions = new TreeSet<>(Set.of(0, 1, 2));
-    locator.byPartition.put(1, new KeyQueryMetadata(SELF, Set.of(), 1));
-    locator.byPartition.put(2, new KeyQueryMetadata(OTHER, Set.of(), 2));
+    owner(SELF, 0);
+    partitions(Map.of(1, SELF, 2, OTHER));
     local.put(0, "other", job("other", 0, 1), true);
     local.put(1, "other", job("other", 1, 1), true);
     remote.jobs.put(OTHER, new JobStateReply(true, encode(job("j7", 2, 5)), false, 0));
-    assertThat(service.jobState("j7", "u", ReadOptions.DEFAULT, null).orElseThrow().state())
+    assertThat(found("j7", ReadOptions.DEFAULT).state())
         .extracting(JobState::getJobId)
         .isEqualTo("j7");
     assertThat(remote.calls).containsExactly("job:" + OTHER + ":j7:2:false:null");
 
     // no user given: the cursor's partition is the job's, read first
     remote.calls.clear();
-    assertThat(service.jobState("j7", null, new ReadOptions(false, new LogPosition(2, 5)), null))
-        .isPresent();
+    assertThat(service.jobState("j7", null, atLeast(2, 5), null)).isPresent();
     assertThat(remote.calls).hasSize(1);
   }
 
   @Test
   void absentOnlyWhenEveryPartitionAnswered() {
-    locator.owner = new KeyQueryMetadata(SELF, Set.of(), 0);
-    locator.partitions = new TreeSet<>(Set.of(0, 1));
-    locator.byPartition.put(1, new KeyQueryMetadata(OTHER, Set.of(), 1));
+    owner(SELF, 0);
+    partitions(Map.of(1, OTHER));
     local.put(0, "other", job("other", 0, 1), true);
     // partition 1's owner does not answer: "no such job" cannot be said
-    assertThatThrownBy(() -> service.jobState("j8", null, ReadOptions.DEFAULT, null))
-        .isInstanceOf(QueryUnavailableException.class)
-        .extracting(e -> ((QueryUnavailableException) e).reason())
-        .isEqualTo(Reason.OWNER_UNREACHABLE);
+    assertUnavailable(
+        () -> service.jobState("j8", null, ReadOptions.DEFAULT, null), Reason.OWNER_UNREACHABLE);
     remote.jobs.put(OTHER, new JobStateReply(false, null, false, 0));
     assertThat(service.jobState("j8", null, ReadOptions.DEFAULT, null)).isEmpty();
   }
@@ -275,30 +290,22 @@ class QueryServiceTest {
   @Test
   void aStandbyWithoutTheJobIsNoAnswerWhileTheActiveIsDown() {
     // the active had the job but not yet committed it to the changelog the standby reads
-    locator.owner = new KeyQueryMetadata(OTHER, Set.of(SELF), 0);
-    locator.partitions = new TreeSet<>(Set.of(0));
+    owner(OTHER, 0, SELF);
+    partitions(Map.of());
     local.put(0, "other", job("other", 0, 1), false);
-    assertThatThrownBy(() -> service.jobState("j9", "u", new ReadOptions(true, null), null))
-        .isInstanceOf(QueryUnavailableException.class)
-        .extracting(e -> ((QueryUnavailableException) e).reason())
-        .isEqualTo(Reason.OWNER_UNREACHABLE);
+    assertUnavailable(() -> read("j9", STALE), Reason.OWNER_UNREACHABLE);
     local.put(0, "j9", job("j9", 0, 4), false);
-    assertThat(service.jobState("j9", "u", new ReadOptions(true, null), null).orElseThrow().stale())
-        .isTrue();
+    assertThat(found("j9", STALE).stale()).isTrue();
   }
 
   @Test
   void aJobFoundInOnePartitionIsAnAnswerWhileAnotherCannotAnswer() {
-    locator.owner = new KeyQueryMetadata(OTHER, Set.of(), 0); // the caller's partition: down
-    locator.partitions = new TreeSet<>(Set.of(0, 1));
-    locator.byPartition.put(1, new KeyQueryMetadata(SELF, Set.of(), 1));
+    owner(OTHER, 0); // the caller's partition: down
+    partitions(Map.of(1, SELF));
     local.put(1, "j10", job("j10", 1, 2), true);
-    assertThat(service.jobState("j10", "u", ReadOptions.DEFAULT, null)).isPresent();
+    assertThat(read("j10")).isPresent();
     // not found where it could be asked, and one partition did not answer: no "absent"
-    assertThatThrownBy(() -> service.jobState("j11", "u", ReadOptions.DEFAULT, null))
-        .isInstanceOf(QueryUnavailableException.class)
-        .extracting(e -> ((QueryUnavailableException) e).reason())
-        .isEqualTo(Reason.OWNER_UNREACHABLE);
+    assertUnavailable(() -> read("j11"), Reason.OWNER_UNREACHABLE);
   }
 
   @Test
@@ -372,6 +379,51 @@ class QueryServiceTest {
         .isInstanceOf(QueryUnavailableException.class);
   }
 
+  // ---- fixture ----
+
+  static final ReadOptions STALE = new ReadOptions(true, null);
+
+  /** The caller's partition of job-state: {@code partition}, active on {@code active}. */
+  void owner(HostInfo active, int partition, HostInfo... standbys) {
+    locator.owner = new KeyQueryMetadata(active, Set.of(standbys), partition);
+  }
+
+  /**
+   * The store's partitions: the caller's (see {@link #owner}) and these, each active on its host
+   * without standbys.
+   */
+  void partitions(Map<Integer, HostInfo> others) {
+    Set<Integer> all = new TreeSet<>(others.keySet());
+    all.add(locator.owner.partition());
+    locator.partitions = all;
+    others.forEach(
+        (p, host) -> locator.byPartition.put(p, new KeyQueryMetadata(host, Set.of(), p)));
+  }
+
+  /** The caller u's read of a job, without a token. */
+  Optional<JobStateRead> read(String jobId, ReadOptions options) {
+    return service.jobState(jobId, "u", options, null);
+  }
+
+  Optional<JobStateRead> read(String jobId) {
+    return read(jobId, ReadOptions.DEFAULT);
+  }
+
+  JobStateRead found(String jobId, ReadOptions options) {
+    return read(jobId, options).orElseThrow();
+  }
+
+  static ReadOptions atLeast(int partition, long offset) {
+    return new ReadOptions(false, new LogPosition(partition, offset));
+  }
+
+  static AbstractThrowableAssert<?, ? extends Throwable> assertUnavailable(
+      ThrowingCallable call, Reason reason) {
+    return assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            QueryUnavailableException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+  }
+
   // ---- fakes ----
 
   static JobState job(String jobId, int inputPartition, long lastOffset) {
@@ -382,6 +434,15 @@ class QueryServiceTest {
         .setLastPosition(
             new io.regen.realtime.streams.state.LogPosition(inputPartition, lastOffset))
         .build();
+  }
+
+  /** A job whose state counts {@code bytes} bytes of its attempt's chunk text up to lastSeq. */
+  static JobState streamed(String jobId, int partition, int attempt, long lastSeq, int bytes) {
+    JobState s = job(jobId, partition, 10);
+    s.setAttempt(attempt);
+    s.setLastSeq(lastSeq);
+    s.setResponseBytes(bytes);
+    return s;
   }
 
   static String encode(JobState state) {
@@ -542,8 +603,20 @@ class QueryServiceTest {
         int partition,
         boolean stale,
         LogPosition minPosition,
+        boolean withResponse,
         String authorization) {
-      calls.add("job:" + host + ":" + jobId + ":" + partition + ":" + stale + ":" + authorization);
+      calls.add(
+          "job:"
+              + host
+              + ":"
+              + jobId
+              + ":"
+              + partition
+              + ":"
+              + stale
+              + (withResponse ? "" : ":lean")
+              + ":"
+              + authorization);
       JobStateReply reply = jobs.get(host);
       if (reply == null) {
         throw new QueryUnavailableException(Reason.OWNER_UNREACHABLE, host + " refused");

@@ -57,7 +57,7 @@ class RoutingPartsTest {
             Duration.ofMillis(100),
             io.regen.realtime.query.internal.ServiceCredential.random());
     HostInfo dead = new HostInfo("localhost", port);
-    assertThatThrownBy(() -> client.jobState(dead, "j", 0, false, null, "Bearer x"))
+    assertThatThrownBy(() -> client.jobState(dead, "j", 0, false, null, true, "Bearer x"))
         .isInstanceOf(QueryUnavailableException.class)
         .extracting(e -> ((QueryUnavailableException) e).reason())
         .isEqualTo(Reason.OWNER_UNREACHABLE);

@@ -50,8 +50,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * events/s; {@code S2} 10,000 × 10,000/s; {@code S3} ramp with 1,000 connections until p99 > 100
  * ms; {@code S4} gateway restart (SIGTERM or SIGKILL, {@code --signal}) of a gateway this benchmark
  * starts with {@code --gateway-cmd}; {@code S5} replay of a 100,000-event job to one client; {@code
- * S6} job-state lookups at 2,000/s; {@code S7} soak, 1,000 × 500/s for 30 minutes ({@code
- * --seconds} shortens it).
+ * S6} job-state lookups at 2,000/s ({@code --read state|lean|status}); {@code S7} soak, 1,000 ×
+ * 500/s for 30 minutes ({@code --seconds} shortens it).
  *
  * <p>Usage: {@code bench/scripts/platform-bench.sh S1 [--seconds 30] ...}; options: {@code --http}
  * (default http://localhost:8080), {@code --kafka} (localhost:9092), {@code --registry}
@@ -519,6 +519,7 @@ public final class PlatformBenchmark {
     int seconds = o.intOpt("seconds", 30);
     int warmup = o.intOpt("warmup", 5);
     int jobLength = 10;
+    String read = lookupPath(o.get("read", "state"));
     JobWorkload workload = new JobWorkload(userPrefix, users, jobLength);
     try (KafkaProducer<String, JobEvent> producer = producer(true)) {
       for (long seq = 0; seq < (long) users * jobLength; seq++) {
@@ -573,7 +574,7 @@ public final class PlatformBenchmark {
             boolean measured = i >= measure.get();
             outstanding.incrementAndGet();
             lookupsClient
-                .newRequest(base + "/api/job/" + userPrefix + u + "-job-0/state")
+                .newRequest(base + "/api/job/" + userPrefix + u + "-job-0/" + read)
                 .timeout(10, TimeUnit.SECONDS)
                 .headers(h -> h.put("Authorization", "Bearer " + tokens[u]))
                 .send(
@@ -607,6 +608,7 @@ public final class PlatformBenchmark {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("rate", rate);
     r.put("seconds", seconds);
+    r.put("read", read);
     r.put("loadAverage", load[0]);
     r.put("ok", ok.get());
     r.put("failed", failed.get());
@@ -615,6 +617,21 @@ public final class PlatformBenchmark {
     r.putAll(cpu(window[0], end, selfFrom[0], selfCpuNanos()));
     json.put("result", r);
     printTable(List.of(r));
+  }
+
+  /**
+   * The lookup S6 drives ({@code --read}): {@code state} the whole state with the response text (a
+   * get and a range over its chunks), {@code lean} the state without the text, {@code status} the
+   * compact form (both a single get).
+   */
+  private static String lookupPath(String read) {
+    return switch (read) {
+      case "state" -> "state";
+      case "lean" -> "state?withResponse=false";
+      case "status" -> "status";
+      default ->
+          throw new IllegalArgumentException("--read must be state, lean or status, got " + read);
+    };
   }
 
   // ---------------------------------------------------------------- parts

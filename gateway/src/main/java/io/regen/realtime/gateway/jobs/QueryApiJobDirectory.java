@@ -18,14 +18,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link JobDirectory} over the job state query API: {@code GET <base>/api/job/{jobId}/state} with
- * the caller's own bearer token, so the query API applies its access rules. Reads {@code userId},
- * {@code jobType}, {@code firstPosition} and {@code lastPosition}. 404 is "unknown job"; 401/403
- * {@link Reason#FORBIDDEN}; anything else (503 while the state store starts, I/O errors, an
- * unreadable body) {@link Reason#UNAVAILABLE}.
+ * {@link JobDirectory} over the job state query API: {@code GET
+ * <base>/api/job/{jobId}/state?withResponse=false} (the state without the response text: one store
+ * get instead of a get and a range over the job's chunks) with the caller's own bearer token, so
+ * the query API applies its access rules. Reads {@code userId}, {@code jobType}, {@code
+ * firstPosition} and {@code lastPosition}. 404 is "unknown job"; 401/403 {@link Reason#FORBIDDEN};
+ * anything else (503 while the state store starts, I/O errors, an unreadable body) {@link
+ * Reason#UNAVAILABLE}.
  */
 public final class QueryApiJobDirectory implements JobDirectory {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** The directory needs no response text (an older query API ignores the parameter). */
+  static final String STATE_WITHOUT_RESPONSE = "/state?withResponse=false";
 
   private final Supplier<String> baseUrl;
   private final Duration timeout;
@@ -69,7 +74,7 @@ public final class QueryApiJobDirectory implements JobDirectory {
     String path =
         "/api/job/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8).replace("+", "%20");
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + path + "/state"))
+        HttpRequest.newBuilder(URI.create(base + path + STATE_WITHOUT_RESPONSE))
             .timeout(timeout)
             .header("Accept", "application/json")
             .GET();

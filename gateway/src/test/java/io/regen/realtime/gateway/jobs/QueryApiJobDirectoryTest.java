@@ -27,6 +27,7 @@ class QueryApiJobDirectoryTest extends JobDirectoryContract {
   private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
   private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
   private final List<String> authHeaders = new CopyOnWriteArrayList<>();
+  private final List<String> queries = new CopyOnWriteArrayList<>();
   private HttpServer server;
 
   @Override
@@ -41,6 +42,7 @@ class QueryApiJobDirectoryTest extends JobDirectoryContract {
         "/api/job/",
         exchange -> {
           authHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+          queries.add(String.valueOf(exchange.getRequestURI().getQuery()));
           String path = exchange.getRequestURI().getPath();
           String jobId = path.substring("/api/job/".length(), path.length() - "/state".length());
           int status = statuses.getOrDefault(jobId, jobs.containsKey(jobId) ? 200 : 404);
@@ -67,6 +69,13 @@ class QueryApiJobDirectoryTest extends JobDirectoryContract {
     directory.find("j", "tok-1").join();
     directory.find("j", null).join();
     assertThat(authHeaders).containsExactly("Bearer tok-1", "null");
+  }
+
+  @Test
+  void asksForTheStateWithoutTheResponseText() throws Exception {
+    JobDirectory directory = directoryOf(Map.of("j", LOCATED));
+    assertThat(directory.find("j", "t").join()).contains(LOCATED);
+    assertThat(queries).containsExactly("withResponse=false");
   }
 
   @Test

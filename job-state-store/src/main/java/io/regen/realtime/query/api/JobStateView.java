@@ -1,5 +1,9 @@
 package io.regen.realtime.query.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.regen.realtime.query.JobStateRead;
+import io.regen.realtime.streams.JobResponses;
+import io.regen.realtime.streams.Utf8;
 import io.regen.realtime.streams.state.JobState;
 import io.regen.realtime.streams.state.ResearchStepState;
 import java.time.Instant;
@@ -13,6 +17,10 @@ import java.util.TreeMap;
  * for a read from a standby replica the client allowed, {@code stale: true} and the replica's
  * {@code lag} in changelog records. {@code attempt} is the run of the job the state follows (1,
  * then +1 each time a worker ran it again); {@code lastSeq} and the progress are that attempt's.
+ *
+ * <p>Read without the response text ({@code withResponse=false}), the answer has no {@code
+ * responseSoFar} but {@code responseBytes}, the text's length in UTF-8 bytes; the full answer has
+ * the text and no {@code responseBytes} (its shape from before the chunk store).
  */
 public record JobStateView(
     String jobId,
@@ -27,7 +35,8 @@ public record JobStateView(
     long anomalies,
     long duplicates,
     String model,
-    String responseSoFar,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String responseSoFar,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer responseBytes,
     boolean responseTruncated,
     List<ResearchStepView> researchSteps,
     boolean researchStepsTruncated,
@@ -51,7 +60,27 @@ public record JobStateView(
   /** Why a job failed. */
   public record ErrorView(String code, String message, boolean retryable) {}
 
-  public static JobStateView of(JobState s, boolean stale, long lag) {
+  /** The view of a read, with or without the response text as the read was made. */
+  public static JobStateView of(JobStateRead read) {
+    JobState s = read.state();
+    return of(
+        s,
+        read.withResponse() ? s.getResponseSoFar() : null,
+        read.withResponse() ? null : responseBytes(s),
+        read.stale(),
+        read.lag());
+  }
+
+  /**
+   * The UTF-8 length of the state's response text: counted in the state when its text is in the
+   * chunk store, else the text a value of an earlier store schema carries itself.
+   */
+  private static int responseBytes(JobState s) {
+    return JobResponses.hasChunks(s) ? s.getResponseBytes() : Utf8.length(s.getResponseSoFar());
+  }
+
+  private static JobStateView of(
+      JobState s, String responseSoFar, Integer responseBytes, boolean stale, long lag) {
     List<ResearchStepView> steps =
         s.getResearchSteps().stream()
             .map(
@@ -76,7 +105,8 @@ public record JobStateView(
         s.getAnomalies(),
         s.getDuplicates(),
         s.getModel(),
-        s.getResponseSoFar(),
+        responseSoFar,
+        responseBytes,
         s.getResponseTruncated(),
         steps,
         s.getResearchStepsTruncated(),

@@ -29,6 +29,9 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient {
   /** Paths of the internal endpoints (served by {@code InternalQueryController}). */
   public static final String JOB_PATH = "/internal/query/job";
 
+  /** The job read's parameter that leaves the response text out (absent: with the text). */
+  public static final String WITH_RESPONSE = "withResponse";
+
   public static final String RANGE_PATH = "/internal/query/range";
   public static final String DISTINCT_USERS_PATH = "/internal/query/distinct-users";
 
@@ -67,6 +70,7 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient {
       int partition,
       boolean stale,
       LogPosition minPosition,
+      boolean withResponse,
       String authorization) {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("jobId", jobId);
@@ -74,6 +78,9 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient {
     params.put("stale", Boolean.toString(stale));
     if (minPosition != null) {
       params.put("minPosition", minPosition.toCursor());
+    }
+    if (!withResponse) {
+      params.put(WITH_RESPONSE, "false");
     }
     Duration timeout = minPosition == null ? requestTimeout : requestTimeout.plus(positionWait);
     try {

@@ -20,6 +20,8 @@ public interface RemoteStoreClient {
    *
    * @param stale whether the remote may answer from a standby replica
    * @param minPosition read-your-writes bound, or null
+   * @param withResponse false: the remote reads the state only, without the response text from the
+   *     chunk store (one get); a remote that does not know the option answers with the text
    * @throws QueryUnavailableException when the remote cannot answer
    */
   JobStateReply jobState(
@@ -28,6 +30,7 @@ public interface RemoteStoreClient {
       int partition,
       boolean stale,
       LogPosition minPosition,
+      boolean withResponse,
       String authorization);
 
   /** A range scan over the remote's active partitions; fails the future on any failure. */

@@ -55,11 +55,17 @@ public class InternalQueryController {
       @RequestParam int partition,
       @RequestParam(defaultValue = "false") boolean stale,
       @RequestParam(required = false) String minPosition,
+      @RequestParam(name = HttpRemoteStoreClient.WITH_RESPONSE, defaultValue = "true")
+          boolean withResponse,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
     AuthenticatedUser user = auth.authenticate(authorization);
     Optional<JobStateRead> read =
         queries.localJobState(
-            jobId, partition, stale, QueryParams.position("minPosition", minPosition));
+            jobId,
+            partition,
+            stale,
+            QueryParams.position("minPosition", minPosition),
+            withResponse);
     if (read.isEmpty()) {
       return new JobStateReply(false, null, false, 0);
     }

@@ -28,7 +28,9 @@ import org.springframework.web.bind.annotation.RestController;
  * Job queries: one job's state or status (owner or analyst), a user's jobs newest first (own, or
  * any user's for analysts). Reads may ask for a stale answer from a standby ({@code
  * allowStale=true}; marked by {@code X-Regen-Stale: true} and {@code stale}/{@code lag} in the
- * body) and for read-your-writes ({@code minPosition=<cursor>}).
+ * body) and for read-your-writes ({@code minPosition=<cursor>}). The state without its response
+ * text ({@code withResponse=false}) and the status are one get of the stored state; the state with
+ * the text reads the job's chunks too.
  */
 @RestController
 public class JobQueryController {
@@ -52,9 +54,15 @@ public class JobQueryController {
       @PathVariable String jobId,
       @RequestParam(required = false) String minPosition,
       @RequestParam(required = false) String allowStale,
+      @RequestParam(required = false) String withResponse,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    JobStateRead read = readJob(jobId, minPosition, allowStale, authorization);
-    return withStale(read).body(JobStateView.of(read.state(), read.stale(), read.lag()));
+    AuthenticatedUser user = authenticate(authorization, jobId);
+    ReadOptions options = options(minPosition, allowStale);
+    if (!bool("withResponse", withResponse, true)) {
+      options = options.withoutResponse();
+    }
+    JobStateRead read = readJob(user, jobId, options, authorization);
+    return withStale(read).body(JobStateView.of(read));
   }
 
   @GetMapping("/api/job/{jobId}/status")
@@ -63,7 +71,10 @@ public class JobQueryController {
       @RequestParam(required = false) String minPosition,
       @RequestParam(required = false) String allowStale,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    JobStateRead read = readJob(jobId, minPosition, allowStale, authorization);
+    // The status shows no text: the state alone, one get.
+    AuthenticatedUser user = authenticate(authorization, jobId);
+    JobStateRead read =
+        readJob(user, jobId, options(minPosition, allowStale).withoutResponse(), authorization);
     return withStale(read).body(JobStatusView.of(read.state(), read.stale(), read.lag()));
   }
 
@@ -88,13 +99,20 @@ public class JobQueryController {
     return list(userId, limit, cursor, authorization);
   }
 
-  private JobStateRead readJob(
-      String jobId, String minPosition, String allowStale, String authorization) {
+  private static ReadOptions options(String minPosition, String allowStale) {
+    return new ReadOptions(
+        bool("allowStale", allowStale, false), QueryParams.position("minPosition", minPosition));
+  }
+
+  /** The caller, then the job id: a request without a valid token is a 401 before any 400. */
+  private AuthenticatedUser authenticate(String authorization, String jobId) {
     AuthenticatedUser user = auth.authenticate(authorization);
     QueryParams.id("jobId", jobId);
-    ReadOptions options =
-        new ReadOptions(
-            bool("allowStale", allowStale), QueryParams.position("minPosition", minPosition));
+    return user;
+  }
+
+  private JobStateRead readJob(
+      AuthenticatedUser user, String jobId, ReadOptions options, String authorization) {
     JobStateRead read =
         queries
             .jobState(jobId, user.userId(), options, authorization)
@@ -150,9 +168,9 @@ public class JobQueryController {
     }
   }
 
-  private static boolean bool(String name, String value) {
+  private static boolean bool(String name, String value, boolean absent) {
     if (value == null || value.isBlank()) {
-      return false;
+      return absent;
     }
     if (value.equalsIgnoreCase("true")) {
       return true;

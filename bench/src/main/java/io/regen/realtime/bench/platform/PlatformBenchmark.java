@@ -157,6 +157,8 @@ public final class PlatformBenchmark {
       clients.connectAll(o.intOpt("connect-parallel", 200), Duration.ofMinutes(3));
       double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
       json.put("connectSeconds", connectSeconds);
+      json.put(
+          "connectStartedAt", Instant.now().minusNanos((long) (connectSeconds * 1e9)).toString());
       ProcessSampler.Sample connected = sample();
       // Where the connect burst's CPU went, platform (by thread group) and generator.
       json.put("connect", cpu(idle, connected, selfIdle, selfCpuNanos()));
@@ -240,10 +242,12 @@ public final class PlatformBenchmark {
       try (BenchClients again = clients(connections, sendNanos, recorder)) {
         ProcessSampler.Sample from = sample();
         long selfFrom = selfCpuNanos();
+        String startedAt = Instant.now().toString(); // to cut a profile to this round
         long start = System.nanoTime();
         again.connectAll(o.intOpt("connect-parallel", 200), Duration.ofMinutes(3));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("round", round);
+        r.put("startedAt", startedAt);
         r.put("connections", connections);
         r.put("loadAverage", loadAverage());
         r.put("connectSeconds", (System.nanoTime() - start) / 1e9);

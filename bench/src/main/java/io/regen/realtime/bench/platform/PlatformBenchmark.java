@@ -57,11 +57,13 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * (default http://localhost:8080), {@code --kafka} (localhost:9092), {@code --registry}
  * (http://localhost:8081), {@code --pid} (the platform process; its CPU is not sampled without),
  * {@code --jwt-secret} (else env JWT_SECRET), {@code --connections}, {@code --rate}, {@code
- * --seconds}, {@code --warmup}, {@code --job-length} (events per job, default 100), {@code --json}
- * (output file), {@code --management URL} (the platform's management base URL: the gateway's send →
- * offered buckets next to send → ack and send → receipt), {@code --jmx host:port} (the platform's
- * JMX port: Kafka request rates by API and client over the measured window, see {@link
- * KafkaRequestRates}).
+ * --seconds}, {@code --warmup}, {@code --job-length} (events per job, default 100), {@code
+ * --connect-only} (S1, S2, S7: connect every client, report the connect time and the CPU of the
+ * connect burst, stop), {@code --connect-parallel} (handshakes in flight, default 200), {@code
+ * --json} (output file), {@code --management URL} (the platform's management base URL: the
+ * gateway's send → offered buckets next to send → ack and send → receipt), {@code --jmx host:port}
+ * (the platform's JMX port: Kafka request rates by API and client over the measured window, see
+ * {@link KafkaRequestRates}).
  */
 public final class PlatformBenchmark {
   private final Options o;
@@ -150,11 +152,30 @@ public final class PlatformBenchmark {
     try (BenchClients clients = clients(connections, sendNanos, recorder);
         KafkaProducer<String, JobEvent> producer = producer(false)) {
       ProcessSampler.Sample idle = sample();
+      long selfIdle = selfCpuNanos();
       long connectStart = System.nanoTime();
-      clients.connectAll(200, Duration.ofMinutes(3));
+      clients.connectAll(o.intOpt("connect-parallel", 200), Duration.ofMinutes(3));
       double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
       json.put("connectSeconds", connectSeconds);
+      json.put(
+          "connectStartedAt", Instant.now().minusNanos((long) (connectSeconds * 1e9)).toString());
       ProcessSampler.Sample connected = sample();
+      // Where the connect burst's CPU went, platform (by thread group) and generator.
+      json.put("connect", cpu(idle, connected, selfIdle, selfCpuNanos()));
+      if (o.has("connect-only")) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("connections", connections);
+        r.put("loadAverage", loadAverage());
+        r.put("connectSeconds", connectSeconds);
+        r.putAll(cpu(idle, connected, selfIdle, selfCpuNanos()));
+        json.put("result", r);
+        List<Map<String, Object>> rows = new ArrayList<>(List.of(r));
+        clients.close();
+        rows.addAll(reconnectRounds(connections, sendNanos, recorder));
+        json.put("rounds", rows);
+        printTable(rows);
+        return;
+      }
       SoakWatch watch = new SoakWatch(clients, connections);
       clients.measureFrom = (long) rate * warmup;
       Thread producing =
@@ -206,6 +227,70 @@ public final class PlatformBenchmark {
       json.put("result", r);
       printTable(List.of(r));
     }
+  }
+
+  /**
+   * {@code --connect-rounds N} (with {@code --connect-only}): N − 1 more rounds of the same users
+   * connecting on the same platform, each after the previous round's clients closed, so a cold
+   * platform's first burst can be told apart from a warm one's.
+   */
+  private List<Map<String, Object>> reconnectRounds(
+      int connections, long[] sendNanos, Recorder recorder) throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int round = 2; round <= o.intOpt("connect-rounds", 1); round++) {
+      awaitGatewaySessions(0, Duration.ofSeconds(60));
+      try (BenchClients again = clients(connections, sendNanos, recorder)) {
+        ProcessSampler.Sample from = sample();
+        long selfFrom = selfCpuNanos();
+        String startedAt = Instant.now().toString(); // to cut a profile to this round
+        long start = System.nanoTime();
+        again.connectAll(o.intOpt("connect-parallel", 200), Duration.ofMinutes(3));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("round", round);
+        r.put("startedAt", startedAt);
+        r.put("connections", connections);
+        r.put("loadAverage", loadAverage());
+        r.put("connectSeconds", (System.nanoTime() - start) / 1e9);
+        r.putAll(cpu(from, sample(), selfFrom, selfCpuNanos()));
+        rows.add(r);
+      }
+    }
+    return rows;
+  }
+
+  /** Waits until the platform's gateway holds {@code sessions} open sockets (its metrics). */
+  private void awaitGatewaySessions(long sessions, Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    Double last = null;
+    while (System.nanoTime() < deadline) {
+      last = gatewaySessions();
+      if (last != null && last == sessions) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    System.err.println("gateway sessions still " + last + " after " + max);
+  }
+
+  private Double gatewaySessions() {
+    if (!o.has("management")) {
+      return null;
+    }
+    try {
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create(o.get("management", null) + "/actuator/prometheus"))
+              .timeout(Duration.ofSeconds(5))
+              .build();
+      for (String line : http.send(req, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+        if (line.startsWith("active_socket_connections ")
+            || line.startsWith("active_socket_connections{")) {
+          return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    } catch (Exception e) {
+      System.err.println("reading the gateway's sessions failed: " + e);
+    }
+    return null;
   }
 
   /** The gateway's latency buckets ({@code --management URL}), or null without. */

@@ -12,8 +12,9 @@ import org.springframework.core.env.Environment;
 /**
  * The gateway's HTTP edge ({@link EdgeProperties}): the request body cap in Jetty, Jetty's thread
  * pool sized for the gateway ({@link JettyThreadPoolCustomizer}), the REST filter (no token in
- * URLs, authentication before the body, per-user rate) on {@code /api/*}, and the trusted-proxy
- * aware {@link ClientAddresses}.
+ * URLs, authentication before the body, per-user rate) on {@code /api/*}, the trusted-proxy aware
+ * {@link ClientAddresses}, and no {@code http.server.requests} observation of WebSocket handshakes
+ * ({@link WebSocketUpgradeObservations}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EdgeProperties.class)
@@ -34,6 +35,11 @@ public class EdgeConfiguration {
   public static JettyThreadPoolCustomizer gatewayJettyThreadPool(
       org.springframework.core.env.Environment env) {
     return new JettyThreadPoolCustomizer(env::containsProperty);
+  }
+
+  @Bean
+  public WebSocketUpgradeObservations gatewayWebSocketUpgradeObservations() {
+    return new WebSocketUpgradeObservations();
   }
 
   @Bean

@@ -7,9 +7,7 @@ import io.regen.realtime.auth.AuthenticatedUser;
 import io.regen.realtime.events.JobRequest;
 import io.regen.realtime.events.JobRequestAction;
 import io.regen.realtime.gateway.limits.UserRateLimiter;
-import io.regen.realtime.schemas.Topics;
-import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
-import io.regen.realtime.schemas.serde.RegistrySerdes;
+import io.regen.realtime.gateway.testapp.TestJobRequestProducers;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -19,17 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 class JobCommandsTest {
-  private final MockProducer<String, JobRequest> producer =
-      new MockProducer<>(
-          true,
-          null,
-          new StringSerializer(),
-          new RegistrySerdes(new InMemorySchemaRegistryClient())
-              .valueSerializer(Topics.JOB_REQUESTS));
+  private final MockProducer<String, JobRequest> producer = TestJobRequestProducers.acknowledging();
   private final AtomicInteger lookups = new AtomicInteger();
   private JobRecord remoteOwner = JobRecord.owned("alice", "model");
   private final JobDirectory remote =
@@ -84,13 +75,7 @@ class JobCommandsTest {
 
   @Test
   void aFailedSendIsNotRememberedAsStarted() {
-    MockProducer<String, JobRequest> failing =
-        new MockProducer<>(
-            false,
-            null,
-            new StringSerializer(),
-            new RegistrySerdes(new InMemorySchemaRegistryClient())
-                .valueSerializer(Topics.JOB_REQUESTS));
+    MockProducer<String, JobRequest> failing = TestJobRequestProducers.manual();
     JobCommands c =
         new JobCommands(
             new JobRequestPublisher(failing),

@@ -18,11 +18,9 @@ import io.regen.realtime.gateway.limits.TokenBucket;
 import io.regen.realtime.gateway.limits.UserRateLimiter;
 import io.regen.realtime.gateway.metrics.GatewayMetrics;
 import io.regen.realtime.gateway.protocol.ServerFrames;
+import io.regen.realtime.gateway.testapp.TestJobRequestProducers;
 import io.regen.realtime.gateway.testapp.TestTokens;
 import io.regen.realtime.gateway.ws.WebSocketClientSessionTest.ManualSocket;
-import io.regen.realtime.schemas.Topics;
-import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
-import io.regen.realtime.schemas.serde.RegistrySerdes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,13 +103,7 @@ class AuthFlowTest {
   private final SessionRegistry registry = new SessionRegistry();
   private final RecordingListener listener = new RecordingListener();
   private final SessionListeners listeners = new SessionListeners(List.of(listener), metrics);
-  private final MockProducer<String, JobRequest> producer =
-      new MockProducer<>(
-          true,
-          null,
-          new StringSerializer(),
-          new RegistrySerdes(new InMemorySchemaRegistryClient())
-              .valueSerializer(Topics.JOB_REQUESTS));
+  private final MockProducer<String, JobRequest> producer = TestJobRequestProducers.acknowledging();
   private final FrameRouter router =
       new FrameRouter(
           tools.jackson.databind.json.JsonMapper.builder().build(),

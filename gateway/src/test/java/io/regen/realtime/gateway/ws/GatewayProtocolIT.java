@@ -547,6 +547,38 @@ class GatewayProtocolIT {
         .contains("gateway_frames_received_total");
   }
 
+  @Test
+  void aWebSocketHandshakeIsNotObservedAsAnHttpRequestButRestRequestsAre() throws Exception {
+    authed("hugo");
+    HttpClient http = HttpClient.newHttpClient();
+    URI health = URI.create("http://localhost:" + port + "/actuator/health");
+    assertThat(
+            http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(200);
+    URI prometheus = URI.create("http://localhost:" + port + "/actuator/prometheus");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                http.send(
+                        HttpRequest.newBuilder(prometheus).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .lines()
+                    .anyMatch(
+                        l ->
+                            l.startsWith("http_server_requests_seconds_count{")
+                                && l.contains("uri=\"/actuator/health\"")));
+    List<String> requests =
+        http.send(HttpRequest.newBuilder(prometheus).build(), HttpResponse.BodyHandlers.ofString())
+            .body()
+            .lines()
+            .filter(l -> l.startsWith("http_server_requests_seconds_count{"))
+            .toList();
+    assertThat(requests).noneMatch(l -> l.contains("uri=\"/ws\"") || l.contains("status=\"101\""));
+  }
+
   // --- helpers ---
 
   private String wsUrl() {

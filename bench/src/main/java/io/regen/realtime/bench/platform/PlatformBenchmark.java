@@ -63,7 +63,9 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * --json} (output file), {@code --management URL} (the platform's management base URL: the
  * gateway's send → offered buckets next to send → ack and send → receipt), {@code --jmx host:port}
  * (the platform's JMX port: Kafka request rates by API and client over the measured window, see
- * {@link KafkaRequestRates}).
+ * {@link KafkaRequestRates}); S5: {@code --events} (job length, default 100,000), {@code --replays}
+ * (replays of the job one after the other, each on a new connection, default 3: the first on cold
+ * code, the later ones warm), each with the CPU of both processes by thread.
  */
 public final class PlatformBenchmark {
   private final Options o;
@@ -504,29 +506,80 @@ public final class PlatformBenchmark {
     String token = issuer.issue(user, List.of(), Duration.ofHours(1));
     // The replay starts at the job's first position, known once the job state has it.
     awaitJobSeq(jobId, token, events - 1, Duration.ofMinutes(3));
+    // The first replay runs on cold code (the JIT compiles the replay path while it runs, on
+    // both sides); the later ones show the warm path.
+    int replays = Math.max(1, o.intOpt("replays", 3));
     WebSocketClient client = new WebSocketClient();
     client.setMaxTextMessageSize(1 << 20);
     client.start();
     try {
-      ReplayListener listener = new ReplayListener(token, jobId);
-      client.connect(listener, URI.create(wsUrl())).get(30, TimeUnit.SECONDS);
-      if (!listener.done.await(5, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("no replay_end after 5 minutes: " + listener.frames);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (int i = 1; i <= replays; i++) {
+        rows.add(replayOnce(client, token, jobId, events, i));
       }
-      double seconds = (listener.endNanos - listener.requestNanos) / 1e9;
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("events", events);
-      r.put("loadAverage", loadAverage());
-      r.put("replayed", listener.frames.get());
-      r.put("outOfOrder", listener.outOfOrder.get());
-      r.put("replaySeconds", seconds);
-      r.put("eventsPerSecond", Math.round(listener.frames.get() / seconds));
-      r.put("firstFrameSeconds", (listener.firstNanos - listener.requestNanos) / 1e9);
-      json.put("result", r);
-      printTable(List.of(r));
+      json.put("result", rows.get(0));
+      json.put("results", rows);
+      printTable(rows);
+      for (Map<String, Object> r : rows) {
+        System.out.println(
+            "  replay "
+                + r.get("replay")
+                + ": "
+                + r.get("eventsPerSecond")
+                + " events/s, first frame "
+                + r.get("firstFrameSeconds")
+                + " s; CPU by group "
+                + r.get("platformCoresByGroup")
+                + "; busiest threads (cores): platform "
+                + r.get("platformBusiestThreads")
+                + "; generator "
+                + r.get("generatorBusiestThreads"));
+      }
     } finally {
       client.stop();
     }
+  }
+
+  /** One replay of the whole job on a new connection, with both sides' CPU by thread. */
+  private Map<String, Object> replayOnce(
+      WebSocketClient client, String token, String jobId, int events, int number) throws Exception {
+    ReplayListener listener = new ReplayListener(token, jobId);
+    // Which side (reader, writer, client) is the limit: CPU by thread over the replay.
+    ProcessSampler generator = new ProcessSampler(ProcessHandle.current().pid());
+    String load = loadAverage();
+    ProcessSampler.Sample from = sample();
+    ProcessSampler.Sample generatorFrom = generator.sample();
+    long selfFrom = selfCpuNanos();
+    Session session = client.connect(listener, URI.create(wsUrl())).get(30, TimeUnit.SECONDS);
+    try {
+      if (!listener.done.await(5, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("no replay_end after 5 minutes: " + listener.frames);
+      }
+    } finally {
+      session.close();
+    }
+    ProcessSampler.Sample to = sample();
+    ProcessSampler.Sample generatorTo = generator.sample();
+    long selfTo = selfCpuNanos();
+    double seconds = (listener.endNanos - listener.requestNanos) / 1e9;
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("replay", number);
+    r.put("events", events);
+    r.put("loadAverage", load);
+    r.put("replayed", listener.frames.get());
+    r.put("outOfOrder", listener.outOfOrder.get());
+    r.put("replaySeconds", seconds);
+    r.put("eventsPerSecond", Math.round(listener.frames.get() / seconds));
+    r.put("firstFrameSeconds", (listener.firstNanos - listener.requestNanos) / 1e9);
+    r.putAll(cpu(from, to, selfFrom, selfTo));
+    if (from != null && to != null) {
+      r.put("platformBusiestThreads", rounded(to.busiestThreadsSince(from, 8)));
+    }
+    r.put("generatorBusiestThreads", rounded(generatorTo.busiestThreadsSince(generatorFrom, 5)));
+    if (listener.frames.get() != events || listener.outOfOrder.get() != 0) {
+      throw new IllegalStateException("replay " + number + " incomplete or out of order: " + r);
+    }
+    return r;
   }
 
   /** Sends the replay request after the welcome; counts replay frames until replay_end. */
@@ -872,6 +925,12 @@ public final class PlatformBenchmark {
           round((selfTo - selfFrom) / (double) (to.nanoTime() - from.nanoTime())));
     }
     return r;
+  }
+
+  private static Map<String, Double> rounded(Map<String, Double> cores) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    cores.forEach((k, v) -> out.put(k, round(v)));
+    return out;
   }
 
   private static double round(double v) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -33,8 +34,8 @@ final class ProcessSampler {
     return pid;
   }
 
-  /** One thread's group and its CPU time so far. */
-  record ThreadTicks(CpuGroup group, long ticks) {}
+  /** One thread's name ({@code comm}), group and CPU time so far. */
+  record ThreadTicks(String name, CpuGroup group, long ticks) {}
 
   /**
    * @param threadTicks each live thread's ticks by thread id
@@ -82,6 +83,33 @@ final class ProcessSampler {
       return out;
     }
 
+    /**
+     * The {@code n} busiest thread names between {@code earlier} and this sample, in cores, busiest
+     * first; threads of one name (e.g. a pool's numbered threads cut to 15 characters) are summed.
+     * Tells which thread of a group is the bottleneck (e.g. the replay reader or the writer).
+     */
+    Map<String, Double> busiestThreadsSince(Sample earlier, int n) {
+      double seconds = (nanoTime - earlier.nanoTime) / 1e9;
+      Map<String, Long> ticks = new HashMap<>();
+      for (Map.Entry<Long, ThreadTicks> e : threadTicks.entrySet()) {
+        ThreadTicks before = earlier.threadTicks.get(e.getKey());
+        ThreadTicks now = e.getValue();
+        long since =
+            before != null && before.name().equals(now.name())
+                ? Math.max(0, now.ticks() - before.ticks())
+                : now.ticks();
+        if (since > 0) {
+          ticks.merge(now.name(), since, Long::sum);
+        }
+      }
+      Map<String, Double> out = new LinkedHashMap<>();
+      ticks.entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .limit(n)
+          .forEach(e -> out.put(e.getKey(), e.getValue() / (double) TICKS_PER_SECOND / seconds));
+      return out;
+    }
+
     double totalCoresSince(Sample earlier) {
       double seconds = (nanoTime - earlier.nanoTime) / 1e9;
       return (totalTicks - earlier.totalTicks) / (double) TICKS_PER_SECOND / seconds;
@@ -103,7 +131,7 @@ final class ProcessSampler {
         }
         byThread.put(
             Long.parseLong(task.getFileName().toString()),
-            new ThreadTicks(CpuGroup.of(comm(stat)), cpuTicks(stat)));
+            new ThreadTicks(comm(stat), CpuGroup.of(comm(stat)), cpuTicks(stat)));
       }
     }
     String status = Files.readString(self.resolve("status"));

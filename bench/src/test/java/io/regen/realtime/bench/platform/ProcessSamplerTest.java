@@ -2,6 +2,7 @@ package io.regen.realtime.bench.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
@@ -83,9 +84,9 @@ class ProcessSamplerTest {
             first.nanoTime() + 2_000_000_000L,
             first.totalTicks() + 300,
             Map.of(
-                1L, new ProcessSampler.ThreadTicks(CpuGroup.BROKER, 250),
-                2L, new ProcessSampler.ThreadTicks(CpuGroup.BROKER, 150),
-                4L, new ProcessSampler.ThreadTicks(CpuGroup.GATEWAY, 20)),
+                1L, new ProcessSampler.ThreadTicks("data-plane-kafk", CpuGroup.BROKER, 250),
+                2L, new ProcessSampler.ThreadTicks("data-plane-kafk", CpuGroup.BROKER, 150),
+                4L, new ProcessSampler.ThreadTicks("replay-reader-1", CpuGroup.GATEWAY, 20)),
             0,
             0,
             0);
@@ -97,6 +98,10 @@ class ProcessSamplerTest {
     assertThat(cores.get(CpuGroup.ENDED)).isEqualTo(0.4);
     assertThat(cores.values().stream().mapToDouble(Double::doubleValue).sum())
         .isCloseTo(1.5, within(1e-9));
+    // Threads of one name summed, busiest first; the ended thread is not among them.
+    assertThat(later.busiestThreadsSince(first, 5))
+        .containsExactly(entry("data-plane-kafk", 1.0), entry("replay-reader-1", 0.1));
+    assertThat(later.busiestThreadsSince(first, 1)).containsOnlyKeys("data-plane-kafk");
   }
 
   private static void task(Path self, int tid, String stat) throws Exception {

@@ -13,7 +13,13 @@ public final class JsonText {
       return;
     }
     sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
+    // Most strings need no escape: copy up to the first character that does in one append.
+    int plain = 0;
+    while (plain < s.length() && !needsEscape(s.charAt(plain))) {
+      plain++;
+    }
+    sb.append(s, 0, plain);
+    for (int i = plain; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
         case '"' -> sb.append("\\\"");
@@ -36,5 +42,9 @@ public final class JsonText {
       }
     }
     sb.append('"');
+  }
+
+  private static boolean needsEscape(char c) {
+    return c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029';
   }
 }

@@ -20,7 +20,7 @@ import org.apache.avro.util.Utf8;
  * into one StringBuilder: the live path encodes each record once and offers the same String to
  * every session of the user.
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe: no state but a per-thread builder of event frames.
  */
 public final class ServerFrames {
 
@@ -32,6 +32,15 @@ public final class ServerFrames {
   }
 
   // ---------------------------------------------------------------- event frames
+
+  /**
+   * The builder of event frames, one per thread and reused: a replay builds 100,000 frames in a
+   * row, and a fresh builder per frame grew (and copied) its buffer for nearly every one.
+   */
+  private static final ThreadLocal<StringBuilder> EVENT_BUILDER =
+      ThreadLocal.withInitial(() -> new StringBuilder(512));
+
+  private static final int MAX_KEPT_BUILDER = 64 * 1024;
 
   /**
    * The {@code event} frame of a live or catch-up delivery.
@@ -171,7 +180,8 @@ public final class ServerFrames {
   // ---------------------------------------------------------------- events
 
   private String frame(JobEvent event, LogPosition position, String replayId) {
-    StringBuilder sb = new StringBuilder(320);
+    StringBuilder sb = EVENT_BUILDER.get();
+    sb.setLength(0);
     sb.append("{\"type\":\"event\",");
     if (replayId != null) {
       sb.append("\"replay\":");
@@ -181,7 +191,11 @@ public final class ServerFrames {
     sb.append("\"cursor\":\"").append(position.toCursor()).append("\",\"event\":");
     appendEvent(sb, event);
     sb.append('}');
-    return sb.toString();
+    String frame = sb.toString();
+    if (sb.capacity() > MAX_KEPT_BUILDER) {
+      EVENT_BUILDER.remove(); // one huge frame must not pin its buffer to the thread
+    }
+    return frame;
   }
 
   private void appendEvent(StringBuilder sb, JobEvent event) {
@@ -199,7 +213,10 @@ public final class ServerFrames {
     sb.append(",\"seq\":").append(event.getSeq());
     sb.append(",\"attempt\":").append(event.getAttempt()).append(",\"occurredAt\":\"");
     Instant at = event.getOccurredAt();
-    sb.append(at == null ? "" : at.toString()).append("\",\"data\":");
+    if (at != null) {
+      IsoInstant.append(sb, at);
+    }
+    sb.append("\",\"data\":");
     value(sb, payload);
     sb.append('}');
   }
@@ -218,7 +235,9 @@ public final class ServerFrames {
     } else if (v instanceof Double d) {
       sb.append(Double.isFinite(d) ? d.toString() : "null");
     } else if (v instanceof Instant i) {
-      JsonText.string(sb, i.toString());
+      sb.append('"');
+      IsoInstant.append(sb, i); // never needs an escape
+      sb.append('"');
     } else if (v instanceof IndexedRecord record) {
       sb.append('{');
       List<Schema.Field> fields = record.getSchema().getFields();

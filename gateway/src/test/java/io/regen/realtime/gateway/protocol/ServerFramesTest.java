@@ -51,6 +51,26 @@ class ServerFramesTest {
   }
 
   @Test
+  void framesBuiltOneAfterAnotherOnOneThreadAreIndependentAndAHugeOneIsWhole() {
+    String big = "y".repeat(200_000);
+    String first = encoder.eventFrame(event(new ResearchStep(1, "a", null, "s")), pos(1));
+    String huge = encoder.eventFrame(event(new ResearchStep(2, big, null, "s")), pos(2));
+    String after = encoder.replayFrame(event(new ResearchStep(3, "c", null, "s")), pos(3), "r");
+    assertThat(JSON.readTree(first).get("event").get("data").get("title").asString())
+        .isEqualTo("a");
+    assertThat(JSON.readTree(huge).get("event").get("data").get("title").asString()).isEqualTo(big);
+    JsonNode f = JSON.readTree(after);
+    assertThat(f.get("replay").asString()).isEqualTo("r");
+    assertThat(f.get("cursor").asString()).isEqualTo("v1.0.3");
+    assertThat(f.get("event").get("data").get("title").asString()).isEqualTo("c");
+    assertThat(after).doesNotContain("yy").hasSizeLessThan(1_000);
+  }
+
+  private static LogPosition pos(long offset) {
+    return new LogPosition(0, offset);
+  }
+
+  @Test
   void eventFramesCarryTheAttemptOfTheRun() {
     JobEvent e = event(new io.regen.realtime.events.JobProgress(10, "again"));
     assertThat(

@@ -76,6 +76,7 @@ class MultiInstanceQueryIT {
       // owns the job, the option travels with it and the owner answers with one get, no instance
       // ranges over chunks. Awaited: a follow-up rebalance answers 503 for a while (see below).
       long chunkRanges = chunkRanges(first, second);
+      long forwardedGets = 0;
       for (QueryInstance[] pair :
           List.of(new QueryInstance[] {first, second}, new QueryInstance[] {second, first})) {
         QueryInstance asked = pair[0];
@@ -94,10 +95,11 @@ class MultiInstanceQueryIT {
                         e.getValue());
                   }
                 });
-        assertThat(other.storeReads().gets(Stores.JOB_STATE))
-            .as("reads forwarded to the other instance")
-            .isGreaterThan(otherGets);
+        forwardedGets += other.storeReads().gets(Stores.JOB_STATE) - otherGets;
       }
+      // Which users' partitions each instance owns is up to the assignment: counted over both
+      // directions, some of the reads were forwarded whatever it is.
+      assertThat(forwardedGets).as("state gets forwarded to the other instance").isPositive();
       assertThat(chunkRanges(first, second)).isEqualTo(chunkRanges);
       int forwardedFromFirst = forwarded(first, jobs);
       int forwardedFromSecond = forwarded(second, jobs);

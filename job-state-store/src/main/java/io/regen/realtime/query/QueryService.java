@@ -230,13 +230,10 @@ public final class QueryService {
           if (found.isEmpty()) {
             return Optional.empty();
           }
-          Optional<JobState> whole =
-              withResponse
-                  ? withResponse(found.get(), partition, activeOnly, ++responseReads)
-                  : found;
-          if (whole.isPresent()) {
-            long lag = stale ? Math.max(0, local.lag(Stores.JOB_STATE, partition)) : 0;
-            return Optional.of(new JobStateRead(whole.get(), stale, lag, withResponse));
+          Optional<JobStateRead> answer =
+              answer(found.get(), partition, stale, withResponse, ++responseReads);
+          if (answer.isPresent()) {
+            return answer;
           }
           if (responseReads > 1) {
             park.accept(POLL_NANOS);
@@ -252,14 +249,7 @@ public final class QueryService {
                   + positionWait.toMillis()
                   + " ms; retry");
         }
-        if (!waiting) {
-          waiting = positionWaiters.tryAcquire();
-          if (!waiting) {
-            throw new QueryUnavailableException(
-                Reason.POSITION_NOT_REACHED,
-                "Too many reads are waiting for their position on this instance; retry");
-          }
-        }
+        waiting = waiting || acquirePositionWaiter();
         park.accept(POLL_NANOS);
       }
     } finally {
@@ -267,6 +257,31 @@ public final class QueryService {
         positionWaiters.release();
       }
     }
+  }
+
+  /** A place among the waiting reads, else POSITION_NOT_REACHED at once. */
+  private boolean acquirePositionWaiter() {
+    if (!positionWaiters.tryAcquire()) {
+      throw new QueryUnavailableException(
+          Reason.POSITION_NOT_REACHED,
+          "Too many reads are waiting for their position on this instance; retry");
+    }
+    return true;
+  }
+
+  /**
+   * The read of a stored state: as it is without the response text, else with it; empty when its
+   * chunks do not add up (read again).
+   */
+  private Optional<JobStateRead> answer(
+      JobState stored, int partition, boolean stale, boolean withResponse, int read) {
+    Optional<JobState> whole =
+        withResponse ? withResponse(stored, partition, !stale, read) : Optional.of(stored);
+    if (whole.isEmpty()) {
+      return Optional.empty();
+    }
+    long lag = stale ? Math.max(0, local.lag(Stores.JOB_STATE, partition)) : 0;
+    return Optional.of(new JobStateRead(whole.get(), stale, lag, withResponse));
   }
 
   /**

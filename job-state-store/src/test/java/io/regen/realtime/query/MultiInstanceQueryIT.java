@@ -72,33 +72,7 @@ class MultiInstanceQueryIT {
                   }
                 }
               });
-      // The state without its text, from either instance: forwarded where the other instance
-      // owns the job, the option travels with it and the owner answers with one get, no instance
-      // ranges over chunks. Awaited: a follow-up rebalance answers 503 for a while (see below).
-      long chunkRanges = chunkRanges(first, second);
-      for (QueryInstance[] pair :
-          List.of(new QueryInstance[] {first, second}, new QueryInstance[] {second, first})) {
-        QueryInstance asked = pair[0];
-        QueryInstance other = pair[1];
-        long otherGets = other.storeReads().gets(Stores.JOB_STATE);
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .untilAsserted(
-                () -> {
-                  for (var e : jobs.entrySet()) {
-                    assertLean(
-                        http.get(
-                            asked.port,
-                            statePath(e.getKey()) + "?withResponse=false",
-                            token(e.getValue())),
-                        e.getValue());
-                  }
-                });
-        assertThat(other.storeReads().gets(Stores.JOB_STATE))
-            .as("reads forwarded to the other instance")
-            .isGreaterThan(otherGets);
-      }
-      assertThat(chunkRanges(first, second)).isEqualTo(chunkRanges);
+      assertLeanReadsAreForwardedAndReadNoChunks(http, first, second, jobs);
       int forwardedFromFirst = forwarded(first, jobs);
       int forwardedFromSecond = forwarded(second, jobs);
       assertThat(forwardedFromFirst).isPositive().isLessThan(jobs.size());
@@ -264,6 +238,41 @@ class MultiInstanceQueryIT {
     assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
     assertThat(r.json().get("responseSoFar").asString()).isEqualTo(expected.response());
     assertThat(r.json().get("responseTruncated").asBoolean()).isFalse();
+  }
+
+  /**
+   * The state without its text, from either instance: forwarded where the other instance owns the
+   * job, the option travels with it and the owner answers with one get, no instance ranges over
+   * chunks. Awaited: a follow-up rebalance answers 503 for a while.
+   */
+  private static void assertLeanReadsAreForwardedAndReadNoChunks(
+      Http http, QueryInstance first, QueryInstance second, Map<String, Expected> jobs) {
+    long chunkRanges = chunkRanges(first, second);
+    long forwardedGets = 0;
+    for (QueryInstance[] pair :
+        List.of(new QueryInstance[] {first, second}, new QueryInstance[] {second, first})) {
+      QueryInstance asked = pair[0];
+      QueryInstance other = pair[1];
+      long otherGets = other.storeReads().gets(Stores.JOB_STATE);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                for (var e : jobs.entrySet()) {
+                  assertLean(
+                      http.get(
+                          asked.port,
+                          statePath(e.getKey()) + "?withResponse=false",
+                          token(e.getValue())),
+                      e.getValue());
+                }
+              });
+      forwardedGets += other.storeReads().gets(Stores.JOB_STATE) - otherGets;
+    }
+    // Which users' partitions each instance owns is up to the assignment: counted over both
+    // directions, some of the reads were forwarded whatever it is.
+    assertThat(forwardedGets).as("state gets forwarded to the other instance").isPositive();
+    assertThat(chunkRanges(first, second)).isEqualTo(chunkRanges);
   }
 
   private static void assertLean(Http.Response r, Expected expected) {

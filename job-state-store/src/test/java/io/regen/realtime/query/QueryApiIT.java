@@ -104,15 +104,19 @@ class QueryApiIT {
     }
   }
 
+  private static void assertIsAlicesCompletedModelJob(JsonNode s) {
+    assertThat(s.get("jobId").asString()).isEqualTo(A1);
+    assertThat(s.get("userId").asString()).isEqualTo(ALICE);
+    assertThat(s.get("jobType").asString()).isEqualTo("model");
+    assertThat(s.get("status").asString()).isEqualTo("COMPLETED");
+  }
+
   @Test
   void stateOfAJobWithItsPositions() {
     Http.Response r = http.get(instance.port, "/api/job/" + A1 + "/state", Http.token(ALICE));
     assertThat(r.status()).isEqualTo(200);
     JsonNode s = r.json();
-    assertThat(s.get("jobId").asString()).isEqualTo(A1);
-    assertThat(s.get("userId").asString()).isEqualTo(ALICE);
-    assertThat(s.get("jobType").asString()).isEqualTo("model");
-    assertThat(s.get("status").asString()).isEqualTo("COMPLETED");
+    assertIsAlicesCompletedModelJob(s);
     assertThat(s.get("model").asString()).isEqualTo("m1");
     assertThat(s.get("responseSoFar").asString()).isEqualTo("Hello world");
     // The text is read from the chunk store; the answer's shape is what it was before.
@@ -138,10 +142,7 @@ class QueryApiIT {
         http.get(instance.port, "/api/job/" + A1 + "/state?withResponse=false", Http.token(ALICE));
     assertThat(r.status()).isEqualTo(200);
     JsonNode s = r.json();
-    assertThat(s.get("jobId").asString()).isEqualTo(A1);
-    assertThat(s.get("userId").asString()).isEqualTo(ALICE);
-    assertThat(s.get("jobType").asString()).isEqualTo("model");
-    assertThat(s.get("status").asString()).isEqualTo("COMPLETED");
+    assertIsAlicesCompletedModelJob(s);
     assertThat(s.has("responseSoFar")).isFalse();
     assertThat(s.get("responseBytes").asInt()).isEqualTo("Hello world".length());
     assertThat(s.get("responseTruncated").asBoolean()).isFalse();

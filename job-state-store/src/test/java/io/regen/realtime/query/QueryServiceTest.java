@@ -62,6 +62,16 @@ class QueryServiceTest {
             LockSupport.parkNanos(nanos);
           });
 
+  /**
+   * j1 in partition 2, owned here: attempt 2 streamed "Hello " (seq 1) and "wö" (seq 3), 9 bytes.
+   */
+  private void helloWorldJobOwnedHere() {
+    owner(SELF, 2);
+    local.put(2, "j1", streamed("j1", 2, 2, 3, 9), true);
+    local.chunk(2, "j1", 2, 1, "Hello ");
+    local.chunk(2, "j1", 2, 3, "w\u00f6");
+  }
+
   @Test
   void readsLocallyWhenThisInstanceOwnsTheKey() {
     owner(SELF, 2, OTHER);
@@ -74,11 +84,8 @@ class QueryServiceTest {
 
   @Test
   void aLocalReadPutsTheStateAndItsChunksOfTheLatestAttemptTogether() {
-    owner(SELF, 2);
-    local.put(2, "j1", streamed("j1", 2, 2, 3, 9), true);
+    helloWorldJobOwnedHere();
     local.chunk(2, "j1", 1, 1, "old attempt ");
-    local.chunk(2, "j1", 2, 1, "Hello ");
-    local.chunk(2, "j1", 2, 3, "w\u00f6");
     local.chunk(2, "j1", 2, 4, " after the state"); // applied after the state that was read
     local.chunk(2, "j10", 2, 0, "another job");
     JobStateRead read = found("j1", ReadOptions.DEFAULT);
@@ -97,10 +104,7 @@ class QueryServiceTest {
 
   @Test
   void aReadWithoutTheResponseIsOneGetOfTheStoredState() {
-    owner(SELF, 2);
-    local.put(2, "j1", streamed("j1", 2, 2, 3, 9), true);
-    local.chunk(2, "j1", 2, 1, "Hello ");
-    local.chunk(2, "j1", 2, 3, "w\u00f6");
+    helloWorldJobOwnedHere();
     JobStateRead read = found("j1", ReadOptions.DEFAULT.withoutResponse());
     assertThat(read.withResponse()).isFalse();
     assertThat(read.state().getResponseSoFar()).isEmpty();

@@ -3,6 +3,7 @@ package io.regen.realtime.platform.app;
 import io.regen.realtime.platform.config.RegenEnvironment;
 import io.regen.realtime.platform.demo.DemoAutoConfiguration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,6 +54,28 @@ public final class AppProperties {
 
   public static final String ACTUATOR_ENDPOINTS = "health,info,prometheus,metrics";
 
+  /**
+   * Kafka metric families not exported by default: Micrometer's Kafka binders mirror every Kafka
+   * Streams metric, and per store and task that is ~12,000 of the ~16,000 series of an {@code up}
+   * with 12 partitions (mostly DEBUG-level latencies that stay 0 at Kafka's INFO recording level),
+   * ~40% of its live heap in meters, tags and names, and a 3 MB scrape. No dashboard, alert or
+   * runbook names them. An operator turns one back on with {@code
+   * management.metrics.enable.<prefix>=true} (e.g. {@code
+   * MANAGEMENT_METRICS_ENABLE_KAFKA_STREAM_STATE=true}).
+   */
+  public static final List<String> KAFKA_METRICS_OFF_BY_DEFAULT =
+      List.of("kafka.stream.state", "kafka.stream.processor", "kafka.stream.record");
+
+  /**
+   * The store metrics that stay exported although their family is off: size on disk and in memory
+   * and write stalls, what capacity planning and a stalled store need.
+   */
+  public static final List<String> KAFKA_STORE_METRICS_KEPT =
+      List.of(
+          "kafka.stream.state.total.sst.files.size",
+          "kafka.stream.state.size.all.mem.tables",
+          "kafka.stream.state.write.stall.duration.total");
+
   /** The management listener is this far above the HTTP port unless set. */
   public static final int MANAGEMENT_PORT_OFFSET = 1000;
 
@@ -95,6 +118,10 @@ public final class AppProperties {
     p.put("management.server.port", managementPort(endpoints.httpPort()));
     p.put("management.server.address", DEFAULT_MANAGEMENT_ADDRESS);
     p.put("management.endpoint.health.show-components", "always");
+    // The most specific prefix wins (Spring Boot's PropertiesMeterFilter): families off, a few
+    // store metrics back on.
+    KAFKA_METRICS_OFF_BY_DEFAULT.forEach(m -> p.put("management.metrics.enable." + m, false));
+    KAFKA_STORE_METRICS_KEPT.forEach(m -> p.put("management.metrics.enable." + m, true));
     // Only the management listener shows them; the public port answers the status alone.
     p.put("management.endpoint.health.show-details", "always");
     p.put("spring.application.name", "regen-" + mode.name().toLowerCase());

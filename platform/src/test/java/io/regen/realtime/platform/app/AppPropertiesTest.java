@@ -32,6 +32,27 @@ class AppPropertiesTest {
   }
 
   @Test
+  void kafkaStoreProcessorAndRecordCacheMetricsAreOffButStoreSizesAndStallsStay() {
+    for (Mode mode : Mode.values()) {
+      Map<String, Object> p = AppProperties.of(mode, new RegenEnvironment(Map.of()), ENDPOINTS);
+      assertThat(p)
+          .containsEntry("management.metrics.enable.kafka.stream.state", false)
+          .containsEntry("management.metrics.enable.kafka.stream.processor", false)
+          .containsEntry("management.metrics.enable.kafka.stream.record", false)
+          .containsEntry("management.metrics.enable.kafka.stream.state.total.sst.files.size", true)
+          .containsEntry("management.metrics.enable.kafka.stream.state.size.all.mem.tables", true)
+          .containsEntry(
+              "management.metrics.enable.kafka.stream.state.write.stall.duration.total", true)
+          // Thread, client and task metrics (alive threads, dropped records) and the consumers'
+          // lag stay on: the runbooks and alerts use them.
+          .doesNotContainKeys(
+              "management.metrics.enable.kafka.stream.thread",
+              "management.metrics.enable.kafka.stream.task",
+              "management.metrics.enable.kafka.consumer");
+    }
+  }
+
+  @Test
   void rolesEnableOnlyTheirPart() {
     RegenEnvironment env = new RegenEnvironment(Map.of());
     assertThat(AppProperties.of(Mode.STREAMS, env, ENDPOINTS))

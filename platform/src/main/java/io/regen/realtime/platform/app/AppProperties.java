@@ -57,9 +57,9 @@ public final class AppProperties {
   /**
    * Kafka metric families not exported by default: Micrometer's Kafka binders mirror every Kafka
    * Streams metric, and per store and task that is ~12,000 of the ~16,000 series of an {@code up}
-   * with 12 partitions (mostly DEBUG-level latencies that stay 0 at Kafka's INFO recording level),
-   * ~40% of its live heap in meters, tags and names, and a 3 MB scrape. No dashboard, alert or
-   * runbook names them. An operator turns one back on with {@code
+   * with 12 partitions (mostly DEBUG-level latencies that stay 0 at Kafka's INFO recording level):
+   * a 3 MB scrape and a meter with its tags on the heap for each. No dashboard, alert or runbook
+   * names them. An operator turns one back on with {@code
    * management.metrics.enable.<prefix>=true} (e.g. {@code
    * MANAGEMENT_METRICS_ENABLE_KAFKA_STREAM_STATE=true}).
    */

@@ -7,6 +7,13 @@ import io.regen.realtime.platform.app.AppProperties.Mode;
 import io.regen.realtime.platform.config.RegenEnvironment;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 class AppPropertiesTest {
   private static final Endpoints ENDPOINTS =
@@ -50,6 +57,27 @@ class AppPropertiesTest {
               "management.metrics.enable.kafka.stream.task",
               "management.metrics.enable.kafka.consumer");
     }
+  }
+
+  @Test
+  void anOperatorsVariableTurnsAKafkaMetricFamilyBackOn() {
+    // Spring Boot binds MANAGEMENT_METRICS_ENABLE_KAFKA_STREAM_STATE to the map key
+    // kafka.stream.state, and the environment outranks these default properties.
+    Map<String, Object> defaults =
+        AppProperties.of(Mode.UP, new RegenEnvironment(Map.of()), ENDPOINTS);
+    MutablePropertySources sources = new MutablePropertySources();
+    sources.addLast(
+        new SystemEnvironmentPropertySource(
+            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+            Map.of("MANAGEMENT_METRICS_ENABLE_KAFKA_STREAM_STATE", "true")));
+    sources.addLast(new MapPropertySource("defaultProperties", defaults));
+    Map<String, Boolean> enable =
+        new Binder(ConfigurationPropertySources.from(sources))
+            .bind("management.metrics.enable", Bindable.mapOf(String.class, Boolean.class))
+            .get();
+    assertThat(enable)
+        .containsEntry("kafka.stream.state", true)
+        .containsEntry("kafka.stream.processor", false);
   }
 
   @Test

@@ -70,7 +70,8 @@ public final class JwtVerifier {
     } else {
       SecretKey key = Keys.hmacShaKeyFor(settings.secret().getBytes(StandardCharsets.UTF_8));
       expectedAlgorithm = "HS256";
-      builder.verifyWith(key);
+      // Replaces jjwt's HS256 (same id): one initialised Mac per thread instead of one per token.
+      builder.verifyWith(key).sig().add(new PerThreadHs256(key)).and();
     }
     this.parser = builder.build();
   }

@@ -31,8 +31,9 @@ import io.regen.realtime.gateway.sessions.SessionEventPublisher;
 import io.regen.realtime.gateway.sessions.SessionsConfiguration;
 import io.regen.realtime.gateway.startup.FirstUseWarmup;
 import io.regen.realtime.gateway.startup.GatewayWarmupSteps;
-import io.regen.realtime.gateway.ws.GatewayHandshakeInterceptor;
+import io.regen.realtime.gateway.ws.GatewayUpgradeCreator;
 import io.regen.realtime.gateway.ws.GatewayWebSocketHandler;
+import io.regen.realtime.gateway.ws.JettyWebSocketUpgrade;
 import io.regen.realtime.gateway.ws.PresenceSessionListener;
 import io.regen.realtime.gateway.ws.SessionEventsListener;
 import io.regen.realtime.gateway.ws.SessionListener;
@@ -55,10 +56,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
-import org.springframework.web.socket.config.annotation.EnableWebSocket;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
-import org.springframework.web.socket.server.jetty.JettyRequestUpgradeStrategy;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -70,7 +67,6 @@ import tools.jackson.databind.json.JsonMapper;
 @AutoConfiguration
 @ConditionalOnProperty(name = "regen.gateway.enabled", havingValue = "true")
 @EnableConfigurationProperties(GatewayProperties.class)
-@EnableWebSocket
 @Import({
   DeliveryConfiguration.class,
   ReplayConfiguration.class,
@@ -207,44 +203,33 @@ public class GatewayAutoConfiguration {
         : new SessionEventsListener(publisher, GatewayEnvironment.nodeId(env));
   }
 
+  /** Installs the WebSocket upgrade in Jetty, in front of the servlet context. */
   @Bean
-  public GatewayHandshakeInterceptor gatewayHandshakeInterceptor(
+  public static JettyWebSocketUpgrade gatewayJettyWebSocketUpgrade() {
+    return new JettyWebSocketUpgrade();
+  }
+
+  @Bean
+  public GatewayUpgradeCreator gatewayUpgradeCreator(
       GatewayProperties props,
       Environment env,
       SessionRegistry registry,
       JwtVerifier verifier,
       GatewayMetrics metrics,
-      ClientAddresses addresses) {
-    return new GatewayHandshakeInterceptor(
-        new OriginPolicy(GatewayEnvironment.allowedOrigins(props, env)),
-        registry,
-        verifier,
-        metrics,
-        props.maxConnectionsPerIp(),
-        addresses);
-  }
-
-  @Bean
-  public WebSocketConfigurer gatewayWebSocketConfigurer(
-      GatewayProperties props,
+      ClientAddresses addresses,
       GatewayWebSocketHandler handler,
-      GatewayHandshakeInterceptor interceptor) {
-    JettyRequestUpgradeStrategy upgrade = new JettyRequestUpgradeStrategy();
-    upgrade.addWebSocketConfigurer(
-        c -> {
-          c.setMaxTextMessageSize(props.maxTextMessageBytes());
-          c.setMaxBinaryMessageSize(props.maxTextMessageBytes());
-          c.setInputBufferSize(props.inputBufferBytes());
-          c.setOutputBufferSize(props.outputBufferBytes());
-          c.setIdleTimeout(props.idleTimeout());
-        });
-    return registry ->
-        registry
-            .addHandler(handler, props.path())
-            .setHandshakeHandler(new DefaultHandshakeHandler(upgrade))
-            .addInterceptors(interceptor)
-            // Origins are checked by the interceptor (which also counts refusals).
-            .setAllowedOriginPatterns("*");
+      JettyWebSocketUpgrade upgrade) {
+    GatewayUpgradeCreator creator =
+        new GatewayUpgradeCreator(
+            handler,
+            new OriginPolicy(GatewayEnvironment.allowedOrigins(props, env)),
+            registry,
+            verifier,
+            metrics,
+            props.maxConnectionsPerIp(),
+            addresses);
+    upgrade.serve(props, creator);
+    return creator;
   }
 
   @Bean

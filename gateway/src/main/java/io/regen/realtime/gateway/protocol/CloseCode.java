@@ -8,6 +8,8 @@ package io.regen.realtime.gateway.protocol;
  */
 public enum CloseCode {
   GOING_AWAY(1001, true),
+  /** A binary message: the protocol is JSON text. */
+  UNSUPPORTED_DATA(1003, false),
   INVALID_UTF8(1007, false),
   TOO_BIG(1009, false),
   SERVER_ERROR(1011, true),

@@ -65,7 +65,7 @@ public final class GatewayWarmupSteps {
   }
 
   /**
-   * What Jetty and Spring load for the first WebSocket connection (thread dumps of a restarted
+   * What Jetty and the gateway load for the first WebSocket connection (thread dumps of a restarted
    * gateway: 15 Jetty threads blocked on the class loader's lock in {@code WebSocketConnection}'s
    * constructor). A real handshake would need a socket; loading and initialising the classes (and
    * their nested classes) is the part that serialises the threads.
@@ -90,10 +90,8 @@ public final class GatewayWarmupSteps {
           "org.eclipse.jetty.websocket.core.util.FrameValidation",
           "org.eclipse.jetty.websocket.common.JettyWebSocketFrameHandler",
           "org.eclipse.jetty.websocket.common.WebSocketSession",
-          "org.springframework.web.socket.adapter.jetty.JettyWebSocketHandlerAdapter",
-          "org.springframework.web.socket.adapter.jetty.JettyWebSocketSession",
-          "org.springframework.web.socket.TextMessage",
-          "org.springframework.web.socket.CloseStatus");
+          "io.regen.realtime.gateway.ws.GatewaySocket",
+          "io.regen.realtime.gateway.ws.JettyFrameSocket");
 
   static void verifyToken(JwtVerifier verifier, JwtSettings settings) {
     if (settings != null && settings.secret() != null) {

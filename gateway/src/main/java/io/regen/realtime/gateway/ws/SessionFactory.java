@@ -7,13 +7,10 @@ import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
-import org.eclipse.jetty.websocket.api.Session;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
  * Creates the {@link WebSocketClientSession} of a new connection: its bounded outbound buffer, its
- * frame rate bucket, and the token the handshake carried, over Jetty's native session.
+ * frame rate bucket, and the token the handshake carried.
  */
 final class SessionFactory {
   private final GatewayProperties props;
@@ -35,15 +32,17 @@ final class SessionFactory {
     this.nanos = nanos;
   }
 
-  WebSocketClientSession create(WebSocketSession ws) {
-    String address =
-        (String) ws.getAttributes().getOrDefault(GatewayHandshakeInterceptor.ADDRESS, "unknown");
+  /**
+   * @param address the client address the handshake was accepted for
+   * @param handshakeToken the verified {@code access_token} of the handshake, or null
+   */
+  WebSocketClientSession create(FrameSocket socket, String address, String handshakeToken) {
     long now = nanos.getAsLong();
     WebSocketClientSession session =
         new WebSocketClientSession(
             UUID.randomUUID().toString(),
             address,
-            socketOf(ws),
+            socket,
             writerExecutor,
             metrics,
             props.outboundQueueFrames(),
@@ -51,21 +50,9 @@ final class SessionFactory {
             new TokenBucket(props.frameBurst(), props.framesPerSecond(), now),
             now,
             clock.instant());
-    Object handshakeToken = ws.getAttributes().remove(GatewayHandshakeInterceptor.HANDSHAKE_TOKEN);
-    if (handshakeToken instanceof String t) {
-      session.handshakeToken(t);
+    if (handshakeToken != null) {
+      session.handshakeToken(handshakeToken);
     }
     return session;
-  }
-
-  private static FrameSocket socketOf(WebSocketSession ws) {
-    if (ws instanceof NativeWebSocketSession nat) {
-      Session jetty = nat.getNativeSession(Session.class);
-      if (jetty != null) {
-        return new JettyFrameSocket(jetty);
-      }
-    }
-    throw new IllegalStateException(
-        "The gateway needs Jetty's WebSocket session; got " + ws.getClass().getName());
   }
 }

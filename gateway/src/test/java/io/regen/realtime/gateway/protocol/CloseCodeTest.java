@@ -9,7 +9,7 @@ class CloseCodeTest {
   @Test
   void codesAreTheProtocolsAndSayWhetherToReconnect() {
     assertThat(Arrays.stream(CloseCode.values()).mapToInt(CloseCode::code))
-        .containsExactly(1001, 1007, 1009, 1011, 4001, 4003, 4008, 4009, 4010, 4012);
+        .containsExactly(1001, 1003, 1007, 1009, 1011, 4001, 4003, 4008, 4009, 4010, 4012);
     assertThat(Arrays.stream(CloseCode.values()).filter(CloseCode::reconnect))
         .containsExactly(
             CloseCode.GOING_AWAY,

@@ -40,6 +40,10 @@ public final class TestWebSocketClient implements AutoCloseable {
     socket.sendText(text, true).join();
   }
 
+  public void sendBinary(byte[] data) {
+    socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+  }
+
   /** The next text frame as JSON; fails after 5 s. */
   public JsonNode next() {
     return next(Duration.ofSeconds(5));

@@ -66,7 +66,7 @@ import tools.jackson.databind.JsonNode;
       "regen.gateway.allowed-origins=http://localhost:3000,https://app.example.com",
       "regen.gateway.state-timeout=2s",
       "management.endpoints.web.exposure.include=health,prometheus",
-      "logging.level.org.springframework.web=DEBUG",
+      "logging.level.io.regen.realtime.gateway.ws=DEBUG",
       "server.jetty.accesslog.enabled=true"
     })
 @Timeout(120)
@@ -316,6 +316,16 @@ class GatewayProtocolIT {
     TestWebSocketClient c = authed("kate");
     c.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70 * 1024) + "\"}");
     assertThat(c.awaitClose(Duration.ofSeconds(5))).isEqualTo(1009);
+  }
+
+  @Test
+  void aBinaryMessageCloses1003AndTheNextConnectionIsServed() {
+    TestWebSocketClient c = authed("kurt");
+    c.sendBinary(new byte[] {1, 2, 3});
+    assertThat(c.awaitClose(Duration.ofSeconds(5))).isEqualTo(1003);
+    TestWebSocketClient again = authed("kurt");
+    again.send("{\"type\":\"ping\",\"id\":\"p\"}");
+    assertThat(again.next().path("type").asString()).isEqualTo("pong");
   }
 
   @Test

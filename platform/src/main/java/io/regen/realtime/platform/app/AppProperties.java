@@ -59,9 +59,8 @@ public final class AppProperties {
    * Streams metric, and per store and task that is ~12,000 of the ~16,000 series of an {@code up}
    * with 12 partitions (mostly DEBUG-level latencies that stay 0 at Kafka's INFO recording level):
    * a 3 MB scrape and a meter with its tags on the heap for each. No dashboard, alert or runbook
-   * names them. An operator turns one back on with {@code
-   * management.metrics.enable.<prefix>=true} (e.g. {@code
-   * MANAGEMENT_METRICS_ENABLE_KAFKA_STREAM_STATE=true}).
+   * names them. An operator turns one back on with {@code management.metrics.enable.<prefix>=true}
+   * (e.g. {@code MANAGEMENT_METRICS_ENABLE_KAFKA_STREAM_STATE=true}).
    */
   public static final List<String> KAFKA_METRICS_OFF_BY_DEFAULT =
       List.of("kafka.stream.state", "kafka.stream.processor", "kafka.stream.record");

@@ -851,11 +851,17 @@ public final class PlatformBenchmark {
       return java.util.stream.IntStream.range(0, users).toArray();
     }
     String other = o.get("owner-instance", null);
-    Set<Integer> theirs = owners.get(other);
-    if (theirs == null) {
+    // The platform's group.instance.id may carry a prefix (the application id) before the node id.
+    List<String> matching =
+        owners.keySet().stream().filter(k -> k.equals(other) || k.endsWith("-" + other)).toList();
+    if (matching.size() != 1) {
       throw new IllegalStateException(
-          "no member of the Streams group is instance " + other + ": " + owners.keySet());
+          "not exactly one member of the Streams group is instance "
+              + other
+              + ": "
+              + owners.keySet());
     }
+    Set<Integer> theirs = owners.get(matching.get(0));
     int[] looked =
         java.util.stream.IntStream.range(0, users)
             .filter(u -> theirs.contains(partitionOfUser[u]))

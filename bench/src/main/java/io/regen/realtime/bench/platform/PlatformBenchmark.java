@@ -54,8 +54,11 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * events/s; {@code S2} 10,000 × 10,000/s; {@code S3} ramp with 1,000 connections until p99 > 100
  * ms; {@code S4} gateway restart (SIGTERM or SIGKILL, {@code --signal}) of a gateway this benchmark
  * starts with {@code --gateway-cmd}; {@code S5} replay of a 100,000-event job to one client; {@code
- * S6} job-state lookups at 2,000/s ({@code --read state|lean|status}); {@code S7} soak, 1,000 ×
- * 500/s for 30 minutes ({@code --seconds} shortens it).
+ * S6} job-state lookups at 2,000/s ({@code --read state|lean|status}; {@code --forwarded}: only
+ * jobs owned by a second streams instance, {@code --owner-instance} its node id, {@code
+ * --owner-pid} its process, {@code --streams-application-id}, so every lookup on {@code up} is
+ * forwarded, see {@link StreamsAssignment}); {@code S7} soak, 1,000 × 500/s for 30 minutes ({@code
+ * --seconds} shortens it).
  *
  * <p>Usage: {@code bench/scripts/platform-bench.sh S1 [--seconds 30] ...}; options: {@code --http}
  * (default http://localhost:8080), {@code --kafka} (localhost:9092), {@code --registry}

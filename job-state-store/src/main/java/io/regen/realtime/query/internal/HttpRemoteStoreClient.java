@@ -47,11 +47,9 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient, AutoClose
   static final int MAX_CONNECTIONS_PER_OWNER = 64;
 
   /**
-   * No bound on a reply's body, like the JDK client's {@code ofByteArray} before. With a bound of
-   * 128 MiB (below {@code Integer.MAX_VALUE}, where Jetty's buffering listener sizes its first
-   * buffer by the bound) every forwarded read of the S6 benchmark's {@code up} (512 MiB heap) timed
-   * out after 2 s; unbounded, the buffer grows with the body. Range replies are bounded by {@code
-   * max-range-entries} on the owner.
+   * No bound on a reply's body, like the JDK client's {@code ofByteArray} before (below {@code
+   * Integer.MAX_VALUE} Jetty's buffering listener sizes its first buffer by the bound when it has
+   * no pool); range replies are bounded by {@code max-range-entries} on the owner.
    */
   static final int UNBOUNDED_REPLY = Integer.MAX_VALUE;
 

@@ -3,7 +3,9 @@
 # data directory, runs one scenario from a separate load-generator JVM, stops the platform.
 #   bench/scripts/platform-bench.sh [--jar JAR] [--java-opts "FLAGS"] S1..S7 [benchmark options]
 # S1-S3, S5-S7 drive `regen up`; S4 runs `regen broker`, `registry`, `topics`, `streams` and lets
-# the benchmark start, kill (--signal TERM|KILL) and restart `regen gateway` itself.
+# the benchmark start, kill (--signal TERM|KILL) and restart `regen gateway` itself. S6 --forwarded
+# also starts a second `regen streams` next to `up` (HTTP port BENCH_BASE_PORT+2) and looks up only
+# the jobs it owns, through up (with --profile its JVM records DIR/owner.jfr too).
 # --jar: run that launcher jar with `java FLAGS -jar` instead of ./regen (e.g. an older build for a
 # before/after comparison in the same sitting); --java-opts sets REGEN_JAVA_OPTS (or FLAGS for --jar).
 # --jmx: the platform JVM opens a JMX port (HTTP port + 3) and the benchmark reports Kafka request
@@ -108,6 +110,18 @@ else
   wait_for "http://localhost:$HTTP_PORT/actuator/health" 240
   ARGS+=(--pid "$LAST_PID" --management "http://localhost:$((HTTP_PORT + 1000))")
   [[ -n "$JMX" ]] && ARGS+=(--jmx "127.0.0.1:$JMX_PORT")
+  if [[ "$SCENARIO" == S6 && " $* " == *" --forwarded "* ]]; then
+    # A second `regen streams` in up's Streams group (same application id and cluster, its own
+    # port, node id and state directory): the benchmark looks up the jobs it owns through up.
+    OWNER_ID="bench-streams-$STREAMS_PORT"
+    [[ -n "$PROFILE_DIR" ]] && LAUNCH_EXTRA="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+      -XX:StartFlightRecording=filename=$PROFILE_DIR/owner.jfr,settings=profile"
+    KAFKA_BOOTSTRAP_SERVERS="localhost:$KAFKA_PORT" SCHEMA_REGISTRY_URL="http://localhost:$REGISTRY_PORT" \
+      REGEN_NODE_ID="$OWNER_ID" PORT=$STREAMS_PORT launch "$LOGS/streams.log" streams
+    LAUNCH_EXTRA=""
+    wait_for "http://localhost:$STREAMS_PORT/actuator/health" 240
+    ARGS+=(--owner-pid "$LAST_PID" --owner-instance "$OWNER_ID")
+  fi
 fi
 echo "$(date -Is) commit $(git rev-parse --short HEAD) load: $(cat /proc/loadavg) | $SCENARIO $*"
 java -Xms1g -Xmx3g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

@@ -127,28 +127,59 @@ public final class QueryService {
   public Optional<JobStateRead> jobState(
       String jobId, String user, ReadOptions options, String authorization) {
     requireRunning();
-    List<Integer> order = new ArrayList<>();
     KeyQueryMetadata callersOwner = null;
+    Integer likely = null;
     if (user != null) {
       callersOwner = locator.locate(Stores.JOB_STATE, user);
-      order.add(callersOwner.partition());
+      likely = callersOwner.partition();
     } else if (options.minPosition() != null) {
-      order.add(options.minPosition().partition());
-    }
-    for (int partition : locator.partitions(Stores.JOB_STATE)) {
-      if (!order.contains(partition)) {
-        order.add(partition);
-      }
+      likely = options.minPosition().partition();
     }
     // A job lives in exactly one partition: found anywhere is a complete answer, even while another
     // partition cannot answer; "absent" needs every partition's authoritative answer.
     QueryUnavailableException unanswered = null;
-    for (int partition : order) {
+    if (likely != null) {
       try {
         KeyQueryMetadata owner =
-            callersOwner != null && partition == callersOwner.partition()
-                ? callersOwner
-                : locator.locatePartition(Stores.JOB_STATE, partition);
+            callersOwner != null ? callersOwner : locator.locatePartition(Stores.JOB_STATE, likely);
+        Optional<JobStateRead> found = readOwner(owner, jobId, options, authorization);
+        if (found.isPresent()) {
+          return found;
+        }
+      } catch (QueryUnavailableException e) {
+        if (e.reason() == Reason.POSITION_NOT_REACHED) {
+          throw e;
+        }
+        unanswered = e;
+      }
+    }
+    // Not in the likely partition (or none known): every other one in turn. The partition set is
+    // read only now, so the common read (the caller's own job) costs one owner lookup.
+    return readOtherPartitions(jobId, likely, options, authorization, unanswered);
+  }
+
+  private Optional<JobStateRead> readOtherPartitions(
+      String jobId,
+      Integer tried,
+      ReadOptions options,
+      String authorization,
+      QueryUnavailableException unansweredSoFar) {
+    QueryUnavailableException unanswered = unansweredSoFar;
+    Set<Integer> partitions;
+    try {
+      partitions = locator.partitions(Stores.JOB_STATE);
+    } catch (QueryUnavailableException e) {
+      if (unanswered != null) {
+        e.addSuppressed(unanswered);
+      }
+      throw e;
+    }
+    for (int partition : partitions) {
+      if (tried != null && partition == tried) {
+        continue;
+      }
+      try {
+        KeyQueryMetadata owner = locator.locatePartition(Stores.JOB_STATE, partition);
         Optional<JobStateRead> found = readOwner(owner, jobId, options, authorization);
         if (found.isPresent()) {
           return found;

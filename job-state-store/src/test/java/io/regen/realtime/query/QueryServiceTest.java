@@ -258,6 +258,32 @@ class QueryServiceTest {
     local.put(2, "j1", job("j1", 2, 10), true);
     assertThat(read("j1")).isPresent();
     assertThat(locator.located).containsExactly("job-state:u");
+    // one owner lookup: the partition set (a walk over the whole group's metadata) is not read
+    assertThat(locator.partitionSetReads).isZero();
+  }
+
+  @Test
+  void thePartitionSetIsReadOnceTheCallersPartitionDoesNotHaveTheJob() {
+    owner(SELF, 0);
+    partitions(Map.of(1, SELF));
+    local.put(0, "other", job("other", 0, 1), true);
+    local.put(1, "j12", job("j12", 1, 2), true);
+    assertThat(read("j12")).isPresent();
+    assertThat(locator.partitionSetReads).isEqualTo(1);
+  }
+
+  @Test
+  void anUnknownPartitionSetAfterAnUnansweredCallersPartitionIsUnavailable() {
+    owner(OTHER, 0); // the caller's partition: its owner does not answer
+    locator.partitionsUnknown = true; // and then the assignment is gone (a rebalance began)
+    assertUnavailable(() -> read("j13"), Reason.OWNER_UNKNOWN)
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                        QueryUnavailableException.class,
+                        s -> assertThat(s.reason()).isEqualTo(Reason.OWNER_UNREACHABLE)));
   }
 
   @Test
@@ -465,6 +491,8 @@ class QueryServiceTest {
     Set<HostInfo> hosts = Set.of();
     final Map<Integer, KeyQueryMetadata> byPartition = new HashMap<>();
     final List<String> located = new ArrayList<>();
+    int partitionSetReads;
+    boolean partitionsUnknown;
 
     @Override
     public HostInfo self() {
@@ -498,6 +526,10 @@ class QueryServiceTest {
 
     @Override
     public Set<Integer> partitions(StoreDef<?, ?> store) {
+      partitionSetReads++;
+      if (partitionsUnknown) {
+        throw new QueryUnavailableException(Reason.OWNER_UNKNOWN, "no assignment");
+      }
       return partitions;
     }
   }

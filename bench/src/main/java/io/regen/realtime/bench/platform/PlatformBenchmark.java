@@ -23,12 +23,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,8 +54,11 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * events/s; {@code S2} 10,000 × 10,000/s; {@code S3} ramp with 1,000 connections until p99 > 100
  * ms; {@code S4} gateway restart (SIGTERM or SIGKILL, {@code --signal}) of a gateway this benchmark
  * starts with {@code --gateway-cmd}; {@code S5} replay of a 100,000-event job to one client; {@code
- * S6} job-state lookups at 2,000/s ({@code --read state|lean|status}); {@code S7} soak, 1,000 ×
- * 500/s for 30 minutes ({@code --seconds} shortens it).
+ * S6} job-state lookups at 2,000/s ({@code --read state|lean|status}; {@code --forwarded}: only
+ * jobs owned by a second streams instance, {@code --owner-instance} its node id, {@code
+ * --owner-pid} its process, {@code --streams-application-id}, so every lookup on {@code up} is
+ * forwarded, see {@link StreamsAssignment}); {@code S7} soak, 1,000 × 500/s for 30 minutes ({@code
+ * --seconds} shortens it).
  *
  * <p>Usage: {@code bench/scripts/platform-bench.sh S1 [--seconds 30] ...}; options: {@code --http}
  * (default http://localhost:8080), {@code --kafka} (localhost:9092), {@code --registry}
@@ -73,6 +80,10 @@ public final class PlatformBenchmark {
   private final String userPrefix;
   private final Map<String, Object> json = new LinkedHashMap<>();
   private final ProcessSampler sampler;
+
+  /** S6 {@code --forwarded}: the second streams instance, the owner of the jobs looked up. */
+  private final ProcessSampler ownerSampler;
+
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final JwtIssuer issuer;
@@ -88,6 +99,8 @@ public final class PlatformBenchmark {
     this.userPrefix = "u" + Long.toString(System.currentTimeMillis() % 10_000_000L, 36) + "-";
     long pid = o.longOpt("pid", -1);
     this.sampler = pid > 0 ? new ProcessSampler(pid) : null;
+    long ownerPid = o.longOpt("owner-pid", -1);
+    this.ownerSampler = ownerPid > 0 ? new ProcessSampler(ownerPid) : null;
     String secret = o.get("jwt-secret", System.getenv("JWT_SECRET"));
     if (secret == null) {
       throw new IllegalArgumentException("--jwt-secret or JWT_SECRET is required");
@@ -638,7 +651,14 @@ public final class PlatformBenchmark {
     long deadline = System.nanoTime() + max.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> resp = get("/api/job/" + jobId + "/state", token);
+      HttpResponse<String> resp;
+      try {
+        resp = get("/api/job/" + jobId + "/state", token);
+      } catch (IOException slow) {
+        // A request timeout on a loaded box: ask again until the deadline.
+        last = String.valueOf(slow);
+        continue;
+      }
       last =
           resp.statusCode() + " " + resp.body().substring(0, Math.min(200, resp.body().length()));
       if (resp.statusCode() == 200 && resp.body().contains("\"lastSeq\":" + seq + ",")) {
@@ -658,14 +678,33 @@ public final class PlatformBenchmark {
     int warmup = o.intOpt("warmup", 5);
     int jobLength = 10;
     String read = lookupPath(o.get("read", "state"));
+    boolean forwarded = o.has("forwarded");
+    StreamsAssignment assignment = forwarded ? streamsAssignment() : null;
+    Map<String, Set<Integer>> owners = null;
+    if (assignment != null) {
+      // Both instances in the group with their share before the jobs exist: the second one then
+      // has nothing to restore and takes its active tasks at once.
+      owners = assignment.awaitBalanced(2, jobEventPartitions(), Duration.ofMinutes(3));
+      System.out.println("S6 forwarded: partitions of " + Topics.JOB_EVENTS.name() + " " + owners);
+    }
     JobWorkload workload = new JobWorkload(userPrefix, users, jobLength);
+    int[] partitionOfUser = new int[users];
     try (KafkaProducer<String, JobEvent> producer = producer(true)) {
+      List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> first =
+          new ArrayList<>();
       for (long seq = 0; seq < (long) users * jobLength; seq++) {
-        producer.send(
-            new ProducerRecord<>(
-                Topics.JOB_EVENTS.name(), workload.user(seq), workload.event(seq)));
+        var sent =
+            producer.send(
+                new ProducerRecord<>(
+                    Topics.JOB_EVENTS.name(), workload.user(seq), workload.event(seq)));
+        if (seq < users) {
+          first.add(sent);
+        }
       }
       producer.flush();
+      for (int u = 0; u < users; u++) {
+        partitionOfUser[u] = first.get(u).get().partition();
+      }
     }
     String[] tokens = new String[users];
     for (int i = 0; i < users; i++) {
@@ -677,14 +716,18 @@ public final class PlatformBenchmark {
       long last = u + (long) (jobLength - 1) * users;
       awaitJobSeq(workload.jobId(last), tokens[u], last, Duration.ofMinutes(3));
     }
+    // The users whose jobs S6 looks up: all of them, or (--forwarded) those whose partition the
+    // other instance holds, so that every lookup on this instance is forwarded to it.
+    int[] looked = lookedUpUsers(users, partitionOfUser, owners);
     Recorder recorder = new Recorder(3);
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    Map<Integer, AtomicLong> failedByStatus = new java.util.concurrent.ConcurrentHashMap<>();
     AtomicLong measure = new AtomicLong(Long.MAX_VALUE);
     long total = (long) rate * (warmup + seconds);
     measure.set((long) rate * warmup);
     long start = System.nanoTime();
-    ProcessSampler.Sample[] window = new ProcessSampler.Sample[1];
+    ProcessSampler.Sample[] window = new ProcessSampler.Sample[2];
     String[] load = {loadAverage()};
     long[] selfFrom = {0};
     AtomicLong outstanding = new AtomicLong();
@@ -705,9 +748,10 @@ public final class PlatformBenchmark {
               recorder.reset();
               load[0] = loadAverage();
               window[0] = sampleQuietly();
+              window[1] = quietly(ownerSampler);
               selfFrom[0] = selfCpuNanos();
             }
-            int u = (int) (i % users);
+            int u = looked[(int) (i % looked.length)];
             long intended = start + i * 1_000_000_000L / rate;
             boolean measured = i >= measure.get();
             outstanding.incrementAndGet();
@@ -722,10 +766,15 @@ public final class PlatformBenchmark {
                           result.getResponse() == null ? 0 : result.getResponse().getStatus();
                       if (result.isSucceeded() && status == 200) {
                         ok.incrementAndGet();
-                      } else if (failed.getAndIncrement() < 3) {
-                        System.err.println(
-                            "lookup failed: "
-                                + (result.getFailure() != null ? result.getFailure() : status));
+                      } else {
+                        failedByStatus
+                            .computeIfAbsent(status, s -> new AtomicLong())
+                            .incrementAndGet();
+                        if (failed.getAndIncrement() < 3) {
+                          System.err.println(
+                              "lookup failed: "
+                                  + (result.getFailure() != null ? result.getFailure() : status));
+                        }
                       }
                       if (measured) {
                         // From the intended send time: a stalled server is not hidden by the
@@ -742,19 +791,95 @@ public final class PlatformBenchmark {
       lookupsClient.stop();
     }
     ProcessSampler.Sample end = sample();
+    ProcessSampler.Sample ownerEnd = quietly(ownerSampler);
     Histogram h = recorder.getIntervalHistogram();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("rate", rate);
     r.put("seconds", seconds);
     r.put("read", read);
+    r.put("forwarded", forwarded);
+    r.put("usersLookedUp", looked.length);
     r.put("loadAverage", load[0]);
     r.put("ok", ok.get());
     r.put("failed", failed.get());
+    r.put("failedByStatus", new TreeMap<>(failedByStatus));
     r.put("measured", h.getTotalCount());
     r.putAll(latency(h));
     r.putAll(cpu(window[0], end, selfFrom[0], selfCpuNanos()));
+    r.putAll(processCpu("owner", window[1], ownerEnd));
+    if (assignment != null) {
+      try (assignment) {
+        // The owners must not have moved during the window, else not every lookup was forwarded.
+        Map<String, Set<Integer>> after =
+            assignment.awaitBalanced(2, jobEventPartitions(), Duration.ofSeconds(30));
+        r.put("partitionsByInstance", owners);
+        r.put("assignmentUnchanged", after.equals(owners));
+      }
+    }
     json.put("result", r);
     printTable(List.of(r));
+    if (forwarded && !Boolean.TRUE.equals(r.get("assignmentUnchanged"))) {
+      throw new IllegalStateException("the Streams assignment changed during the window: " + r);
+    }
+  }
+
+  /** {@code --forwarded}: the Streams group of {@code up} and the second instance. */
+  private StreamsAssignment streamsAssignment() {
+    if (!o.has("owner-instance")) {
+      throw new IllegalArgumentException(
+          "--forwarded needs --owner-instance (the REGEN_NODE_ID of the second streams instance)");
+    }
+    // regen.streams.application-id's default (StreamsSettings.DEFAULT_APPLICATION_ID).
+    return new StreamsAssignment(
+        o.get("kafka", "localhost:9092"),
+        o.get("streams-application-id", "regen-streams-v2"),
+        Topics.JOB_EVENTS.name());
+  }
+
+  private int jobEventPartitions() {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.get("kafka", "localhost:9092")))) {
+      return admin
+          .describeTopics(List.of(Topics.JOB_EVENTS.name()))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(Topics.JOB_EVENTS.name())
+          .partitions()
+          .size();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the partitions of " + Topics.JOB_EVENTS, e);
+    }
+  }
+
+  /**
+   * Every user, or with {@code owners} (forwarded) only the users whose partition the instance
+   * {@code --owner-instance} holds.
+   */
+  private int[] lookedUpUsers(int users, int[] partitionOfUser, Map<String, Set<Integer>> owners) {
+    if (owners == null) {
+      return java.util.stream.IntStream.range(0, users).toArray();
+    }
+    String other = o.get("owner-instance", null);
+    // The platform's group.instance.id may carry a prefix (the application id) before the node id.
+    List<String> matching =
+        owners.keySet().stream().filter(k -> k.equals(other) || k.endsWith("-" + other)).toList();
+    if (matching.size() != 1) {
+      throw new IllegalStateException(
+          "not exactly one member of the Streams group is instance "
+              + other
+              + ": "
+              + owners.keySet());
+    }
+    Set<Integer> theirs = owners.get(matching.get(0));
+    int[] looked =
+        java.util.stream.IntStream.range(0, users)
+            .filter(u -> theirs.contains(partitionOfUser[u]))
+            .toArray();
+    if (looked.length == 0) {
+      throw new IllegalStateException("no user's jobs live in " + other + "'s partitions");
+    }
+    return looked;
   }
 
   /**
@@ -910,19 +1035,28 @@ public final class PlatformBenchmark {
 
   private Map<String, Object> cpu(
       ProcessSampler.Sample from, ProcessSampler.Sample to, long selfFrom, long selfTo) {
-    Map<String, Object> r = new LinkedHashMap<>();
+    Map<String, Object> r = processCpu("platform", from, to);
     if (from != null && to != null) {
-      r.put("platformCores", round(to.totalCoresSince(from)));
-      Map<String, Object> groups = new LinkedHashMap<>();
-      to.coresSince(from)
-          .forEach((g, v) -> groups.put(g.name().toLowerCase(Locale.ROOT), round(v)));
-      r.put("platformCoresByGroup", groups);
-      r.put("platformRssMb", to.rssBytes() >> 20);
-      r.put("platformThreads", to.threads());
-      r.put("platformFds", to.fds());
       r.put(
           "generatorCores",
           round((selfTo - selfFrom) / (double) (to.nanoTime() - from.nanoTime())));
+    }
+    return r;
+  }
+
+  /** A sampled process's cores (by thread group), RSS, threads and fds, keys prefixed. */
+  private static Map<String, Object> processCpu(
+      String prefix, ProcessSampler.Sample from, ProcessSampler.Sample to) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    if (from != null && to != null) {
+      r.put(prefix + "Cores", round(to.totalCoresSince(from)));
+      Map<String, Object> groups = new LinkedHashMap<>();
+      to.coresSince(from)
+          .forEach((g, v) -> groups.put(g.name().toLowerCase(Locale.ROOT), round(v)));
+      r.put(prefix + "CoresByGroup", groups);
+      r.put(prefix + "RssMb", to.rssBytes() >> 20);
+      r.put(prefix + "Threads", to.threads());
+      r.put(prefix + "Fds", to.fds());
     }
     return r;
   }
@@ -942,8 +1076,12 @@ public final class PlatformBenchmark {
   }
 
   private ProcessSampler.Sample sampleQuietly() {
+    return quietly(sampler);
+  }
+
+  private static ProcessSampler.Sample quietly(ProcessSampler of) {
     try {
-      return sample();
+      return of == null ? null : of.sample();
     } catch (IOException e) {
       return null;
     }
@@ -1044,6 +1182,17 @@ public final class PlatformBenchmark {
       Object groups = row.get("platformCoresByGroup");
       if (groups != null) {
         System.out.println("  CPU by thread group (cores): " + groups);
+      }
+      if (row.containsKey("ownerCores")) {
+        System.out.println(
+            "  owner instance (S6 --forwarded): "
+                + row.get("ownerCores")
+                + " cores "
+                + row.get("ownerCoresByGroup")
+                + ", RSS "
+                + row.get("ownerRssMb")
+                + " MB; failed by status "
+                + row.get("failedByStatus"));
       }
       if (row.containsKey("ackP99Ms")) {
         System.out.println(

@@ -5,11 +5,7 @@ import io.regen.realtime.query.QueryUnavailableException.Reason;
 import io.regen.realtime.schemas.LogPosition;
 import io.regen.realtime.streams.StoreDef;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,15 +13,27 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link RemoteStoreClient} over HTTP/1.1 with the JDK client: short connect timeout (a dead owner
- * is noticed quickly), a per-request timeout, JSON bodies. A 503 from the remote keeps its reason;
- * anything else that is not the expected answer becomes OWNER_UNREACHABLE.
+ * {@link RemoteStoreClient} over HTTP/1.1 with Jetty's client: a pool of persistent connections per
+ * owner (at most {@value #MAX_CONNECTIONS_PER_OWNER}), a short connect timeout (a dead owner is
+ * noticed quickly), a per-request timeout, JSON bodies. A 503 from the remote keeps its reason;
+ * anything else that is not the expected answer becomes OWNER_UNREACHABLE. Jetty's client and not
+ * the JDK's: every forwarded read crosses it, and the JDK's costs more CPU per request (a hop to
+ * its selector thread and one to its executor per exchange; docs/performance.md, session 7).
+ * Thread-safe; {@link #close} stops its threads and connections.
  */
-public final class HttpRemoteStoreClient implements RemoteStoreClient {
+public final class HttpRemoteStoreClient implements RemoteStoreClient, AutoCloseable {
   /** Paths of the internal endpoints (served by {@code InternalQueryController}). */
   public static final String JOB_PATH = "/internal/query/job";
 
@@ -34,6 +42,22 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient {
 
   public static final String RANGE_PATH = "/internal/query/range";
   public static final String DISTINCT_USERS_PATH = "/internal/query/distinct-users";
+
+  /** Connections kept to one owner: the request threads waiting on it at once, bounded. */
+  static final int MAX_CONNECTIONS_PER_OWNER = 64;
+
+  /**
+   * No bound on a reply's body, like the JDK client's {@code ofByteArray} before (below {@code
+   * Integer.MAX_VALUE} Jetty's buffering listener sizes its first buffer by the bound when it has
+   * no pool); range replies are bounded by {@code max-range-entries} on the owner.
+   */
+  static final int UNBOUNDED_REPLY = Integer.MAX_VALUE;
+
+  /**
+   * Idle connections are closed by this side first: below the owner's listener idle timeout
+   * (Jetty's 30 s), so a request is never written into a connection the owner is closing.
+   */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(15);
 
   private final HttpClient http;
   private final JsonMapper json;
@@ -53,14 +77,24 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient {
       Duration positionWait,
       ServiceCredential credential) {
     this.credential = Objects.requireNonNull(credential, "credential");
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .build();
     this.json = JsonMapper.builder().build();
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
     this.positionWait = Objects.requireNonNull(positionWait, "positionWait");
+    QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+    threads.setName("regen-query-client");
+    threads.setDaemon(true);
+    this.http = new HttpClient();
+    http.setExecutor(threads);
+    http.setConnectTimeout(connectTimeout.toMillis());
+    http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+    http.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_OWNER);
+    http.setFollowRedirects(false);
+    http.setUserAgentField(null);
+    try {
+      http.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("the query client did not start", e);
+    }
   }
 
   @Override
@@ -87,6 +121,15 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient {
       return send(host, JOB_PATH, params, timeout, authorization, JobStateReply.class).join();
     } catch (CompletionException e) {
       throw unwrap(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      http.stop();
+    } catch (Exception e) {
+      // stopping: nothing left to answer
     }
   }
 
@@ -131,33 +174,40 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient {
       uri.append(URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8));
       sep = '&';
     }
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(uri.toString()))
-            .timeout(timeout)
-            .header("Accept", "application/json")
-            .header(ServiceCredential.HEADER, credential.value())
-            .GET();
-    if (authorization != null) {
-      request.header("Authorization", authorization);
+    Request request =
+        http.newRequest(uri.toString())
+            .method(HttpMethod.GET)
+            .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .headers(
+                h -> {
+                  h.put(HttpHeader.ACCEPT, "application/json");
+                  h.put(ServiceCredential.HEADER, credential.value());
+                  if (authorization != null) {
+                    h.put(HttpHeader.AUTHORIZATION, authorization);
+                  }
+                });
+    CompletableFuture<ContentResponse> sent;
+    try {
+      sent = new CompletableResponseListener(request, UNBOUNDED_REPLY).send();
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
     }
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-        .handle(
-            (response, failure) -> {
-              if (failure != null) {
-                throw new QueryUnavailableException(
-                    Reason.OWNER_UNREACHABLE,
-                    "Instance " + host + " is unreachable: " + describe(failure),
-                    failure);
-              }
-              return decode(host, response, type);
-            });
+    return sent.handle(
+        (response, failure) -> {
+          if (failure != null) {
+            throw new QueryUnavailableException(
+                Reason.OWNER_UNREACHABLE,
+                "Instance " + host + " is unreachable: " + describe(failure),
+                failure);
+          }
+          return decode(host, response.getStatus(), response.getContent(), type);
+        });
   }
 
-  private <T> T decode(HostInfo host, HttpResponse<byte[]> response, Class<T> type) {
-    int status = response.statusCode();
+  private <T> T decode(HostInfo host, int status, byte[] body, Class<T> type) {
     if (status == 200) {
       try {
-        return json.readValue(response.body(), type);
+        return json.readValue(body, type);
       } catch (RuntimeException e) {
         throw new QueryUnavailableException(
             Reason.OWNER_UNREACHABLE, "Instance " + host + " answered an unreadable body", e);
@@ -167,12 +217,12 @@ public final class HttpRemoteStoreClient implements RemoteStoreClient {
     String message = "Instance " + host + " answered " + status;
     if (status == 503) {
       try {
-        Map<?, ?> body = json.readValue(response.body(), Map.class);
-        Object error = body.get("error");
-        if (error != null) {
-          reason = Reason.valueOf(error.toString().toUpperCase(java.util.Locale.ROOT));
+        Map<?, ?> error = json.readValue(body, Map.class);
+        Object code = error.get("error");
+        if (code != null) {
+          reason = Reason.valueOf(code.toString().toUpperCase(java.util.Locale.ROOT));
         }
-        Object text = body.get("message");
+        Object text = error.get("message");
         if (text != null) {
           message = "Instance " + host + ": " + text;
         }

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -17,6 +18,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class InternalQueryGuard extends OncePerRequestFilter {
   static final String INTERNAL_PREFIX = "/internal/";
+
+  // Compiled once: this filter runs on every request of both listeners.
+  private static final Pattern PATH_PARAMETERS = Pattern.compile(";[^/]*");
+  private static final Pattern REPEATED_SLASHES = Pattern.compile("/{2,}");
 
   private final InternalListener listener;
   private final ServiceCredential credential;
@@ -51,7 +56,8 @@ public final class InternalQueryGuard extends OncePerRequestFilter {
   static boolean isInternal(HttpServletRequest request) {
     String path =
         request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-    String normalized = path.replaceAll(";[^/]*", "").replaceAll("/{2,}", "/");
+    String normalized =
+        REPEATED_SLASHES.matcher(PATH_PARAMETERS.matcher(path).replaceAll("")).replaceAll("/");
     return normalized.startsWith(INTERNAL_PREFIX) || normalized.equals("/internal");
   }
 

@@ -141,21 +141,26 @@ public class QueryAutoConfiguration {
     return new IqV2LocalStoreReader(runtime::streams);
   }
 
+  /** Closed with the context (its client threads and pooled connections). */
+  @Bean
+  HttpRemoteStoreClient regenRemoteStoreClient(
+      StreamsProperties properties, ServiceCredential credential) {
+    return new HttpRemoteStoreClient(
+        properties.connectTimeout(),
+        properties.queryTimeout(),
+        properties.minPositionWait(),
+        credential);
+  }
+
   @Bean
   QueryService regenQueryService(
       StreamsRuntime runtime,
       LocalStoreReader local,
       StreamsProperties properties,
-      ServiceCredential credential) {
+      HttpRemoteStoreClient remote) {
     KafkaStoreLocator locator =
         new KafkaStoreLocator(
             runtime::streams, runtime::self, runtime.applicationId(), runtime.topology());
-    HttpRemoteStoreClient remote =
-        new HttpRemoteStoreClient(
-            properties.connectTimeout(),
-            properties.queryTimeout(),
-            properties.minPositionWait(),
-            credential);
     return new QueryService(runtime::state, locator, local, remote, properties.minPositionWait());
   }
 

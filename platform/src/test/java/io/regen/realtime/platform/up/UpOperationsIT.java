@@ -256,7 +256,7 @@ class UpOperationsIT {
     // same exposition for the ones that are off by default.
     String[] exposition = new String[1];
     await()
-        .atMost(Duration.ofSeconds(150))
+        .atMost(Duration.ofSeconds(180))
         .untilAsserted(
             () -> {
               exposition[0] = scrape(upManagementPort);

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The instance's real {@link LocalStoreReader} (IQv2 over its stores), counting the gets and the
+ * The instance's real {@link LocalStoreReader} (IQv1 over its stores), counting the gets and the
  * ranges per store: how a test sees which reads an answer took. Counts only, never changes a read.
  */
 final class CountingStoreReader implements LocalStoreReader {

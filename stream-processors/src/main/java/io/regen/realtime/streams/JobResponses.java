@@ -64,7 +64,7 @@ public final class JobResponses {
     return Optional.of(JobState.newBuilder(stored).setResponseSoFar(text.toString()).build());
   }
 
-  /** {@link #assemble} over a local store (tests, tools; the query layer reads with IQv2). */
+  /** {@link #assemble} over a local store (tests, tools; the query layer reads with IQv1). */
   public static Optional<JobState> read(
       JobState stored, ReadOnlyKeyValueStore<ResponseChunkKey, String> chunks) {
     if (stored == null) {

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads this instance's own partitions of the stores (Kafka Streams IQv2). Never forwards: what is
- * not here is reported as not queryable, so the caller can decide between another instance and a
- * 503. Thread-safe; called from HTTP request threads.
+ * Reads this instance's own partitions of the stores (Kafka Streams interactive queries). Never
+ * forwards: what is not here is reported as not queryable, so the caller can decide between another
+ * instance and a 503. Thread-safe; called from HTTP request threads.
  */
 public interface LocalStoreReader {
 

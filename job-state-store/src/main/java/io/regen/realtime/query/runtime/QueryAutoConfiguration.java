@@ -7,7 +7,7 @@ import io.regen.realtime.auth.JwtVerifier;
 import io.regen.realtime.query.AnalyticsService;
 import io.regen.realtime.query.QueryService;
 import io.regen.realtime.query.internal.HttpRemoteStoreClient;
-import io.regen.realtime.query.internal.IqV2LocalStoreReader;
+import io.regen.realtime.query.internal.IqV1LocalStoreReader;
 import io.regen.realtime.query.internal.KafkaStoreLocator;
 import io.regen.realtime.query.internal.LocalStoreReader;
 import io.regen.realtime.query.internal.ServiceCredential;
@@ -138,7 +138,7 @@ public class QueryAutoConfiguration {
 
   @Bean
   LocalStoreReader regenLocalStoreReader(StreamsRuntime runtime) {
-    return new IqV2LocalStoreReader(runtime::streams);
+    return new IqV1LocalStoreReader(runtime::streams);
   }
 
   /** Closed with the context (its client threads and pooled connections). */

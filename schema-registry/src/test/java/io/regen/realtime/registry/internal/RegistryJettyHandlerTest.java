@@ -72,12 +72,16 @@ class RegistryJettyHandlerTest {
           }
         });
     busy.await();
-    workers.execute(() -> {}); // fills the one queue slot
+    CountDownLatch slotFreed = new CountDownLatch(1);
+    workers.execute(slotFreed::countDown); // fills the one queue slot
     HttpResponse<String> refused = get("/subjects");
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.body()).contains("\"error_code\":50301").contains("request queue full");
 
     release.countDown();
+    // The worker has taken the filler out of the queue once it runs: the slot is free from then on
+    // (asking before that could still find the queue full).
+    assertThat(slotFreed.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(get("/subjects").body()).isEqualTo("[]");
   }
 

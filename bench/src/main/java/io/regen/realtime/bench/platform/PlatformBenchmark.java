@@ -688,24 +688,7 @@ public final class PlatformBenchmark {
       System.out.println("S6 forwarded: partitions of " + Topics.JOB_EVENTS.name() + " " + owners);
     }
     JobWorkload workload = new JobWorkload(userPrefix, users, jobLength);
-    int[] partitionOfUser = new int[users];
-    try (KafkaProducer<String, JobEvent> producer = producer(true)) {
-      List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> first =
-          new ArrayList<>();
-      for (long seq = 0; seq < (long) users * jobLength; seq++) {
-        var sent =
-            producer.send(
-                new ProducerRecord<>(
-                    Topics.JOB_EVENTS.name(), workload.user(seq), workload.event(seq)));
-        if (seq < users) {
-          first.add(sent);
-        }
-      }
-      producer.flush();
-      for (int u = 0; u < users; u++) {
-        partitionOfUser[u] = first.get(u).get().partition();
-      }
-    }
+    int[] partitionOfUser = publishJobs(workload, users, jobLength);
     String[] tokens = new String[users];
     for (int i = 0; i < users; i++) {
       tokens[i] = issuer.issue(userPrefix + i, List.of(), Duration.ofHours(1));
@@ -821,6 +804,29 @@ public final class PlatformBenchmark {
     if (forwarded && !Boolean.TRUE.equals(r.get("assignmentUnchanged"))) {
       throw new IllegalStateException("the Streams assignment changed during the window: " + r);
     }
+  }
+
+  /** S6: one job per user; returns each user's partition, from the producer's acknowledgements. */
+  private int[] publishJobs(JobWorkload workload, int users, int jobLength) throws Exception {
+    int[] partitionOfUser = new int[users];
+    try (KafkaProducer<String, JobEvent> producer = producer(true)) {
+      List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> first =
+          new ArrayList<>();
+      for (long seq = 0; seq < (long) users * jobLength; seq++) {
+        var sent =
+            producer.send(
+                new ProducerRecord<>(
+                    Topics.JOB_EVENTS.name(), workload.user(seq), workload.event(seq)));
+        if (seq < users) {
+          first.add(sent);
+        }
+      }
+      producer.flush();
+      for (int u = 0; u < users; u++) {
+        partitionOfUser[u] = first.get(u).get().partition();
+      }
+    }
+    return partitionOfUser;
   }
 
   /** {@code --forwarded}: the Streams group of {@code up} and the second instance. */

@@ -147,10 +147,7 @@ public final class QueryService {
           return found;
         }
       } catch (QueryUnavailableException e) {
-        if (e.reason() == Reason.POSITION_NOT_REACHED) {
-          throw e;
-        }
-        unanswered = e;
+        unanswered = noted(unanswered, e);
       }
     }
     // Not in the likely partition (or none known): every other one in turn. The partition set is
@@ -185,20 +182,30 @@ public final class QueryService {
           return found;
         }
       } catch (QueryUnavailableException e) {
-        if (e.reason() == Reason.POSITION_NOT_REACHED) {
-          throw e;
-        }
-        if (unanswered == null) {
-          unanswered = e;
-        } else {
-          unanswered.addSuppressed(e);
-        }
+        unanswered = noted(unanswered, e);
       }
     }
     if (unanswered != null) {
       throw unanswered;
     }
     return Optional.empty();
+  }
+
+  /**
+   * A partition that could not answer, kept for the 503 if no other partition has the job: the
+   * first one is the cause, later ones are suppressed into it. A read-your-writes position not
+   * reached is the answer itself and is thrown at once.
+   */
+  private static QueryUnavailableException noted(
+      QueryUnavailableException soFar, QueryUnavailableException e) {
+    if (e.reason() == Reason.POSITION_NOT_REACHED) {
+      throw e;
+    }
+    if (soFar == null) {
+      return e;
+    }
+    soFar.addSuppressed(e);
+    return soFar;
   }
 
   private Optional<JobStateRead> readOwner(

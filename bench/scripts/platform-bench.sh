@@ -124,6 +124,16 @@ else
   fi
 fi
 echo "$(date -Is) commit $(git rev-parse --short HEAD) load: $(cat /proc/loadavg) | $SCENARIO $*"
-java -Xms1g -Xmx3g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+# The generator takes both ends of every latency on its own clock, so its GC pauses count as
+# latency: it runs generational ZGC where its Java has it (BENCH_GENERATOR_JAVA, default the
+# platform's Java), G1 with a 5 ms goal on Java 17; each window reports the generator's pauses.
+GEN_JAVA="${BENCH_GENERATOR_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
+GEN_MAJOR="$("$GEN_JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+if [[ -z "${BENCH_GENERATOR_OPTS:-}" ]]; then
+  if (( GEN_MAJOR >= 23 )); then BENCH_GENERATOR_OPTS="-Xms1g -Xmx3g -XX:+UseZGC"
+  elif (( GEN_MAJOR >= 21 )); then BENCH_GENERATOR_OPTS="-Xms1g -Xmx3g -XX:+UseZGC -XX:+ZGenerational"
+  else BENCH_GENERATOR_OPTS="-Xms1g -Xmx3g -XX:+UseG1GC -XX:MaxGCPauseMillis=5"; fi
+fi
+"$GEN_JAVA" $BENCH_GENERATOR_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "bench/target/classes:$(cat bench/target/bench.cp)" \
   io.regen.realtime.bench.platform.PlatformBenchmark "$SCENARIO" "${ARGS[@]}" "$@"

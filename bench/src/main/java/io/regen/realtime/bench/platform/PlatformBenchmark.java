@@ -121,6 +121,7 @@ public final class PlatformBenchmark {
       System.err.println("usage: PlatformBenchmark S1..S7 [--option value ...]");
       System.exit(2);
     }
+    GeneratorGcPauses.install();
     PlatformBenchmark b = new PlatformBenchmark(args[0], Options.parse(args, 1));
     int code = 0;
     try {
@@ -139,7 +140,17 @@ public final class PlatformBenchmark {
     json.put("startedAt", Instant.now().toString());
     json.put("loadAverageAtStart", loadAverage());
     json.put("java", System.getProperty("java.version"));
-    System.out.println(scenario + " load average at start: " + loadAverage());
+    Map<String, Object> box = BoxCalibration.measure();
+    json.put("box", box);
+    System.out.println(
+        scenario
+            + " load average at start: "
+            + loadAverage()
+            + "; box: "
+            + box.get("computeNsPerStep")
+            + " ns per compute step, "
+            + box.get("loopbackRoundTripUs")
+            + " µs per loopback round trip");
     switch (scenario) {
       case "S1" -> fixedRate(1000, 2000, 30);
       case "S2" -> fixedRate(10_000, 10_000, 30);
@@ -1046,6 +1057,7 @@ public final class PlatformBenchmark {
       r.put(
           "generatorCores",
           round((selfTo - selfFrom) / (double) (to.nanoTime() - from.nanoTime())));
+      r.putAll(GeneratorGcPauses.between(from.nanoTime(), to.nanoTime()));
     }
     return r;
   }
@@ -1188,6 +1200,18 @@ public final class PlatformBenchmark {
       Object groups = row.get("platformCoresByGroup");
       if (groups != null) {
         System.out.println("  CPU by thread group (cores): " + groups);
+      }
+      if (row.containsKey("generatorGcPauses")) {
+        System.out.println(
+            "  generator GC ("
+                + row.get("generatorGc")
+                + "): "
+                + row.get("generatorGcPauses")
+                + " pauses, "
+                + row.get("generatorGcPausedPercent")
+                + "% of the window paused, longest "
+                + row.get("generatorGcMaxPauseMs")
+                + " ms");
       }
       if (row.containsKey("ownerCores")) {
         System.out.println(

@@ -14,6 +14,14 @@ import java.util.Set;
 public record AuthenticatedUser(String userId, Set<String> roles, Instant expiresAt) {
   public static final String ANALYST = "analyst";
 
+  /**
+   * The servlet request attribute under which a filter that has already verified the request's
+   * {@code Authorization} header (the gateway's REST edge) leaves the verified caller, so that a
+   * handler further down the same request need not parse and verify the token again. Request
+   * attributes are set by server code only; a client cannot put one there.
+   */
+  public static final String REQUEST_ATTRIBUTE = "io.regen.realtime.auth.user";
+
   public AuthenticatedUser {
     roles = Set.copyOf(roles);
   }

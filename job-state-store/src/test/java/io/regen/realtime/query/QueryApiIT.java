@@ -493,6 +493,64 @@ class QueryApiIT {
     assertThat(waitedMs).isBetween(1_900L, 6_000L);
   }
 
+  /**
+   * The plain lookups are answered by {@code JobLookupFilter} (with a Content-Length), the others
+   * (here: with an {@code Origin}) by Spring MVC: the same status, headers and bytes either way,
+   * errors included, and both observed as {@code http.server.requests} of the path pattern.
+   */
+  @Test
+  void lookupsAnswerTheSameWithAndWithoutSpringMvc() {
+    String origin = "http://elsewhere.test";
+    String[][] cases = {
+      {"/api/job/" + A1 + "/state", Http.token(ALICE)},
+      {"/api/job/" + A1 + "/state?withResponse=false", Http.token(ALICE)},
+      {"/api/job/" + A1 + "/status", Http.token(ALICE)},
+      {
+        "/api/job/" + A1 + "/state?allowStale=true&minPosition=" + a1Last.toCursor(),
+        Http.token(ALICE)
+      },
+      {"/api/job/" + A1 + "/state", Http.token(BOB)},
+      {"/api/job/" + A1 + "/status", Http.analystToken("ana-" + RUN)},
+      {"/api/job/" + A1 + "/state", null},
+      {"/api/job/" + A1 + "/state", "not-a-token"},
+      {"/api/job/no-such-job-" + RUN + "/status", Http.token(ALICE)},
+      {"/api/job/" + A1 + "/state?allowStale=maybe", Http.token(ALICE)},
+      {"/api/job/" + A1 + "/state?withResponse=", Http.token(ALICE)},
+      {"/api/job/" + A1 + "/state?minPosition=garbage", Http.token(ALICE)},
+    };
+    for (String[] c : cases) {
+      Http.Response direct = http.get(instance.port, c[0], c[1]);
+      Http.Response mvc = http.get(instance.port, c[0], c[1], "Origin", origin);
+      assertThat(direct.header("Content-Length"))
+          .as("answered by the filter: %s", c[0])
+          .isNotNull();
+      assertThat(mvc.header("Content-Length")).as("answered by Spring MVC: %s", c[0]).isNull();
+      assertThat(direct.status()).as(c[0]).isEqualTo(mvc.status());
+      for (String h :
+          new String[] {"Content-Type", "WWW-Authenticate", "Retry-After", "X-Regen-Stale"}) {
+        assertThat(direct.header(h)).as("%s of %s", h, c[0]).isEqualTo(mvc.header(h));
+      }
+      assertThat(direct.raw().body()).as(c[0]).isEqualTo(mvc.raw().body());
+    }
+    // Not a plain lookup: Spring MVC's answer as before.
+    assertThat(
+            http.get(
+                    instance.port,
+                    "/api/job/" + A1 + "/state",
+                    Http.token(ALICE),
+                    "Accept",
+                    "text/html")
+                .status())
+        .isEqualTo(406);
+    String text = http.get(instance.port, "/actuator/prometheus", null).raw().body();
+    assertThat(text)
+        .containsPattern(
+            "http_server_requests_seconds_count\\{[^}]*uri=\"/api/job/\\{jobId\\}/state\"");
+    assertThat(text)
+        .containsPattern(
+            "http_server_requests_seconds_count\\{[^}]*uri=\"/api/job/\\{jobId\\}/status\"");
+  }
+
   @Test
   void metricsAndHealth() {
     await()

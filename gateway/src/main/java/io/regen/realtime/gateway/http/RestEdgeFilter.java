@@ -28,8 +28,11 @@ import tools.jackson.databind.json.JsonMapper;
  * gateway's JSON {@code {"error","message"}}.
  */
 public final class RestEdgeFilter extends OncePerRequestFilter {
-  /** The request attribute holding the verified caller. */
-  public static final String USER = "io.regen.realtime.gateway.user";
+  /**
+   * The request attribute holding the verified caller: the platform's one name for it, which the
+   * query API's controllers read under {@code up} instead of verifying the token a second time.
+   */
+  public static final String USER = AuthenticatedUser.REQUEST_ATTRIBUTE;
 
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 

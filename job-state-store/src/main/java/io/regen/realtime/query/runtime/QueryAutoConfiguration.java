@@ -13,6 +13,7 @@ import io.regen.realtime.query.internal.LocalStoreReader;
 import io.regen.realtime.query.internal.ServiceCredential;
 import io.regen.realtime.query.web.AnalyticsController;
 import io.regen.realtime.query.web.InternalQueryController;
+import io.regen.realtime.query.web.JobLookupFilter;
 import io.regen.realtime.query.web.JobQueryController;
 import io.regen.realtime.query.web.QueryExceptionHandler;
 import io.regen.realtime.schemas.Topics;
@@ -35,6 +36,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The streams role: runs Kafka Streams over the processors' topology in this application and serves
@@ -192,6 +194,26 @@ public class QueryAutoConfiguration {
   InternalQueryController regenInternalQueryController(
       QueryService queries, BearerAuthenticator auth, StreamsProperties properties) {
     return new InternalQueryController(queries, auth, properties.maxRangeEntries());
+  }
+
+  /**
+   * Right behind the gateway's REST edge under {@code up} (order + 10), whose verified caller it
+   * passes on; behind the {@code http.server.requests} observation (+ 1) in every role.
+   */
+  @Bean
+  FilterRegistrationBean<JobLookupFilter> regenJobLookupFilter(
+      JobQueryController controller,
+      QueryExceptionHandler errors,
+      ObjectProvider<JsonMapper> json) {
+    FilterRegistrationBean<JobLookupFilter> registration =
+        new FilterRegistrationBean<>(
+            new JobLookupFilter(
+                controller,
+                errors,
+                json.getIfAvailable(() -> JsonMapper.builder().build()).writer()));
+    registration.addUrlPatterns(JobLookupFilter.URL_PATTERN);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+    return registration;
   }
 
   @Bean

@@ -20,6 +20,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,6 +32,11 @@ import org.springframework.web.bind.annotation.RestController;
  * body) and for read-your-writes ({@code minPosition=<cursor>}). The state without its response
  * text ({@code withResponse=false}) and the status are one get of the stored state; the state with
  * the text reads the job's chunks too.
+ *
+ * <p>The caller is the user a filter in front has already verified for this request ({@link
+ * AuthenticatedUser#REQUEST_ATTRIBUTE}: the gateway's REST edge under {@code up}), else the token
+ * of the {@code Authorization} header, verified here (the stand-alone query API): one verification
+ * per request either way.
  */
 @RestController
 public class JobQueryController {
@@ -55,8 +61,10 @@ public class JobQueryController {
       @RequestParam(required = false) String minPosition,
       @RequestParam(required = false) String allowStale,
       @RequestParam(required = false) String withResponse,
+      @RequestAttribute(name = AuthenticatedUser.REQUEST_ATTRIBUTE, required = false)
+          AuthenticatedUser verified,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    AuthenticatedUser user = authenticate(authorization, jobId);
+    AuthenticatedUser user = authenticate(verified, authorization, jobId);
     ReadOptions options = options(minPosition, allowStale);
     if (!bool("withResponse", withResponse, true)) {
       options = options.withoutResponse();
@@ -70,9 +78,11 @@ public class JobQueryController {
       @PathVariable String jobId,
       @RequestParam(required = false) String minPosition,
       @RequestParam(required = false) String allowStale,
+      @RequestAttribute(name = AuthenticatedUser.REQUEST_ATTRIBUTE, required = false)
+          AuthenticatedUser verified,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
     // The status shows no text: the state alone, one get.
-    AuthenticatedUser user = authenticate(authorization, jobId);
+    AuthenticatedUser user = authenticate(verified, authorization, jobId);
     JobStateRead read =
         readJob(user, jobId, options(minPosition, allowStale).withoutResponse(), authorization);
     return withStale(read).body(JobStatusView.of(read.state(), read.stale(), read.lag()));
@@ -82,8 +92,10 @@ public class JobQueryController {
   public UserJobsView myJobs(
       @RequestParam(required = false) String limit,
       @RequestParam(required = false) String cursor,
+      @RequestAttribute(name = AuthenticatedUser.REQUEST_ATTRIBUTE, required = false)
+          AuthenticatedUser verified,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    AuthenticatedUser user = auth.authenticate(authorization);
+    AuthenticatedUser user = caller(verified, authorization);
     return list(user.userId(), limit, cursor, authorization);
   }
 
@@ -92,8 +104,10 @@ public class JobQueryController {
       @PathVariable String userId,
       @RequestParam(required = false) String limit,
       @RequestParam(required = false) String cursor,
+      @RequestAttribute(name = AuthenticatedUser.REQUEST_ATTRIBUTE, required = false)
+          AuthenticatedUser verified,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    AuthenticatedUser user = auth.authenticate(authorization);
+    AuthenticatedUser user = caller(verified, authorization);
     QueryParams.id("userId", userId);
     AccessRules.requireReaderOf(user, userId);
     return list(userId, limit, cursor, authorization);
@@ -105,10 +119,16 @@ public class JobQueryController {
   }
 
   /** The caller, then the job id: a request without a valid token is a 401 before any 400. */
-  private AuthenticatedUser authenticate(String authorization, String jobId) {
-    AuthenticatedUser user = auth.authenticate(authorization);
+  private AuthenticatedUser authenticate(
+      AuthenticatedUser verified, String authorization, String jobId) {
+    AuthenticatedUser user = caller(verified, authorization);
     QueryParams.id("jobId", jobId);
     return user;
+  }
+
+  /** The user already verified for this request, else the header's token verified now. */
+  private AuthenticatedUser caller(AuthenticatedUser verified, String authorization) {
+    return verified != null ? verified : auth.authenticate(authorization);
   }
 
   private JobStateRead readJob(

@@ -142,6 +142,11 @@ class UpSmokeIT {
       assertThat(get("/api/job/" + jobId + "/state", null).statusCode())
           .as("no token")
           .isEqualTo(401);
+      // The query API reads the caller the gateway's edge verified: its access rules still hold.
+      assertThat(get("/api/job/" + jobId + "/status", token).statusCode()).isEqualTo(200);
+      assertThat(get("/api/job/" + jobId + "/state", token("someone-else")).statusCode())
+          .as("another user's token")
+          .isEqualTo(403);
 
       assertThat(up.terminate(STOP_TIMEOUT)).as("exit status after SIGTERM").isZero();
       assertThat(up.output()).contains("Stopped cleanly");
@@ -233,7 +238,11 @@ class UpSmokeIT {
 
   /** A token printed by {@code regen token <userId>} (the dev secret of the data directory). */
   private String token() throws Exception {
-    String output = RegenProcess.runToCompletion(env(), log("token"), "token", userId);
+    return token(userId);
+  }
+
+  private String token(String user) throws Exception {
+    String output = RegenProcess.runToCompletion(env(), log("token"), "token", user);
     String[] lines = output.strip().split("\n");
     return lines[lines.length - 1].strip();
   }

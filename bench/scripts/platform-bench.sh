@@ -8,6 +8,8 @@
 # the jobs it owns, through up (with --profile its JVM records DIR/owner.jfr too).
 # --jar: run that launcher jar with `java FLAGS -jar` instead of ./regen (e.g. an older build for a
 # before/after comparison in the same sitting); --java-opts sets REGEN_JAVA_OPTS (or FLAGS for --jar).
+# --gateway-launcher PATH (S4): start the gateway with that launcher script instead of ./regen (e.g.
+# an older ./regen on the same jar, for a before/after of its start flags in the same sitting).
 # --jmx: the platform JVM opens a JMX port (HTTP port + 3) and the benchmark reports Kafka request
 # rates by API and client over the window; --profile DIR: --jmx plus a JFR recording (settings=profile,
 # DebugNonSafepoints) and a GC log of the platform JVM in DIR (`jfr print --events jdk.ExecutionSample`).
@@ -19,10 +21,12 @@ JAR=""
 JAVA_OPTS_ARG=""
 JMX=""
 PROFILE_DIR=""
+GATEWAY_LAUNCHER="./regen"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --jar) JAR="$2"; shift 2 ;;
     --java-opts) JAVA_OPTS_ARG="$2"; shift 2 ;;
+    --gateway-launcher) GATEWAY_LAUNCHER="$2"; shift 2 ;;
     --jmx) JMX=1; shift ;;
     --profile) JMX=1; PROFILE_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     *) break ;;
@@ -98,7 +102,7 @@ if [[ "$SCENARIO" == S4 ]]; then
   if [[ -n "$JAR" ]]; then java -jar "$JAR" topics >"$LOGS/topics.log" 2>&1; else ./regen topics >"$LOGS/topics.log" 2>&1; fi
   PORT=$STREAMS_PORT launch "$LOGS/streams.log" streams
   wait_for "http://localhost:$STREAMS_PORT/actuator/health" 180
-  launcher="./regen"; [[ -n "$JAR" ]] && launcher="java -jar $JAR"
+  launcher="$GATEWAY_LAUNCHER"; [[ -n "$JAR" ]] && launcher="java -jar $JAR"
   GW_OPTS="${JAVA_OPTS_ARG:-}"
   GATEWAY_CMD="env PORT=$HTTP_PORT QUERY_API_URL=http://localhost:$STREAMS_PORT ${GW_OPTS:+REGEN_JAVA_OPTS='$GW_OPTS'} $launcher gateway"
   [[ -n "$JAR" ]] && GATEWAY_CMD="env PORT=$HTTP_PORT QUERY_API_URL=http://localhost:$STREAMS_PORT java ${GW_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xms256m -Xmx1g} -jar $JAR gateway"

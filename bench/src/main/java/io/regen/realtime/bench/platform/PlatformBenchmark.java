@@ -448,10 +448,16 @@ public final class PlatformBenchmark {
       long started = System.nanoTime();
       awaitHealthy(Duration.ofMinutes(2));
       long ready = System.nanoTime();
+      // The new JVM's CPU up to ready (its start's cost; on a loaded box that is its start time),
+      // then its cores from ready to the end of sending (the first seconds under load after a
+      // start, where start flags such as later C2 compilation would show).
+      double startCpu = gateway.cpuSeconds();
       // Clients may be welcomed by the new gateway a little before its health says UP: count
       // every welcome since the new process started.
       long allReceiving = awaitAllReceivingAfter(clients, started, Duration.ofMinutes(2));
       producing.join();
+      double afterReadyCores =
+          (gateway.cpuSeconds() - startCpu) / ((System.nanoTime() - ready) / 1e9);
       boolean complete = awaitReceived(clients, total, Duration.ofSeconds(60));
       Histogram h = recorder.getIntervalHistogram();
       Histogram readyToFirst = new Histogram(3);
@@ -467,6 +473,8 @@ public final class PlatformBenchmark {
       r.put("complete", complete);
       r.put("signalToExitSeconds", (exited - signalled) / 1e9);
       r.put("startToReadySeconds", (ready - started) / 1e9);
+      r.put("gatewayStartCpuSeconds", startCpu);
+      r.put("gatewayCoresReadyToEndOfSending", afterReadyCores);
       r.put("outageSeconds", (allReceiving - signalled) / 1e9);
       r.put("readyToAllReceivingSeconds", Math.max(0, allReceiving - ready) / 1e9);
       r.put("readyToFirstEventP50Seconds", readyToFirst.getValueAtPercentile(50) / 1e6);
@@ -477,13 +485,15 @@ public final class PlatformBenchmark {
       printTable(List.of(r));
       System.out.printf(
           Locale.ROOT,
-          "S4 SIG%s→exit %.2fs, start→ready %.2fs, ready→all receiving %.2fs (max per client"
-              + " %.2fs), lost %s%n",
+          "S4 SIG%s→exit %.2fs, start→ready %.2fs (gateway CPU %.2fs), ready→all receiving %.2fs"
+              + " (max per client %.2fs), gateway %.2f cores after ready, lost %s%n",
           kill ? "KILL" : "TERM",
           (exited - signalled) / 1e9,
           (ready - started) / 1e9,
+          startCpu,
           Math.max(0, allReceiving - ready) / 1e9,
           readyToFirst.getMaxValue() / 1e6,
+          afterReadyCores,
           r.get("lost"));
     } finally {
       gateway.stop(false);
@@ -1300,6 +1310,11 @@ public final class PlatformBenchmark {
               .start();
       System.out.println("gateway pid " + p.pid() + " (log " + log + ")");
       return new GatewayProcess(p);
+    }
+
+    /** CPU time of the gateway's JVM so far (the shell execs it: the process is the JVM). */
+    double cpuSeconds() {
+      return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e9;
     }
 
     void stop(boolean kill) throws InterruptedException {

@@ -113,6 +113,54 @@ class LauncherCdsTest {
     assertThat(calls()).containsExactly("extract", "train");
   }
 
+  @Test
+  void theJavaVersionIsReadFromTheReleaseFileWithoutStartingAJvm() throws Exception {
+    Path java = fakeJava();
+    Files.writeString(java.getParent().resolveSibling("release"), "JAVA_VERSION=\"25.0.3\"\n");
+
+    assertThat(runRaw("JAVA='" + java + "'; java_major")).isEqualTo("25");
+    assertThat(calls()).isEmpty();
+
+    Files.delete(java.getParent().resolveSibling("release")); // then the JVM is asked
+    assertThat(runRaw("JAVA='" + java + "'; java_major")).isEqualTo("21");
+    assertThat(calls()).containsExactly("-XshowSettings:properties -version");
+  }
+
+  @Test
+  void theGatewayStartsWithLaterC2CompilationUnlessTheFlagsAreReplaced() throws Exception {
+    Path java = fakeJava();
+    Files.writeString(java.getParent().resolveSibling("release"), "JAVA_VERSION=\"17.0.15\"\n");
+    writeJar("jar one", Instant.parse("2026-12-01T10:00:00Z"));
+    String launch = "JAVA='" + java + "'; REGEN_SKIP_BUILD=1; main ";
+
+    assertThat(runRaw(launch + "gateway"))
+        .contains(" -XX:Tier4InvocationThreshold=50000 ", " -XX:Tier4CompileThreshold=150000 ")
+        .endsWith("-jar " + jar + " gateway");
+    assertThat(runRaw(launch + "streams")).doesNotContain("Tier4").endsWith(" streams");
+    assertThat(runRaw("REGEN_JAVA_OPTS=-Xmx1g; " + launch + "gateway"))
+        .isEqualTo("-Xmx1g -jar " + jar + " gateway");
+  }
+
+  /** {@code <dir>/jdk/bin/java}: records its arguments, answers like a Java 21. */
+  private Path fakeJava() throws IOException {
+    Path java = dir.resolve("jdk/bin/java");
+    Files.createDirectories(java.getParent());
+    Files.writeString(
+        java,
+        String.join(
+            "\n",
+            "#!/usr/bin/env bash",
+            "if [ \"$1\" = -XshowSettings:properties ]; then",
+            "  echo \"$*\" >> '" + calls + "'",
+            "  echo '    java.specification.version = 21' >&2",
+            "else",
+            "  echo \"$*\"",
+            "fi",
+            ""));
+    java.toFile().setExecutable(true);
+    return java;
+  }
+
   private String withArchive(String java) {
     boolean aotCache = Integer.parseInt(java) >= 25;
     return (aotCache ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=")
@@ -132,7 +180,26 @@ class LauncherCdsTest {
   }
 
   private String run(String commands) throws Exception {
-    Process p = start(commands);
+    return output(start(commands), commands);
+  }
+
+  /** Sources the launcher as it is (its own java_major), the jar pointed at the temporary one. */
+  private String runRaw(String commands) throws Exception {
+    String script =
+        String.join(
+            "\n",
+            ". '" + RepositoryFiles.resolve("regen") + "'",
+            "JAR='" + jar + "'",
+            "CDS_DIR='" + cds + "'",
+            commands);
+    return output(
+        new ProcessBuilder("bash", "-c", script)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start(),
+        commands);
+  }
+
+  private String output(Process p, String commands) throws Exception {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("%s: %s", commands, out).isZero();

@@ -20,11 +20,11 @@ class LauncherJavaOptsTest {
   private static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
   @Test
-  void java17GetsG1WithAFixedYoungGenerationInA512MiBHeap() throws Exception {
+  void java17GetsG1WithAFixedYoungGenerationAndEarlyTenuring() throws Exception {
     assertThat(optsFor("17"))
         .isEqualTo(
-            "-XX:+UseG1GC -XX:MaxGCPauseMillis=10 -Xmn128m -Xms256m -Xmx512m"
-                + " -XX:+ExitOnOutOfMemoryError");
+            "-XX:+UseG1GC -XX:MaxGCPauseMillis=10 -Xmn128m -XX:MaxTenuringThreshold=4"
+                + " -Xms256m -Xmx512m -XX:+ExitOnOutOfMemoryError");
   }
 
   @Test

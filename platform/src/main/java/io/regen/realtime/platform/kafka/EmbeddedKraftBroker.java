@@ -254,8 +254,11 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     // Detect a dead node in seconds, so a restart after kill -9 does not wait 18 s for fencing.
     p.put("broker.session.timeout.ms", "3000");
     p.put("broker.heartbeat.interval.ms", "1000");
-    // The default 128 MiB cleaner buffer is most of a small heap; 16 MiB is plenty here.
-    p.put("log.cleaner.dedupe.buffer.size", "16777216");
+    // The cleaner's offset map is a heap buffer held for the JVM's life (a humongous object in
+    // G1): the 128 MiB default is most of a small heap. 4 MiB maps ~150,000 keys per cleaning
+    // pass, enough for up's compacted topics; a larger log is cleaned in more passes. With 16 MiB
+    // it was 12 of the ~150 MB live after a young GC under S1 (docs/performance.md, session 8).
+    p.put("log.cleaner.dedupe.buffer.size", "4194304");
     // Thread pools sized for a small machine, not a server (issue 9: 364 threads in up). Request
     // handling is CPU-bound here, so more threads than cores only add context switches.
     p.put("num.network.threads", "2");

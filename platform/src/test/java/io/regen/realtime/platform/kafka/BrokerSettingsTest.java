@@ -36,7 +36,7 @@ class BrokerSettingsTest {
         .containsEntry("group.initial.rebalance.delay.ms", "0")
         .containsEntry("broker.session.timeout.ms", "3000")
         .containsEntry("broker.heartbeat.interval.ms", "1000")
-        .containsEntry("log.cleaner.dedupe.buffer.size", "16777216")
+        .containsEntry("log.cleaner.dedupe.buffer.size", "4194304")
         .containsEntry("log.dirs", "/tmp/k");
   }
 

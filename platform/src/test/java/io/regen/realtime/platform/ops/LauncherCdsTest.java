@@ -185,18 +185,7 @@ class LauncherCdsTest {
 
   /** Sources the launcher as it is (its own java_major), the jar pointed at the temporary one. */
   private String runRaw(String commands) throws Exception {
-    String script =
-        String.join(
-            "\n",
-            ". '" + RepositoryFiles.resolve("regen") + "'",
-            "JAR='" + jar + "'",
-            "CDS_DIR='" + cds + "'",
-            commands);
-    return output(
-        new ProcessBuilder("bash", "-c", script)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start(),
-        commands);
+    return output(launcher(commands), commands);
   }
 
   private String output(Process p, String commands) throws Exception {
@@ -215,15 +204,23 @@ class LauncherCdsTest {
 
   /** Sources the launcher, points it at the temporary jar and stubs the JVM runs. */
   private Process start(String commands) throws IOException {
+    return launcher(
+        String.join(
+            "\n",
+            "java_major() { echo " + javaVersion + "; }",
+            "cds_extract() { mkdir -p \"$CDS_DIR\" && echo extract >> '" + calls + "'; }",
+            "cds_train() { echo train >> '" + calls + "'; echo archive > \"$1\"; }",
+            commands));
+  }
+
+  /** Sources the launcher with its jar and archive directory the temporary ones, then commands. */
+  private Process launcher(String commands) throws IOException {
     String script =
         String.join(
             "\n",
             ". '" + RepositoryFiles.resolve("regen") + "'",
             "JAR='" + jar + "'",
             "CDS_DIR='" + cds + "'",
-            "java_major() { echo " + javaVersion + "; }",
-            "cds_extract() { mkdir -p \"$CDS_DIR\" && echo extract >> '" + calls + "'; }",
-            "cds_train() { echo train >> '" + calls + "'; echo archive > \"$1\"; }",
             commands);
     return new ProcessBuilder("bash", "-c", script)
         .redirectError(ProcessBuilder.Redirect.DISCARD)

@@ -14,6 +14,9 @@
 # rates by API and client over the window; --profile DIR: --jmx plus a JFR recording (settings=profile,
 # DebugNonSafepoints) and a GC log of the platform JVM in DIR (`jfr print --events jdk.ExecutionSample`).
 # Results: a table on stdout and bench/target/platform-bench-<scenario>-<time>.json.
+# The generator's JVM: BENCH_GENERATOR_JAVA (default the platform's java) and BENCH_GENERATOR_OPTS
+# (default generational ZGC where that Java has it, else G1 with a 5 ms goal); its GC pauses are
+# reported per window, and the box's speed at the start (docs/performance.md "The platform benchmark").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"

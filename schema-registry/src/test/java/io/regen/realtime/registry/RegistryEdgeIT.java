@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -166,6 +167,30 @@ class RegistryEdgeIT {
     assertThat(call(server, "PUT", "/config/orders-value", none, admin).status()).isEqualTo(200);
     assertThat(call(server, "GET", "/config/orders-value", null, reader).json().toString())
         .isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
+  }
+
+  @Test
+  void aRefusedWriteWhoseBodyIsNotReadClosesTheConnectionAndSaysSo() throws Exception {
+    SchemaRegistryServer server = start(RegistryServerOptions.loopback(0).withUsers(USERS));
+    try (RawHttp refusedWrite = new RawHttp(server.port())) {
+      RawHttp.Answer answer =
+          refusedWrite.head("PUT", "/config", "Content-Length: 25\r\n").answer();
+      assertError(answer, 401, 401);
+      assertThat(answer.headers().toLowerCase(Locale.ROOT)).contains("connection: close");
+    }
+    try (RawHttp refusedRead = new RawHttp(server.port())) {
+      RawHttp.Answer first = refusedRead.head("GET", "/subjects", "").answer();
+      assertError(first, 401, 401);
+      assertThat(first.headers().toLowerCase(Locale.ROOT)).doesNotContain("connection: close");
+      RawHttp.Answer second =
+          refusedRead
+              .head(
+                  "GET",
+                  "/subjects",
+                  "Authorization: " + RawHttp.basic("reader", "r-secret") + "\r\n")
+              .answer();
+      assertThat(second.status()).as("the same connection answers again").isEqualTo(200);
+    }
   }
 
   @Test

@@ -77,7 +77,9 @@ public final class RegistryJettyHandler extends Handler.Abstract.NonBlocking {
       query = query(request.getHttpURI().getQuery());
       authorize(request, method, path);
     } catch (RegistryError e) {
-      exchange.fail(e, false);
+      // A refused write is answered before its body is read: Jetty then closes the connection,
+      // and a client that was not told so reuses it for its next request and reads nothing back.
+      exchange.fail(e, RegistryApi.expectsBody(method));
       return true;
     }
     if (!RegistryApi.expectsBody(method)) {

@@ -20,6 +20,9 @@ import java.util.Map;
 final class BoxCalibration {
   private static final int ROUND_TRIPS = 20_000;
 
+  /** Where the loop's result goes, so that the JIT cannot drop the loop as dead code. */
+  private static volatile long loopResult;
+
   private BoxCalibration() {}
 
   static Map<String, Object> measure() throws IOException, InterruptedException {
@@ -33,7 +36,6 @@ final class BoxCalibration {
   private static double computeNsPerStep() {
     long steps = 20_000_000;
     double best = Double.MAX_VALUE;
-    long sink = 0;
     for (int run = 0; run < 4; run++) {
       long x = 88172645463325252L + run;
       long t0 = System.nanoTime();
@@ -43,13 +45,10 @@ final class BoxCalibration {
         x ^= x << 17;
       }
       long t = System.nanoTime() - t0;
-      sink += x;
+      loopResult = x;
       if (run > 0) { // the first run is the JIT's
         best = Math.min(best, t / (double) steps);
       }
-    }
-    if (sink == 42) {
-      System.out.print("");
     }
     return Math.round(best * 1000) / 1000.0;
   }

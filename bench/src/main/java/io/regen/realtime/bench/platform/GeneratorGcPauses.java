@@ -3,9 +3,9 @@ package io.regen.realtime.bench.platform;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.management.NotificationEmitter;
@@ -23,7 +23,10 @@ import javax.management.openmbean.CompositeData;
  * out.
  */
 final class GeneratorGcPauses {
-  private static final List<long[]> PAUSES = new ArrayList<>(); // {endNanos, durationNanos}
+  /** Longer than any window (S7's is 30 minutes); older pauses are dropped as new ones come. */
+  static final long KEPT_NANOS = 2L * 3_600 * 1_000_000_000L;
+
+  private static final Deque<long[]> PAUSES = new ArrayDeque<>(); // {endNanos, durationNanos}
   private static final long UPTIME_TO_NANO =
       System.nanoTime() - ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
   private static volatile String collectors = "";
@@ -50,13 +53,21 @@ final class GeneratorGcPauses {
                         .getGcInfo();
                 long end = UPTIME_TO_NANO + info.getEndTime() * 1_000_000L;
                 synchronized (PAUSES) {
-                  PAUSES.add(new long[] {end, info.getDuration() * 1_000_000L});
+                  record(PAUSES, end, info.getDuration() * 1_000_000L);
                 }
               },
               null,
               null);
     }
     collectors = names.toString();
+  }
+
+  /** Adds a pause that ended at {@code endNanos} and drops those older than {@link #KEPT_NANOS}. */
+  static void record(Deque<long[]> pauses, long endNanos, long durationNanos) {
+    pauses.addLast(new long[] {endNanos, durationNanos});
+    while (pauses.peekFirst()[0] < endNanos - KEPT_NANOS) {
+      pauses.removeFirst();
+    }
   }
 
   /** Pauses that ended in [fromNanos, toNanos] (System.nanoTime), as report fields. */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.regen.realtime.query.QueryUnavailableException.Reason;
 import io.regen.realtime.query.internal.HttpRemoteStoreClient;
 import io.regen.realtime.query.internal.KafkaStoreLocatorAccess;
-import io.regen.realtime.query.web.QueryExceptionHandler;
 import io.regen.realtime.schemas.Topics;
 import io.regen.realtime.schemas.registry.InMemorySchemaRegistryClient;
 import io.regen.realtime.schemas.serde.RegistrySerdes;
@@ -21,9 +20,11 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.ResponseEntity;
 
-/** The pieces around the routing: store → source topics, remote failures, error mapping. */
+/**
+ * The pieces around the routing: store → source topics, remote failures (the error mapping:
+ * QueryExceptionHandlerTest).
+ */
 class RoutingPartsTest {
 
   @Test
@@ -63,26 +64,5 @@ class RoutingPartsTest {
         .isEqualTo(Reason.OWNER_UNREACHABLE);
     assertThatThrownBy(() -> client.range(dead, Stores.DAU_DAILY, "a", "b", 1, null).join())
         .hasCauseInstanceOf(QueryUnavailableException.class);
-  }
-
-  @Test
-  void unavailableIs503WithRetryAfterAndReason() {
-    ResponseEntity<?> r =
-        new QueryExceptionHandler()
-            .unavailable(new QueryUnavailableException(Reason.OWNER_UNREACHABLE, "down"));
-    assertThat(r.getStatusCode().value()).isEqualTo(503);
-    assertThat(r.getHeaders().getFirst("Retry-After")).isEqualTo("1");
-    assertThat(r.getBody().toString()).contains("owner_unreachable");
-  }
-
-  @Test
-  void kafkaStreamsExceptionsAre503() {
-    ResponseEntity<?> r =
-        new QueryExceptionHandler()
-            .streams(
-                new org.apache.kafka.streams.errors.InvalidStateStoreException(
-                    "thread is STARTING"));
-    assertThat(r.getStatusCode().value()).isEqualTo(503);
-    assertThat(r.getHeaders().getFirst("Retry-After")).isEqualTo("1");
   }
 }

@@ -197,8 +197,9 @@ public class QueryAutoConfiguration {
   }
 
   /**
-   * Right behind the gateway's REST edge under {@code up} (order + 10), whose verified caller it
-   * passes on; behind the {@code http.server.requests} observation (+ 1) in every role.
+   * Order {@code HIGHEST_PRECEDENCE + 20}: behind the gateway's REST edge under {@code up} ({@code
+   * HIGHEST_PRECEDENCE + 10}), whose verified caller it passes on, and behind Spring Boot's {@code
+   * http.server.requests} observation ({@code HIGHEST_PRECEDENCE + 1}) in every role.
    */
   @Bean
   FilterRegistrationBean<JobLookupFilter> regenJobLookupFilter(

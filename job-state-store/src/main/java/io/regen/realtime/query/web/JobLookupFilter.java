@@ -1,8 +1,6 @@
 package io.regen.realtime.query.web;
 
-import io.regen.realtime.auth.AccessDeniedException;
 import io.regen.realtime.auth.AuthenticatedUser;
-import io.regen.realtime.query.QueryUnavailableException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,7 +9,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.common.KafkaException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -94,14 +91,10 @@ public final class JobLookupFilter extends OncePerRequestFilter {
                   request.getParameter("withResponse"),
                   verified,
                   authorization);
-    } catch (ApiException e) {
-      answer = errors.api(e);
-    } catch (AccessDeniedException e) {
-      answer = errors.accessDenied(e);
-    } catch (QueryUnavailableException e) {
-      answer = errors.unavailable(e);
-    } catch (KafkaException e) {
-      answer = errors.streams(e);
+    } catch (RuntimeException e) {
+      // The handler's one dispatch (Spring MVC's path too); without an answer there, a 500 as
+      // there.
+      answer = errors.answer(e).orElseThrow(() -> e);
     }
     write(answer, response);
   }

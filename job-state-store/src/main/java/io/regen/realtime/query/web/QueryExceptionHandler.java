@@ -3,8 +3,11 @@ package io.regen.realtime.query.web;
 import io.regen.realtime.auth.AccessDeniedException;
 import io.regen.realtime.auth.ErrorBody;
 import io.regen.realtime.query.QueryUnavailableException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +40,9 @@ public class QueryExceptionHandler {
    * too (the first one, from the outside, with an answer).
    */
   public Optional<ResponseEntity<ErrorBody>> answer(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    // A cause chain can loop back on itself (initCause of an outer exception): each one once.
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
       ResponseEntity<ErrorBody> answer = answerOf(t);
       if (answer != null) {
         return Optional.of(answer);

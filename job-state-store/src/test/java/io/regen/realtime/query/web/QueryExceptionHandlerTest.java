@@ -96,6 +96,14 @@ class QueryExceptionHandlerTest {
   }
 
   @Test
+  void aCauseChainThatLoopsBackEndsWithoutAnAnswer() {
+    IllegalStateException outer = new IllegalStateException("outer");
+    IllegalArgumentException inner = new IllegalArgumentException("inner", outer);
+    outer.initCause(inner);
+    assertThat(handler.answer(outer)).isEmpty();
+  }
+
+  @Test
   void anUnknownExceptionHasNoAnswerAndSpringsEntryRethrowsIt() {
     IllegalStateException bug = new IllegalStateException("a bug");
     assertThat(handler.answer(bug)).isEmpty();

@@ -67,6 +67,7 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     }
     KafkaConfig config = new KafkaConfig(brokerProperties(settings), false);
     formatIfNeeded(config);
+    BrokerRequestHistograms.register();
     KafkaRaftServer raftServer = new KafkaRaftServer(config, Time.SYSTEM);
     try {
       raftServer.startup();

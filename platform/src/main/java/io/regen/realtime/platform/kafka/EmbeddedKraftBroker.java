@@ -4,15 +4,18 @@ import io.regen.realtime.schemas.kafka.KafkaClientConfigs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import kafka.server.BrokerServer;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * reuses it, so topics and records survive restarts. {@link #close()} shuts down in order (the
  * broker's controlled shutdown, logs flushed and marked clean, then the controller) and frees the
  * ports. Not thread-safe: start and close from one thread.
+ *
+ * <p>A stopping node asks the active controller to approve its controlled shutdown. Kafka waits up
+ * to five minutes for that approval, which never comes when the node is the last of its quorum
+ * (every node of a cluster stopped at once, or its peers already gone). The node waits {@link
+ * #CONTROLLED_SHUTDOWN_WAIT} instead, then stops without the approval: its logs are still flushed
+ * and marked clean, and nothing it acknowledged is lost, because acks=all records are already on
+ * every in-sync replica.
  */
 public final class EmbeddedKraftBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKraftBroker.class);
@@ -42,6 +52,9 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
 
   /** Partitions of __consumer_offsets and __transaction_state on a single node. */
   static final String SINGLE_NODE_INTERNAL_PARTITIONS = "4";
+
+  /** How long a stopping node waits for the controller to approve its controlled shutdown. */
+  static final Duration CONTROLLED_SHUTDOWN_WAIT = Duration.ofSeconds(15);
 
   private final BrokerSettings settings;
   private volatile KafkaRaftServer server;
@@ -140,12 +153,40 @@ public final class EmbeddedKraftBroker implements AutoCloseable {
     log.info("Kafka node {} stopped", settings.nodeId());
   }
 
+  /** The running server, for tests of how it stops. */
+  KafkaRaftServer server() {
+    return server;
+  }
+
   private static void shutdownQuietly(KafkaRaftServer raftServer) {
     try {
+      // The broker part stops first with a bounded wait; the server's own call to it then returns
+      // at once, because a broker that is already shutting down ignores a second request.
+      brokerPart(raftServer).ifPresent(broker -> broker.shutdown(CONTROLLED_SHUTDOWN_WAIT));
       raftServer.shutdown();
       raftServer.awaitShutdown();
     } catch (RuntimeException e) {
       log.warn("Kafka node shutdown reported an error", e);
+    }
+  }
+
+  /**
+   * The broker half of a combined node. {@link KafkaRaftServer} keeps it private and stops it with
+   * a fixed five-minute wait for the controller; without it that wait applies.
+   */
+  static Optional<BrokerServer> brokerPart(KafkaRaftServer raftServer) {
+    try {
+      Field field = KafkaRaftServer.class.getDeclaredField("broker");
+      field.setAccessible(true);
+      scala.Option<?> broker = (scala.Option<?>) field.get(raftServer);
+      return broker.isDefined() && broker.get() instanceof BrokerServer b
+          ? Optional.of(b)
+          : Optional.empty();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.warn(
+          "Kafka node's broker is not reachable; a stop without a quorum waits Kafka's 5 minutes",
+          e);
+      return Optional.empty();
     }
   }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three {@code regen broker} processes with one quorum form a cluster: {@code regen topics} creates
  * the platform's topics replicated three times, acks=all writes succeed, and SIGTERM stops every
- * node with status 0.
+ * node with status 0 — also the last node standing, whose controller quorum is gone and which
+ * therefore never gets its controlled shutdown approved.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BrokerClusterIT {
@@ -66,6 +67,22 @@ class BrokerClusterIT {
       }
       // All at once: every node's broker part shuts down while the controller quorum still runs.
       assertThat(cluster.terminateAll(Duration.ofSeconds(90))).containsOnly(0);
+    } finally {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void theLastNodeStandingStopsOnSigtermWithoutAQuorum() throws Exception {
+    BrokerCluster cluster =
+        BrokerCluster.start(dataDir.resolve("last"), Path.of("target", "broker-cluster-it-last"));
+    try {
+      cluster.kill(0);
+      cluster.kill(1);
+      cluster.node(2).signalTerm();
+      // Kafka alone would wait five minutes for an approval no controller can give.
+      Duration bound = EmbeddedKraftBroker.CONTROLLED_SHUTDOWN_WAIT.plus(Duration.ofSeconds(45));
+      assertThat(cluster.node(2).awaitExit(bound)).isZero();
     } finally {
       cluster.close();
     }

@@ -48,6 +48,8 @@ class EmbeddedKraftBrokerIT {
     try (EmbeddedKraftBroker broker = new EmbeddedKraftBroker(settings).start()) {
       broker.awaitReady(Duration.ofSeconds(60));
       assertThat(broker.isReady()).isTrue();
+      // The bounded controlled-shutdown wait depends on reaching the broker half of the node.
+      assertThat(EmbeddedKraftBroker.brokerPart(broker.server())).isPresent();
       try (Admin admin = Admin.create(adminProps(broker))) {
         admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
       }

@@ -76,7 +76,7 @@ public final class SessionSweeper {
       session.disconnect();
       return;
     }
-    if (!session.isOpen()) {
+    if (session.closeStarted()) {
       return;
     }
     AuthenticatedUser user = session.user();

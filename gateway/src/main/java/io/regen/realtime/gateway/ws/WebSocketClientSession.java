@@ -7,8 +7,6 @@ import io.regen.realtime.gateway.limits.TokenBucket;
 import io.regen.realtime.gateway.metrics.GatewayMetrics;
 import io.regen.realtime.gateway.protocol.CloseCode;
 import java.time.Instant;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,14 +17,15 @@ import org.eclipse.jetty.util.IteratingCallback;
 /**
  * One WebSocket connection: its bounded outbound buffer, its writer, and its protocol state.
  *
- * <p>Writing: {@link #offer} only appends to a lock-free queue and, if no write is under way, hands
- * the session to the shared writer executor once ("drain on demand"); the writer then sends the
- * queued frames one after another with Jetty's asynchronous API, each completion starting the next
- * write (on whichever thread completes it); frames that queued up meanwhile go out together in one
- * network write. So frames of a session are written in order, idle sessions cost no thread, and no
- * thread ever waits for a slow socket. The buffer is bounded in frames and characters; a full
- * buffer makes {@code offer} return false. Control frames of the protocol (welcome, acks, errors)
- * get a small extra allowance so that a client being caught up still receives them.
+ * <p>Writing: {@link #offer} only appends to the session's {@link OutboundQueue} and, if no write
+ * is under way, hands the session to the shared writer executor once ("drain on demand"); the
+ * writer then sends the queued frames one after another with Jetty's asynchronous API, each
+ * completion starting the next write (on whichever thread completes it); frames that queued up
+ * meanwhile go out together in one network write. So frames of a session are written in order, idle
+ * sessions cost no thread, and no thread ever waits for a slow socket. The buffer is bounded in
+ * frames and characters; a full buffer makes {@code offer} return false. Control frames of the
+ * protocol (welcome, acks, errors) get a small extra allowance so that a client being caught up
+ * still receives them.
  *
  * <p>Protocol state (user, token, counters) is written by the socket's reader thread (Jetty
  * delivers one message at a time) and by the sweeper; fields read across threads are volatile.
@@ -50,7 +49,7 @@ public final class WebSocketClientSession implements ClientSession {
   private final Instant openedAt;
   private final TokenBucket frameBucket;
 
-  private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+  private final OutboundQueue queue = new OutboundQueue();
   private final AtomicInteger pendingFrames = new AtomicInteger();
   private final AtomicLong pendingChars = new AtomicLong();
   private final AtomicBoolean kicked = new AtomicBoolean();
@@ -173,6 +172,16 @@ public final class WebSocketClientSession implements ClientSession {
   }
 
   /**
+   * Whether this session closed or was asked to, from its own flags only: unlike {@link #isOpen()}
+   * it does not ask the socket, whose state sits behind a lock that every call takes (the sweeper
+   * asks every session every second). A socket that closed without a close from this side is known
+   * here once the close listener has run.
+   */
+  boolean closeStarted() {
+    return closed || closeRequested.get();
+  }
+
+  /**
    * Whether a close was asked for more than {@code graceNanos} ago and the socket is still not
    * gone: the peer is not reading, so its close frame cannot be flushed.
    */
@@ -258,10 +267,13 @@ public final class WebSocketClientSession implements ClientSession {
       String frame = taken((String) item);
       int batched = 0;
       long batchedChars = 0;
-      while (batched < MAX_BATCH_FRAMES && batchedChars < MAX_BATCH_CHARS && queue.peek() != null) {
+      while (batched < MAX_BATCH_FRAMES && batchedChars < MAX_BATCH_CHARS) {
         Object next = queue.poll();
+        if (next == null) {
+          break;
+        }
         if (!(next instanceof String nextFrame)) {
-          carried = next; // a close marker (or null after a concurrent discard)
+          carried = next; // a close marker
           break;
         }
         socket.sendBatched(frame, this::batchFailed);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class WebSocketClientSessionTest {
 
   /** A socket whose writes complete only when the test says so (a slow client). */
-  static final class ManualSocket implements FrameSocket {
+  static class ManualSocket implements FrameSocket {
     final List<String> written = new ArrayList<>();
     final List<String> batched = new ArrayList<>();
     final List<Runnable> pending = new ArrayList<>();

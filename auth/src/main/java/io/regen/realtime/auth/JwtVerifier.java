@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 
 /**
@@ -31,6 +32,15 @@ import javax.crypto.SecretKey;
  * the configured maximum; no compressed payloads ({@code zip}); a {@code sub} of at most {@value
  * #MAX_SUBJECT_CHARS} characters without control characters; tokens of at most {@value
  * #MAX_TOKEN_CHARS} characters. Thread-safe.
+ *
+ * <p>A token that verified is remembered until it expires (at most {@value #VERIFIED_CACHE_ENTRIES}
+ * tokens), and the same token again is answered without parsing: a client polls the query API,
+ * reconnects, and a forwarded lookup is verified on both instances, always with the same token.
+ * That is sound because every check but expiry gives the same answer for the same characters
+ * (signature, algorithm, issuer, audience, {@code sub}), and the other checks of time ({@code nbf},
+ * {@code iat}, the lifetime) only ever pass more easily as time goes on; expiry is checked on every
+ * hit, with the same clock skew as the parser's. Only tokens that verified are kept, so a client
+ * sending garbage cannot fill it.
  */
 public final class JwtVerifier {
   /** Longest token accepted; longer ones are refused before any parsing. */
@@ -39,6 +49,10 @@ public final class JwtVerifier {
   /** Longest {@code sub}: user ids end up in store keys, log lines and metrics. */
   public static final int MAX_SUBJECT_CHARS = 256;
 
+  /** Verified tokens remembered at most; when full, the cache starts again empty. */
+  static final int VERIFIED_CACHE_ENTRIES = 10_000;
+
+  private final ConcurrentHashMap<String, AuthenticatedUser> verified = new ConcurrentHashMap<>();
   private final JwtParser parser;
   private final String expectedAlgorithm;
   private final Duration maxLifetime;
@@ -89,9 +103,42 @@ public final class JwtVerifier {
     if (token.length() > MAX_TOKEN_CHARS) {
       throw InvalidTokenException.invalid("token longer than " + MAX_TOKEN_CHARS + " characters");
     }
+    String trimmed = token.trim();
+    AuthenticatedUser known = verified.get(trimmed);
+    if (known != null) {
+      if (!expired(known)) {
+        return known;
+      }
+      verified.remove(trimmed, known); // the parser below says how it expired
+    }
+    AuthenticatedUser user = parse(trimmed);
+    remember(trimmed, user);
+    return user;
+  }
+
+  /** Expired as the parser decides it: {@code exp} is before now minus the clock skew. */
+  private boolean expired(AuthenticatedUser user) {
+    return clock.instant().minus(clockSkew).isAfter(user.expiresAt());
+  }
+
+  private void remember(String token, AuthenticatedUser user) {
+    if (verified.size() >= VERIFIED_CACHE_ENTRIES) {
+      // Simpler than an LRU and rare: more distinct live tokens than this means a busy node that
+      // verifies each of them once more.
+      verified.clear();
+    }
+    verified.put(token, user);
+  }
+
+  /** Tokens remembered now, for tests. */
+  int rememberedTokens() {
+    return verified.size();
+  }
+
+  private AuthenticatedUser parse(String token) {
     Jws<Claims> jws;
     try {
-      jws = parser.parseSignedClaims(token.trim());
+      jws = parser.parseSignedClaims(token);
     } catch (ExpiredJwtException e) {
       throw InvalidTokenException.expired(e);
     } catch (JwtException | IllegalArgumentException e) {

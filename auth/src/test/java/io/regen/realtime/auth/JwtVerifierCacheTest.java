@@ -3,43 +3,17 @@ package io.regen.realtime.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.regen.realtime.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The verifier's memory of tokens that verified: same answers as parsing, expiry on every hit. */
 class JwtVerifierCacheTest {
-  /** A clock the test moves. */
-  static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-12-03T12:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   private static final String SECRET = "an-hs256-test-secret-of-at-least-32-bytes!";
   private final JwtSettings settings = JwtSettings.hs256(SECRET);
-  private final MovableClock clock = new MovableClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T12:00:00Z"));
   private final JwtVerifier verifier = new JwtVerifier(settings, clock);
   private final JwtIssuer issuer = new JwtIssuer(settings, clock);
 

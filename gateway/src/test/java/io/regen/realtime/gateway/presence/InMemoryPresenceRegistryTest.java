@@ -3,11 +3,9 @@ package io.regen.realtime.gateway.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.regen.realtime.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class InMemoryPresenceRegistryTest extends PresenceRegistryContract {
@@ -42,33 +40,5 @@ class InMemoryPresenceRegistryTest extends PresenceRegistryContract {
   void rejectsANonPositiveTtl() {
     assertThatThrownBy(() -> new InMemoryPresenceRegistry(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  /** A clock tests move by hand. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

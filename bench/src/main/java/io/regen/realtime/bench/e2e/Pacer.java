@@ -13,7 +13,15 @@ public final class Pacer {
    * Returns the rate achieved.
    */
   public static long run(long from, long to, int rate, LongConsumer send) {
-    long start = System.nanoTime();
+    return run(from, to, rate, System.nanoTime(), send);
+  }
+
+  /**
+   * As {@link #run(long, long, int, LongConsumer)}, with number {@code from + k} due at {@code
+   * startNanos + k / rate}: a caller that measures from the intended send time uses the same start.
+   */
+  public static long run(long from, long to, int rate, long startNanos, LongConsumer send) {
+    long start = startNanos;
     long seq = from;
     while (seq < to) {
       long elapsed = System.nanoTime() - start;

@@ -542,6 +542,14 @@ class QueryApiIT {
                     "text/html")
                 .status())
         .isEqualTo(406);
+    Http.Response twoTokens =
+        http.get(
+            instance.port,
+            "/api/job/" + A1 + "/state",
+            Http.token(ALICE),
+            "Authorization",
+            "Bearer " + Http.token(BOB));
+    assertThat(twoTokens.header("Content-Length")).as("two Authorization headers").isNull();
     String text = http.get(instance.port, "/actuator/prometheus", null).raw().body();
     assertThat(text)
         .containsPattern(
@@ -549,6 +557,92 @@ class QueryApiIT {
     assertThat(text)
         .containsPattern(
             "http_server_requests_seconds_count\\{[^}]*uri=\"/api/job/\\{jobId\\}/status\"");
+  }
+
+  @Test
+  void internalJobReadsAnswerTheSameWithAndWithoutSpringMvc() {
+    int internal = instance.context.getBean(InternalListener.class).port();
+    String credential = instance.context.getBean(ServiceCredential.class).value();
+    String job = "/internal/query/job?jobId=" + A1 + "&partition=" + a1First.partition();
+    String[][] cases = {
+      {job, Http.token(ALICE)},
+      {job + "&withResponse=false", Http.token(ALICE)},
+      {job + "&stale=true&withResponse=true", Http.token(ALICE)},
+      {job + "&stale=false&minPosition=" + a1Last.toCursor(), Http.token(ALICE)},
+      {job, Http.token(BOB)},
+      {job, Http.analystToken("ana-" + RUN)},
+      {job, null},
+      {job, "not-a-token"},
+      {job + "&minPosition=garbage", Http.token(ALICE)},
+      {
+        "/internal/query/job?jobId=no-such-job-" + RUN + "&partition=" + a1First.partition(),
+        Http.token(ALICE)
+      },
+    };
+    for (String[] c : cases) {
+      long before = instance.springMvcDispatches();
+      Http.Response direct = http.get(internal, c[0], c[1], ServiceCredential.HEADER, credential);
+      assertThat(instance.springMvcDispatches())
+          .as("answered by the filter: %s", c[0])
+          .isEqualTo(before);
+      Http.Response mvc =
+          http.get(
+              internal,
+              c[0],
+              c[1],
+              ServiceCredential.HEADER,
+              credential,
+              "Origin",
+              "http://x.test");
+      assertThat(instance.springMvcDispatches())
+          .as("answered by Spring MVC: %s", c[0])
+          .isEqualTo(before + 1);
+      assertThat(direct.status()).as(c[0]).isEqualTo(mvc.status());
+      for (String h : new String[] {"Content-Type", "WWW-Authenticate", "Retry-After"}) {
+        assertThat(direct.header(h)).as("%s of %s", h, c[0]).isEqualTo(mvc.header(h));
+      }
+      assertThat(direct.raw().body()).as(c[0]).isEqualTo(mvc.raw().body());
+    }
+    assertThat(
+            http.get(internal, job, Http.token(ALICE), ServiceCredential.HEADER, credential)
+                .json()
+                .get("found")
+                .asBoolean())
+        .isTrue();
+    // Spellings only Spring MVC's binding knows, and what it refuses, stay its answers.
+    String[][] springOnly = {
+      {job + "&stale=yes", "200"},
+      {job + "&stale=", "200"},
+      {"/internal/query/job?jobId=" + A1 + "&partition=x", "400"},
+      {"/internal/query/job?jobId=" + A1 + "&partition=99999999999", "400"},
+      {"/internal/query/job?jobId=" + A1, "400"},
+      {job + "&partition=" + a1First.partition(), "200"},
+    };
+    for (String[] c : springOnly) {
+      long before = instance.springMvcDispatches();
+      Http.Response r =
+          http.get(internal, c[0], Http.token(ALICE), ServiceCredential.HEADER, credential);
+      assertThat(instance.springMvcDispatches())
+          .as("answered by Spring MVC: %s", c[0])
+          .isEqualTo(before + 1);
+      assertThat(r.status()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+    }
+    long before = instance.springMvcDispatches();
+    Http.Response twoTokens =
+        http.get(
+            internal,
+            job,
+            Http.token(ALICE),
+            ServiceCredential.HEADER,
+            credential,
+            "Authorization",
+            "Bearer " + Http.token(BOB));
+    assertThat(instance.springMvcDispatches())
+        .as("two Authorization headers")
+        .isEqualTo(before + 1);
+    String text = http.get(instance.port, "/actuator/prometheus", null).raw().body();
+    assertThat(text)
+        .containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/internal/query/job\"");
   }
 
   @Test

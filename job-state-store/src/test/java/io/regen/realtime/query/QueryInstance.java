@@ -3,9 +3,12 @@ package io.regen.realtime.query;
 import io.regen.realtime.query.internal.LocalStoreReader;
 import io.regen.realtime.query.runtime.StreamsRuntime;
 import io.regen.realtime.schemas.registry.SchemaRegistryClient;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -14,6 +17,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * One streams-role instance: a real Spring Boot app (Jetty on a random port) with the query API.
@@ -66,6 +72,7 @@ final class QueryInstance implements AutoCloseable {
                 ctx -> {
                   ctx.getBeanFactory().registerSingleton("schemaRegistryClient", registry);
                   ctx.getBeanFactory().addBeanPostProcessor(COUNT_STORE_READS);
+                  ctx.getBeanFactory().registerSingleton("springMvcDispatches", new MvcCounter());
                 })
             .build();
     return new QueryInstance(app.run(), instanceId);
@@ -81,6 +88,31 @@ final class QueryInstance implements AutoCloseable {
               : bean;
         }
       };
+
+  /**
+   * Counts the requests Spring MVC's handlers take (an interceptor on every handler), so a test can
+   * tell a fast-path filter's answer from Spring MVC's.
+   */
+  static final class MvcCounter implements WebMvcConfigurer, HandlerInterceptor {
+    private final AtomicLong handled = new AtomicLong();
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+      registry.addInterceptor(this);
+    }
+
+    @Override
+    public boolean preHandle(
+        HttpServletRequest request, HttpServletResponse response, Object handler) {
+      handled.incrementAndGet();
+      return true;
+    }
+  }
+
+  /** How many requests Spring MVC's handlers have taken so far. */
+  long springMvcDispatches() {
+    return context.getBean(MvcCounter.class).handled.get();
+  }
 
   /** The reads of this instance's own stores (its answers and the reads forwarded to it). */
   CountingStoreReader storeReads() {

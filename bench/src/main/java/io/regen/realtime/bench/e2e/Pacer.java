@@ -21,17 +21,16 @@ public final class Pacer {
    * startNanos + k / rate}: a caller that measures from the intended send time uses the same start.
    */
   public static long run(long from, long to, int rate, long startNanos, LongConsumer send) {
-    long start = startNanos;
     long seq = from;
     while (seq < to) {
-      long elapsed = System.nanoTime() - start;
+      long elapsed = System.nanoTime() - startNanos;
       long due = from + Math.min(to - from, elapsed * rate / 1_000_000_000L + 1);
       while (seq < due) {
         send.accept(seq++);
       }
       LockSupport.parkNanos(200_000);
     }
-    double secs = (System.nanoTime() - start) / 1e9;
+    double secs = (System.nanoTime() - startNanos) / 1e9;
     return Math.round((to - from) / secs);
   }
 }

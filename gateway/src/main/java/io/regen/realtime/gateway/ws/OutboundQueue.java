@@ -45,22 +45,15 @@ final class OutboundQueue {
     head = (head + 1) & (items.length - 1);
     size--;
     if (size == 0) {
-      head = 0;
-      if (items.length > SHRINK_ABOVE) {
-        items = new Object[INITIAL_CAPACITY];
-      }
+      emptied();
     }
     return item;
   }
 
   synchronized void clear() {
-    if (items.length > SHRINK_ABOVE) {
-      items = new Object[INITIAL_CAPACITY];
-    } else {
-      Arrays.fill(items, null);
-    }
-    head = 0;
+    Arrays.fill(items, null);
     size = 0;
+    emptied();
   }
 
   synchronized int size() {
@@ -80,6 +73,14 @@ final class OutboundQueue {
       }
     }
     return false;
+  }
+
+  /** Every slot is null: start again at slot 0, in a small array if this one grew large. */
+  private void emptied() {
+    head = 0;
+    if (items.length > SHRINK_ABOVE) {
+      items = new Object[INITIAL_CAPACITY];
+    }
   }
 
   private void grow() {

@@ -55,9 +55,16 @@ public final class InternalQueryGuard extends OncePerRequestFilter {
   /** On the decoded, normalized path (so {@code /%69nternal/} or {@code //internal/} count too). */
   static boolean isInternal(HttpServletRequest request) {
     String path =
-        request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        request.getPathInfo() == null
+            ? request.getServletPath()
+            : request.getServletPath() + request.getPathInfo();
+    // Most paths have neither a path parameter nor a repeated slash: no matcher for those.
     String normalized =
-        REPEATED_SLASHES.matcher(PATH_PARAMETERS.matcher(path).replaceAll("")).replaceAll("/");
+        path.indexOf(';') < 0 && !path.contains("//")
+            ? path
+            : REPEATED_SLASHES
+                .matcher(PATH_PARAMETERS.matcher(path).replaceAll(""))
+                .replaceAll("/");
     return normalized.startsWith(INTERNAL_PREFIX) || normalized.equals("/internal");
   }
 

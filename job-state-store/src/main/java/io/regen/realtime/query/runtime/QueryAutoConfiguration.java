@@ -12,6 +12,7 @@ import io.regen.realtime.query.internal.KafkaStoreLocator;
 import io.regen.realtime.query.internal.LocalStoreReader;
 import io.regen.realtime.query.internal.ServiceCredential;
 import io.regen.realtime.query.web.AnalyticsController;
+import io.regen.realtime.query.web.InternalJobReadFilter;
 import io.regen.realtime.query.web.InternalQueryController;
 import io.regen.realtime.query.web.JobLookupFilter;
 import io.regen.realtime.query.web.JobQueryController;
@@ -213,6 +214,27 @@ public class QueryAutoConfiguration {
                 errors,
                 json.getIfAvailable(() -> JsonMapper.builder().build()).writer()));
     registration.addUrlPatterns(JobLookupFilter.URL_PATTERN);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+    return registration;
+  }
+
+  /**
+   * Order {@code HIGHEST_PRECEDENCE + 20}: behind {@link InternalQueryGuard} ({@code
+   * HIGHEST_PRECEDENCE}), which keeps the path to the internal listener and checks the service
+   * credential, and behind the {@code http.server.requests} observation.
+   */
+  @Bean
+  FilterRegistrationBean<InternalJobReadFilter> regenInternalJobReadFilter(
+      InternalQueryController controller,
+      QueryExceptionHandler errors,
+      ObjectProvider<JsonMapper> json) {
+    FilterRegistrationBean<InternalJobReadFilter> registration =
+        new FilterRegistrationBean<>(
+            new InternalJobReadFilter(
+                controller,
+                errors,
+                json.getIfAvailable(() -> JsonMapper.builder().build()).writer()));
+    registration.addUrlPatterns(InternalJobReadFilter.URL_PATTERN);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
     return registration;
   }

@@ -34,6 +34,12 @@ public final class RegenEnvironment {
   public static final String KAFKA_ALLOW_UNDER_REPLICATED = "KAFKA_ALLOW_UNDER_REPLICATED";
   public static final String TOPIC_RETENTION = "TOPIC_RETENTION";
 
+  /**
+   * {@code true}: the class-data sharing training run of {@code ./regen build} (the role starts on
+   * free ports, answers one health request per listener, stops; see {@code TrainingRun}).
+   */
+  public static final String REGEN_TRAINING_RUN = "REGEN_TRAINING_RUN";
+
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_STREAMS_PORT = 8082;
   public static final int DEFAULT_SCHEMA_REGISTRY_PORT = 8081;

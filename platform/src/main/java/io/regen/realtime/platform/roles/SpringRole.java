@@ -70,6 +70,10 @@ public final class SpringRole implements Role {
   public int run(CommandLine commandLine, RegenEnvironment env, PrintStream out) throws Exception {
     commandLine.expect(0, Set.of());
     Map<String, Object> properties = properties(env);
+    boolean training = env.bool(RegenEnvironment.REGEN_TRAINING_RUN, false);
+    if (training) {
+      TrainingRun.useFreePorts(properties);
+    }
     int port = (int) properties.get("server.port");
     ShutdownSequence shutdown = new ShutdownSequence().installHooks();
     try {
@@ -88,6 +92,11 @@ public final class SpringRole implements Role {
       }
       ConfigurableApplicationContext app =
           shutdown.add(name() + " application", SpringApp.start(properties, Map.of()));
+      if (training) {
+        TrainingRun.exercise(app);
+        shutdown.closeAll();
+        return 0;
+      }
       Console.line(
           "%s on http://localhost:%d (Kafka %s, schema registry %s)",
           name(), port, bootstrap, properties.get("regen.schema-registry.url"));

@@ -24,6 +24,7 @@ import io.regen.realtime.schemas.serde.RegistrySerdes;
 import io.regen.realtime.streams.RegenTopology;
 import io.regen.realtime.streams.StreamsSettings;
 import io.regen.realtime.streams.TopologySettings;
+import jakarta.servlet.Filter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -37,6 +38,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -207,15 +209,8 @@ public class QueryAutoConfiguration {
       JobQueryController controller,
       QueryExceptionHandler errors,
       ObjectProvider<JsonMapper> json) {
-    FilterRegistrationBean<JobLookupFilter> registration =
-        new FilterRegistrationBean<>(
-            new JobLookupFilter(
-                controller,
-                errors,
-                json.getIfAvailable(() -> JsonMapper.builder().build()).writer()));
-    registration.addUrlPatterns(JobLookupFilter.URL_PATTERN);
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
-    return registration;
+    return lookupFilter(
+        new JobLookupFilter(controller, errors, writer(json)), JobLookupFilter.URL_PATTERN);
   }
 
   /**
@@ -228,15 +223,23 @@ public class QueryAutoConfiguration {
       InternalQueryController controller,
       QueryExceptionHandler errors,
       ObjectProvider<JsonMapper> json) {
-    FilterRegistrationBean<InternalJobReadFilter> registration =
-        new FilterRegistrationBean<>(
-            new InternalJobReadFilter(
-                controller,
-                errors,
-                json.getIfAvailable(() -> JsonMapper.builder().build()).writer()));
-    registration.addUrlPatterns(InternalJobReadFilter.URL_PATTERN);
+    return lookupFilter(
+        new InternalJobReadFilter(controller, errors, writer(json)),
+        InternalJobReadFilter.URL_PATTERN);
+  }
+
+  /** A lookup fast path at {@code HIGHEST_PRECEDENCE + 20} for one URL pattern. */
+  private static <F extends Filter> FilterRegistrationBean<F> lookupFilter(
+      F filter, String urlPattern) {
+    FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
+    registration.addUrlPatterns(urlPattern);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
     return registration;
+  }
+
+  /** The application's JSON writer (the one Spring MVC's converter uses), else a default one. */
+  private static ObjectWriter writer(ObjectProvider<JsonMapper> json) {
+    return json.getIfAvailable(() -> JsonMapper.builder().build()).writer();
   }
 
   @Bean

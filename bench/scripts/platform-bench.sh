@@ -132,10 +132,22 @@ else
 fi
 echo "$(date -Is) commit $(git rev-parse --short HEAD) load: $(cat /proc/loadavg) | $SCENARIO $*"
 # The generator takes both ends of every latency on its own clock, so its GC pauses count as
-# latency: it runs generational ZGC where its Java has it (BENCH_GENERATOR_JAVA, default the
-# platform's Java), G1 with a 5 ms goal on Java 17; each window reports the generator's pauses.
+# latency: it runs generational ZGC where its Java has it, G1 with a 5 ms goal on Java 17; each
+# window reports the generator's pauses. Its Java: BENCH_GENERATOR_JAVA, else the platform's Java,
+# or when that is older than 21 the newest Java 21+ under /usr/lib/jvm — with G1 on Java 17 the
+# generator was paused 7-12% of S2's connect burst (pauses up to 360 ms), which the connect time
+# then included (docs/performance.md, session 13).
+java_major() { "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
 GEN_JAVA="${BENCH_GENERATOR_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
-GEN_MAJOR="$("$GEN_JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+GEN_MAJOR="$(java_major "$GEN_JAVA")"
+if [[ -z "${BENCH_GENERATOR_JAVA:-}" ]] && (( ${GEN_MAJOR:-0} < 21 )); then
+  for candidate in /usr/lib/jvm/*/bin/java; do
+    [[ -x "$candidate" ]] || continue
+    major="$(java_major "$candidate")"
+    if (( ${major:-0} >= 21 && ${major:-0} > GEN_MAJOR )); then GEN_JAVA="$candidate"; GEN_MAJOR="$major"; fi
+  done
+fi
+echo "generator: $GEN_JAVA (Java $GEN_MAJOR)"
 if [[ -z "${BENCH_GENERATOR_OPTS:-}" ]]; then
   if (( GEN_MAJOR >= 23 )); then BENCH_GENERATOR_OPTS="-Xms1g -Xmx3g -XX:+UseZGC"
   elif (( GEN_MAJOR >= 21 )); then BENCH_GENERATOR_OPTS="-Xms1g -Xmx3g -XX:+UseZGC -XX:+ZGenerational"

@@ -71,6 +71,11 @@ final class PerThreadHs256 implements MacAlgorithm {
     return MessageDigest.isEqual(mac.doFinal(), request.getDigest());
   }
 
+  /** Whether {@code digest} is the HMAC-SHA256 of {@code content} with this key (constant time). */
+  boolean matches(byte[] content, byte[] digest) {
+    return MessageDigest.isEqual(macs.get().doFinal(content), digest);
+  }
+
   private static Mac newMac(SecretKey key) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -112,10 +113,18 @@ final class CompactHs256 {
     }
   }
 
+  /**
+   * A parser of the decoded part as UTF-8 text, which is how jjwt reads it: given bytes, Jackson
+   * would also detect UTF-16 and UTF-32, which jjwt refuses.
+   */
+  private static JsonParser json(byte[] part) throws IOException {
+    return JSON.createParser(new String(part, StandardCharsets.UTF_8));
+  }
+
   /** {@code {"alg":"HS256"}} with at most a {@code typ} and a {@code kid} beside it. */
   private static boolean plainHs256Header(byte[] header) {
     boolean hs256 = false;
-    try (JsonParser p = JSON.createParser(header)) {
+    try (JsonParser p = json(header)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return false;
       }
@@ -142,7 +151,7 @@ final class CompactHs256 {
 
   private VerifiedClaims claims(byte[] payload, long nowMillis) {
     ClaimsRead claims = new ClaimsRead();
-    try (JsonParser p = JSON.createParser(payload)) {
+    try (JsonParser p = json(payload)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }

@@ -53,6 +53,11 @@ class JwtVerifierCompactTest {
     headers().forEach((name, header) -> tokens.put("header " + name, signed(header, CLAIMS)));
     claims().forEach((name, claims) -> tokens.put("claims " + name, signed(HEADER, claims)));
     encodings().forEach((name, token) -> tokens.put("encoding " + name, token));
+    for (var charset : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+      tokens.put("header in " + charset, signed(HEADER.getBytes(charset), utf8(CLAIMS)));
+      tokens.put("claims in " + charset, signed(utf8(HEADER), CLAIMS.getBytes(charset)));
+    }
+    tokens.put("claims not UTF-8", signed(utf8(HEADER), latin1(CLAIMS.replace("alice", "zoë"))));
     jjwtBuilt().forEach((name, token) -> tokens.put("jjwt " + name, token));
 
     int accepted = 0;
@@ -292,7 +297,16 @@ class JwtVerifierCompactTest {
   }
 
   private static String signed(String header, String claims, String secret) {
-    String content = b64(header) + "." + b64(claims);
+    return signed(utf8(header), utf8(claims), secret);
+  }
+
+  private static String signed(byte[] header, byte[] claims) {
+    return signed(header, claims, SECRET);
+  }
+
+  private static String signed(byte[] header, byte[] claims, String secret) {
+    Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+    String content = base64.encodeToString(header) + "." + base64.encodeToString(claims);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -301,6 +315,14 @@ class JwtVerifierCompactTest {
     } catch (java.security.GeneralSecurityException e) {
       throw new AssertionError(e);
     }
+  }
+
+  private static byte[] utf8(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] latin1(String json) {
+    return json.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private static String b64(String json) {

@@ -311,7 +311,7 @@ class JwtVerifierCompactTest {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       byte[] sig = mac.doFinal(content.getBytes(StandardCharsets.US_ASCII));
-      return content + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+      return content + "." + base64.encodeToString(sig);
     } catch (java.security.GeneralSecurityException e) {
       throw new AssertionError(e);
     }
@@ -326,9 +326,7 @@ class JwtVerifierCompactTest {
   }
 
   private static String b64(String json) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(utf8(json));
   }
 
   private static String padded(String part) {

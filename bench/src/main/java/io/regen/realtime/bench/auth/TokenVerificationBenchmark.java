@@ -3,6 +3,7 @@ package io.regen.realtime.bench.auth;
 import io.regen.realtime.auth.JwtIssuer;
 import io.regen.realtime.auth.JwtSettings;
 import io.regen.realtime.auth.JwtVerifier;
+import io.regen.realtime.bench.platform.Options;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,9 @@ public final class TokenVerificationBenchmark {
   private TokenVerificationBenchmark() {}
 
   public static void main(String[] args) {
-    int tokens = intOption(args, "--tokens", 9_000);
-    int rounds = intOption(args, "--rounds", 12);
+    Options options = Options.parse(args, 0);
+    int tokens = options.intOpt("tokens", 9_000);
+    int rounds = options.intOpt("rounds", 12);
     JwtSettings settings = JwtSettings.hs256("token-verification-benchmark-secret-32-bytes+");
     JwtIssuer issuer = new JwtIssuer(settings);
     List<String> issued = new ArrayList<>(tokens);
@@ -70,14 +72,5 @@ public final class TokenVerificationBenchmark {
         h.getMean(),
         h.getValueAtPercentile(50),
         h.getValueAtPercentile(99));
-  }
-
-  private static int intOption(String[] args, String name, int fallback) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }

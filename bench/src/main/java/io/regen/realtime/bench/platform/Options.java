@@ -3,15 +3,18 @@ package io.regen.realtime.bench.platform;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@code --name value} command-line options ({@code --flag} alone means true). */
-final class Options {
+/**
+ * {@code --name value} command-line options ({@code --flag} alone means true), for every benchmark
+ * main of this module.
+ */
+public final class Options {
   private final Map<String, String> values;
 
   private Options(Map<String, String> values) {
     this.values = values;
   }
 
-  static Options parse(String[] args, int from) {
+  public static Options parse(String[] args, int from) {
     Map<String, String> out = new HashMap<>();
     for (int i = from; i < args.length; i++) {
       String a = args[i];
@@ -28,19 +31,19 @@ final class Options {
     return new Options(out);
   }
 
-  boolean has(String name) {
+  public boolean has(String name) {
     return values.containsKey(name);
   }
 
-  String get(String name, String fallback) {
+  public String get(String name, String fallback) {
     return values.getOrDefault(name, fallback);
   }
 
-  int intOpt(String name, int fallback) {
+  public int intOpt(String name, int fallback) {
     return Math.toIntExact(longOpt(name, fallback));
   }
 
-  long longOpt(String name, long fallback) {
+  public long longOpt(String name, long fallback) {
     String v = values.get(name);
     if (v == null) {
       return fallback;

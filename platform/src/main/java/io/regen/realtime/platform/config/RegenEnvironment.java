@@ -44,7 +44,20 @@ public final class RegenEnvironment {
   public static final int DEFAULT_STREAMS_PORT = 8082;
   public static final int DEFAULT_SCHEMA_REGISTRY_PORT = 8081;
   public static final int DEFAULT_KAFKA_PORT = 9092;
+
+  /**
+   * Partitions of the topics created on a cluster: the most stream-processor instances it can use.
+   */
   public static final int DEFAULT_TOPIC_PARTITIONS = 12;
+
+  /**
+   * Partitions of the topics {@code up} creates on its embedded single-node broker. Every partition
+   * of {@code jobs.events.v1} is a stream task with a dozen RocksDB stores and changelogs: 12 cost
+   * ~100-180 MB more RSS under load than 4 for no throughput on one node (docs/performance.md,
+   * session 14); 4 still lets up to four {@code regen streams} instances share the work.
+   */
+  public static final int DEFAULT_EMBEDDED_TOPIC_PARTITIONS = 4;
+
   public static final String DEFAULT_DATA_DIR = "./data";
 
   private final Map<String, String> env;

@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param dataDir {@code REGEN_DATA_DIR}, {@code ./data}: Kafka logs, stream state, dev secret
  * @param externalBootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}: when set, no broker starts
  * @param externalSchemaRegistryUrl {@code SCHEMA_REGISTRY_URL}: when set, no registry starts
- * @param topicPartitions {@code TOPIC_PARTITIONS}, 12: partitions of topics created now
+ * @param topicPartitions {@code TOPIC_PARTITIONS}: partitions of topics created now; 4 on the
+ *     embedded broker, 12 on a cluster ({@code KAFKA_BOOTSTRAP_SERVERS})
  * @param brokerSecurity {@code KAFKA_SASL_USERS_FILE}: the embedded broker's SASL users and ACLs
  */
 public record UpSettings(
@@ -83,7 +84,11 @@ public record UpSettings(
         env.dataDir(),
         env.get(KAFKA_BOOTSTRAP_SERVERS),
         env.get(SCHEMA_REGISTRY_URL),
-        env.positiveInt(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS),
+        env.positiveInt(
+            TOPIC_PARTITIONS,
+            env.get(KAFKA_BOOTSTRAP_SERVERS).isPresent()
+                ? DEFAULT_TOPIC_PARTITIONS
+                : DEFAULT_EMBEDDED_TOPIC_PARTITIONS),
         env.get(KAFKA_BOOTSTRAP_SERVERS).isPresent() ? BrokerSecurity.NONE : brokerSecurity(env));
   }
 

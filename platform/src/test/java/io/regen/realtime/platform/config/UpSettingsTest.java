@@ -20,7 +20,7 @@ class UpSettingsTest {
     assertThat(s.dataDir()).isEqualTo(Path.of("./data").toAbsolutePath().normalize());
     assertThat(s.externalBootstrapServers()).isEmpty();
     assertThat(s.externalSchemaRegistryUrl()).isEmpty();
-    assertThat(s.topicPartitions()).isEqualTo(12);
+    assertThat(s.topicPartitions()).as("embedded single-node broker").isEqualTo(4);
     assertThat(s.embeddedBroker().logDir()).isEqualTo(s.dataDir().resolve("kafka"));
     assertThat(s.embeddedBroker().bootstrapServers()).isEqualTo("localhost:9092");
     assertThat(s.embeddedBroker().quorumVoters()).isEqualTo("1@localhost:9093");
@@ -51,11 +51,19 @@ class UpSettingsTest {
   }
 
   @Test
+  void topicsCreatedOnAClusterDefaultToTwelvePartitions() {
+    UpSettings s =
+        UpSettings.from(new RegenEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092")));
+    assertThat(s.topicPartitions()).isEqualTo(12);
+  }
+
+  @Test
   void blankVariablesCountAsUnset() {
     UpSettings s =
         UpSettings.from(new RegenEnvironment(Map.of("PORT", " ", "KAFKA_BOOTSTRAP_SERVERS", "")));
     assertThat(s.httpPort()).isEqualTo(8080);
     assertThat(s.externalBootstrapServers()).isEmpty();
+    assertThat(s.topicPartitions()).as("a blank address is the embedded broker").isEqualTo(4);
   }
 
   @Test
